@@ -1,0 +1,112 @@
+//! Application state, server assembly and graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret as _;
+use tokio::net::TcpListener;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::Passwords;
+use crate::auth::throttle::IpThrottle;
+use crate::config::Config;
+use crate::error::{AppError, Result};
+use crate::graphql::{AppSchema, build_schema};
+
+/// What every request and job shares.
+pub struct Inner {
+    pub db: DatabaseConnection,
+    pub config: Config,
+    pub jwt: JwtKeys,
+    pub passwords: Passwords,
+    pub ip_throttle: IpThrottle,
+}
+
+/// Cheap to clone handle on the shared state.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> Result<Self> {
+        let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
+        let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
+        let ip_throttle = IpThrottle::new(&config.throttle);
+        Ok(AppState(Arc::new(Inner {
+            db,
+            config,
+            jwt,
+            passwords,
+            ip_throttle,
+        })))
+    }
+}
+
+/// The state of the HTTP layer: the app and its schema.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: AppSchema,
+}
+
+impl Deref for HttpState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let schema = build_schema(Some(state.clone()));
+    let router = crate::http::router(HttpState { app: state, schema });
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(AppError::internal)
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

@@ -1,0 +1,9 @@
+//! The audit log: every sensitive action appends an event in the same transaction as the change,
+//! hash-chained per tenant so that any edit made behind the API's back is detected (DESIGN §11).
+
+pub mod graphql;
+mod service;
+
+pub use service::{
+    AuditChainReport, AuditRecord, REDACTED, RequestMeta, record, record_standalone, verify_chain,
+};

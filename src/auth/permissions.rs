@@ -1,0 +1,171 @@
+//! The permission table: which role holds which permission. The only place roles are mapped;
+//! guards and schema visibility both read it, never role names.
+
+use entity::Role;
+
+/// One thing a principal may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Read the own tenant.
+    TenantRead,
+    /// List and read the tenant's users.
+    UserRead,
+    /// Invite users.
+    UserInvite,
+    /// Change roles, deactivate and restore users.
+    UserManage,
+    /// Read the audit log and verify its chain.
+    AuditRead,
+    CompanyRead,
+    CompanyWrite,
+    ConsultantRead,
+    ConsultantWrite,
+    /// Consultant e-mail and phone.
+    ConsultantContactRead,
+    /// Consultant daily rates.
+    ConsultantRateRead,
+    /// Internal notes on consultants and matches.
+    InternalNotesRead,
+    TenderRead,
+    TenderWrite,
+    MatchRead,
+    MatchWrite,
+    /// Accept or reject proposed matches.
+    MatchDecide,
+    CollaborationRead,
+    CollaborationWrite,
+    WorkflowRead,
+    WorkflowWrite,
+    WorkflowRun,
+}
+
+impl Permission {
+    /// The wire name, e.g. `user:invite`, `consultant.contact:read`.
+    pub fn as_str(self) -> &'static str {
+        use Permission::*;
+        match self {
+            TenantRead => "tenant:read",
+            UserRead => "user:read",
+            UserInvite => "user:invite",
+            UserManage => "user:manage",
+            AuditRead => "audit:read",
+            CompanyRead => "company:read",
+            CompanyWrite => "company:write",
+            ConsultantRead => "consultant:read",
+            ConsultantWrite => "consultant:write",
+            ConsultantContactRead => "consultant.contact:read",
+            ConsultantRateRead => "consultant.rate:read",
+            InternalNotesRead => "internal_notes:read",
+            TenderRead => "tender:read",
+            TenderWrite => "tender:write",
+            MatchRead => "match:read",
+            MatchWrite => "match:write",
+            MatchDecide => "match:decide",
+            CollaborationRead => "collaboration:read",
+            CollaborationWrite => "collaboration:write",
+            WorkflowRead => "workflow:read",
+            WorkflowWrite => "workflow:write",
+            WorkflowRun => "workflow:run",
+        }
+    }
+}
+
+/// The permissions of a role.
+pub fn permissions_of(role: Role) -> &'static [Permission] {
+    use Permission::*;
+    match role {
+        Role::Admin => &[
+            TenantRead,
+            UserRead,
+            UserInvite,
+            UserManage,
+            AuditRead,
+            CompanyRead,
+            CompanyWrite,
+            ConsultantRead,
+            ConsultantWrite,
+            ConsultantContactRead,
+            ConsultantRateRead,
+            InternalNotesRead,
+            TenderRead,
+            TenderWrite,
+            MatchRead,
+            MatchWrite,
+            MatchDecide,
+            CollaborationRead,
+            CollaborationWrite,
+            WorkflowRead,
+            WorkflowWrite,
+            WorkflowRun,
+        ],
+        Role::Manager => &[
+            TenantRead,
+            UserRead,
+            CompanyRead,
+            CompanyWrite,
+            ConsultantRead,
+            ConsultantWrite,
+            ConsultantContactRead,
+            ConsultantRateRead,
+            InternalNotesRead,
+            TenderRead,
+            TenderWrite,
+            MatchRead,
+            MatchWrite,
+            MatchDecide,
+            CollaborationRead,
+            CollaborationWrite,
+            WorkflowRead,
+            WorkflowRun,
+        ],
+        Role::Consultant => &[
+            TenantRead,
+            ConsultantRead,
+            TenderRead,
+            MatchRead,
+            CollaborationRead,
+        ],
+        Role::Client => &[
+            TenantRead,
+            CompanyRead,
+            ConsultantRead,
+            TenderRead,
+            MatchRead,
+            MatchDecide,
+            CollaborationRead,
+        ],
+    }
+}
+
+/// Whether `role` holds `permission`.
+pub fn role_has(role: Role, permission: Permission) -> bool {
+    permissions_of(role).contains(&permission)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admin_administers_users_and_reads_audit() {
+        for p in [
+            Permission::UserInvite,
+            Permission::UserManage,
+            Permission::AuditRead,
+        ] {
+            assert!(role_has(Role::Admin, p));
+            assert!(!role_has(Role::Manager, p));
+            assert!(!role_has(Role::Consultant, p));
+            assert!(!role_has(Role::Client, p));
+        }
+    }
+
+    #[test]
+    fn clients_and_consultants_never_see_contact_details_or_notes() {
+        for role in [Role::Client, Role::Consultant] {
+            assert!(!role_has(role, Permission::ConsultantContactRead));
+            assert!(!role_has(role, Permission::InternalNotesRead));
+            assert!(!role_has(role, Permission::UserRead));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The authenticated actor of a request, resolved once at the edge.
+
+use entity::Role;
+use uuid::Uuid;
+
+use super::permissions::{Permission, role_has};
+use crate::error::{AppError, Result};
+
+/// Who is acting: resolved from the access token and the user's current row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub tenant_id: Uuid,
+    pub role: Role,
+    pub company_id: Option<Uuid>,
+    pub consultant_id: Option<Uuid>,
+}
+
+impl Principal {
+    pub fn can(&self, permission: Permission) -> bool {
+        role_has(self.role, permission)
+    }
+
+    /// `FORBIDDEN` unless the principal holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

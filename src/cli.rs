@@ -1,0 +1,70 @@
+//! The command line (DESIGN §4).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::ConfigArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "talentgraph",
+    version,
+    about = "Multi-tenant GraphQL backend for staffing and consulting agencies"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the API.
+    Serve {
+        /// Seed a demo organisation (slug `demo`) when the database is empty and print its logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply, revert or inspect migrations.
+    Migrate {
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+    },
+    /// Print the GraphQL SDL, as seen by a role (default: the full ADMIN schema).
+    ExportSchema {
+        /// ADMIN, MANAGER, CONSULTANT, CLIENT or ANONYMOUS.
+        #[arg(long, default_value = "ADMIN")]
+        role: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Create the demo organisation (slug `demo`) if it does not exist and print its logins.
+    SeedDemo,
+    /// Create an organisation and its first ADMIN.
+    CreateTenant {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+        /// The ADMIN's password (at least 10 characters).
+        #[arg(long, env = "TALENTGRAPH_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: String,
+    },
+    /// Re-wrap every tenant data key under the current (first) master key.
+    RotateEncryptionKey,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MigrateAction {
+    Up,
+    Down,
+    Status,
+    Fresh,
+}

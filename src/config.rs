@@ -1,0 +1,382 @@
+//! One typed, validated configuration, read from flags and the environment (DESIGN §4).
+//!
+//! A bad setting stops start-up with one line naming the variable; secrets live in `secrecy`
+//! types so they never reach a log line.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use clap::Args;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+
+use crate::crypto::{KEY_LEN, MasterKey, MasterKeyRing};
+
+/// Where the generated development secrets are kept (SQLite or `--demo` only).
+pub const DEV_SECRETS_DIR: &str = ".talentgraph";
+
+/// Settings shared by every command, as flags or environment variables.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Database connection URL: `sqlite://file.db?mode=rwc` or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://talentgraph.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Address the HTTP server listens on.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// HS256 secret for access tokens, at least 32 bytes.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// Master keys as `kid:base64key` (32-byte keys), comma-separated; the first one is current.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_ENCRYPTION_KEYS",
+        hide_env_values = true,
+        global = true
+    )]
+    pub encryption_keys: Option<String>,
+    /// SMTP server for outgoing mail (later issue); mail is recorded in the database without it.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_SMTP_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub smtp_url: Option<String>,
+    /// `pretty` (default) or `json` log lines.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: String,
+}
+
+/// What is wrong with the configuration; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{var} is invalid: {reason}")]
+    Invalid { var: &'static str, reason: String },
+    #[error("{var} is required when DATABASE_URL points to PostgreSQL")]
+    Required { var: &'static str },
+    #[error("could not store generated secrets in {path}: {source}")]
+    SecretsDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        match value {
+            "pretty" | "" => Ok(LogFormat::Pretty),
+            "json" => Ok(LogFormat::Json),
+            other => Err(ConfigError::Invalid {
+                var: "TALENTGRAPH_LOG_FORMAT",
+                reason: format!("expected `json` or `pretty`, got `{other}`"),
+            }),
+        }
+    }
+}
+
+/// Bounds on what one request may ask of the server (DESIGN §8).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_batch: usize,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+    pub max_tokens: usize,
+    /// Concurrent argon2 computations; the rest wait, so a login flood cannot starve the runtime.
+    pub password_hash_concurrency: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 256 * 1024,
+            max_batch: 10,
+            max_depth: 12,
+            max_complexity: 2_000,
+            max_aliases: 30,
+            max_directives: 20,
+            max_tokens: 4_000,
+            password_hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+/// Sign-in throttling: per account (shared through the database) and per client IP (per instance).
+#[derive(Debug, Clone)]
+pub struct ThrottleConfig {
+    pub account_max_failures: i32,
+    pub ip_max_failures: u32,
+    pub window: Duration,
+    pub block_for: Duration,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        ThrottleConfig {
+            account_max_failures: 5,
+            ip_max_failures: 50,
+            window: Duration::from_secs(15 * 60),
+            block_for: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Token lifetimes and JWT identity.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub invitation_ttl: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            issuer: "talentgraph".to_owned(),
+            audience: "talentgraph-api".to_owned(),
+            access_ttl: Duration::from_secs(15 * 60),
+            refresh_ttl: Duration::from_secs(30 * 24 * 3600),
+            invitation_ttl: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+/// The validated configuration of a running process.
+pub struct Config {
+    pub database_url: SecretString,
+    pub bind: SocketAddr,
+    pub jwt_secret: SecretBox<[u8]>,
+    pub master_keys: MasterKeyRing,
+    pub smtp_url: Option<SecretString>,
+    pub log_format: LogFormat,
+    pub auth: AuthConfig,
+    pub limits: Limits,
+    pub throttle: ThrottleConfig,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("master_key_ids", &self.master_keys.ids())
+            .field("log_format", &self.log_format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// True when the URL selects PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl Config {
+    /// Validates the arguments. With `allow_generated_secrets` (SQLite or `--demo`), missing
+    /// secrets are generated once into `.talentgraph/` and reused; PostgreSQL never allows it.
+    pub fn from_args(args: &ConfigArgs, demo: bool) -> Result<Config, ConfigError> {
+        let postgres = is_postgres(&args.database_url);
+        if !postgres && !args.database_url.starts_with("sqlite:") {
+            return Err(ConfigError::Invalid {
+                var: "DATABASE_URL",
+                reason: "expected a `sqlite://` or `postgres://` URL".to_owned(),
+            });
+        }
+        let bind = args.bind.parse().map_err(|e| ConfigError::Invalid {
+            var: "TALENTGRAPH_BIND",
+            reason: format!("`{}` is not a socket address ({e})", args.bind),
+        })?;
+        let log_format = LogFormat::parse(&args.log_format)?;
+        let generate = !postgres || demo;
+        let dir = Path::new(DEV_SECRETS_DIR);
+
+        let jwt_secret = match &args.jwt_secret {
+            Some(value) => value.clone(),
+            None if postgres => {
+                return Err(ConfigError::Required {
+                    var: "TALENTGRAPH_JWT_SECRET",
+                });
+            }
+            None => dev_secret(dir, "jwt_secret", || B64.encode(random_key()))?,
+        };
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError::Invalid {
+                var: "TALENTGRAPH_JWT_SECRET",
+                reason: format!("must be at least 32 bytes, got {}", jwt_secret.len()),
+            });
+        }
+        let keys = match &args.encryption_keys {
+            Some(value) => value.clone(),
+            None if !generate || postgres => {
+                return Err(ConfigError::Required {
+                    var: "TALENTGRAPH_ENCRYPTION_KEYS",
+                });
+            }
+            None => dev_secret(dir, "encryption_keys", || {
+                format!("dev1:{}", B64.encode(random_key()))
+            })?,
+        };
+        let master_keys = parse_master_keys(&keys)?;
+        Ok(Config {
+            database_url: SecretString::from(args.database_url.clone()),
+            bind,
+            jwt_secret: SecretBox::new(jwt_secret.into_bytes().into_boxed_slice()),
+            master_keys,
+            smtp_url: args.smtp_url.clone().map(SecretString::from),
+            log_format,
+            auth: AuthConfig::default(),
+            limits: Limits::default(),
+            throttle: ThrottleConfig::default(),
+        })
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
+/// Parses `kid:base64key[,kid:base64key…]`; the first key is the current one.
+pub fn parse_master_keys(value: &str) -> Result<MasterKeyRing, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid {
+        var: "TALENTGRAPH_ENCRYPTION_KEYS",
+        reason,
+    };
+    let mut keys = Vec::new();
+    for (i, entry) in value.split(',').map(str::trim).enumerate() {
+        let (kid, b64) = entry
+            .split_once(':')
+            .ok_or_else(|| invalid(format!("entry {} is not `kid:base64key`", i + 1)))?;
+        if kid.is_empty()
+            || kid.len() > 32
+            || !kid
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(invalid(format!(
+                "key id of entry {} must be 1-32 letters, digits, `-` or `_`",
+                i + 1
+            )));
+        }
+        let bytes = B64
+            .decode(b64)
+            .map_err(|_| invalid(format!("key `{kid}` is not valid base64")))?;
+        let key: [u8; KEY_LEN] = bytes.try_into().map_err(|b: Vec<u8>| {
+            invalid(format!(
+                "key `{kid}` must decode to {KEY_LEN} bytes, got {}",
+                b.len()
+            ))
+        })?;
+        if keys.iter().any(|k: &MasterKey| k.id() == kid) {
+            return Err(invalid(format!("key id `{kid}` appears twice")));
+        }
+        keys.push(MasterKey::new(kid.to_owned(), key));
+    }
+    MasterKeyRing::new(keys).ok_or_else(|| invalid("no key given".to_owned()))
+}
+
+fn random_key() -> [u8; KEY_LEN] {
+    crate::crypto::random_bytes()
+}
+
+/// Reads `.talentgraph/<name>`, creating it (mode 0600) with `make()` when absent.
+fn dev_secret(
+    dir: &Path,
+    name: &str,
+    make: impl FnOnce() -> String,
+) -> Result<String, ConfigError> {
+    let path = dir.join(name);
+    let io_err = |source| ConfigError::SecretsDir {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(value) => Ok(value.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(io_err)?;
+            let value = make();
+            write_private(&path, &value).map_err(io_err)?;
+            tracing::warn!(
+                path = %path.display(),
+                "generated a development secret; set TALENTGRAPH_JWT_SECRET and TALENTGRAPH_ENCRYPTION_KEYS in production"
+            );
+            Ok(value)
+        }
+        Err(e) => Err(io_err(e)),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(value.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
+    std::fs::write(path, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn master_keys_parse_and_first_is_current() {
+        let k1 = B64.encode([1u8; 32]);
+        let k2 = B64.encode([2u8; 32]);
+        let ring = parse_master_keys(&format!("new:{k1}, old:{k2}")).expect("valid keys");
+        assert_eq!(ring.current().id(), "new");
+        assert_eq!(ring.ids(), vec!["new", "old"]);
+    }
+
+    #[test]
+    fn master_keys_reject_bad_entries() {
+        for bad in ["", "nokid", "k:not-base64!", "k:AAAA", ":AAAA"] {
+            let err = parse_master_keys(bad).expect_err(bad);
+            assert!(
+                err.to_string().starts_with("TALENTGRAPH_ENCRYPTION_KEYS"),
+                "{err}"
+            );
+        }
+    }
+}

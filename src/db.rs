@@ -1,0 +1,58 @@
+//! Database connection, migrations and readiness.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+use crate::config::is_postgres;
+
+/// Opens the pool. SQLite gets WAL, foreign keys and a single connection: SQLite has one
+/// writer, and one connection serialises transactions instead of failing them with
+/// `SQLITE_BUSY` when two upgrade to writers at once.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if is_postgres(url) {
+        options.max_connections(10).min_connections(1);
+    } else {
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// `Ok` when the database answers and no migration is pending; otherwise why not.
+pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
+    let check = tokio::time::timeout(Duration::from_secs(3), async {
+        db.ping()
+            .await
+            .map_err(|_| "database unreachable".to_owned())?;
+        let pending = Migrator::get_pending_migrations_read_only(db)
+            .await
+            .map_err(|_| "migration state unreadable".to_owned())?;
+        if pending.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} migration(s) pending", pending.len()))
+        }
+    })
+    .await;
+    check.unwrap_or_else(|_| Err("database timed out".to_owned()))
+}

@@ -1,0 +1,234 @@
+//! The one error type of the server and its one mapping to GraphQL `extensions.code` (DESIGN §8).
+//!
+//! Every fallible service returns [`AppError`]; resolvers hand it to async-graphql through the
+//! `From` impl at the bottom of this file, which is the only place codes are assigned. Internal
+//! errors are logged with their chain and shown to clients as a bare `INTERNAL_SERVER_ERROR`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use async_graphql::ErrorExtensions as _;
+
+/// Result with [`AppError`] as the default error.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Field name → message, for `BAD_USER_INPUT` and `CONFLICT`.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// The codes clients may see in `extensions.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    RateLimited,
+    QueryTooComplex,
+    GraphqlParseFailed,
+    GraphqlValidationFailed,
+    InternalServerError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Anything that went wrong inside the server; never shown to clients.
+pub type InternalError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// `UNAUTHENTICATED`: no valid session (or bad credentials at sign-in).
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// `FORBIDDEN`: the principal lacks the permission.
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    /// `NOT_FOUND`: missing, of another tenant, or outside the actor's row scope; nothing tells which.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// `BAD_USER_INPUT` with `extensions.fields`.
+    #[error("invalid input: {}", summary(.0))]
+    InvalidInput(FieldErrors),
+    /// `CONFLICT` with `extensions.fields`: a uniqueness or state conflict.
+    #[error("conflict: {}", summary(.0))]
+    Conflict(FieldErrors),
+    /// `RATE_LIMITED` with `extensions.retryAfterSeconds`.
+    #[error("too many attempts; retry in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    /// `INTERNAL_SERVER_ERROR`; the source is logged, never returned.
+    #[error("internal server error")]
+    Internal(#[source] InternalError),
+}
+
+fn summary(fields: &FieldErrors) -> String {
+    fields
+        .iter()
+        .map(|(field, message)| format!("{field}: {message}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl AppError {
+    /// `BAD_USER_INPUT` on one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::InvalidInput(BTreeMap::from([(field.into(), message.into())]))
+    }
+
+    /// `CONFLICT` on one field.
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Conflict(BTreeMap::from([(field.into(), message.into())]))
+    }
+
+    /// `INTERNAL_SERVER_ERROR` from any error.
+    pub fn internal(source: impl Into<InternalError>) -> Self {
+        AppError::Internal(source.into())
+    }
+
+    /// Logs the source chain of an internal error (used where the error leaves outside GraphQL).
+    pub fn log_if_internal(&self) {
+        if let AppError::Internal(source) = self {
+            log_internal(source.as_ref());
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::InvalidInput(_) => ErrorCode::BadUserInput,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Internal(_) => ErrorCode::InternalServerError,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::Internal(Box::new(err))
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+/// True when the database refused a write because of a unique constraint (by SQLSTATE / code).
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// Logs an internal error with its whole chain; the client only sees the code.
+fn log_internal(source: &(dyn std::error::Error + 'static)) {
+    let mut chain = source.to_string();
+    let mut next = source.source();
+    while let Some(cause) = next {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    tracing::error!(error = %chain, "internal error");
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        let code = err.code();
+        let message = match &err {
+            AppError::Internal(source) => {
+                log_internal(source.as_ref());
+                "Internal server error".to_owned()
+            }
+            other => other.to_string(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code.as_str());
+            match &err {
+                AppError::InvalidInput(fields) | AppError::Conflict(fields) => {
+                    let mut map = async_graphql::indexmap::IndexMap::new();
+                    for (field, message) in fields {
+                        map.insert(
+                            async_graphql::Name::new(field),
+                            async_graphql::Value::from(message.as_str()),
+                        );
+                    }
+                    ext.set("fields", async_graphql::Value::Object(map));
+                }
+                AppError::RateLimited { retry_after_secs } => {
+                    ext.set("retryAfterSeconds", *retry_after_secs);
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+/// Gives a code to errors raised by async-graphql itself (parse, validation, limits, input
+/// coercion), so that every error a client sees carries `extensions.code`.
+pub fn classify_engine_error(message: &str) -> ErrorCode {
+    const TOO_COMPLEX: [&str; 5] = [
+        "too complex",
+        "nested too deep",
+        "recursion depth",
+        "too many directives",
+        "too many aliases",
+    ];
+    let lower = message.to_ascii_lowercase();
+    if TOO_COMPLEX.iter().any(|needle| lower.contains(needle)) {
+        ErrorCode::QueryTooComplex
+    } else if lower.starts_with("failed to parse")
+        || lower.starts_with("invalid value for argument")
+    {
+        ErrorCode::BadUserInput
+    } else if lower.contains("expected") && lower.contains("found") || lower.starts_with(" --> ") {
+        ErrorCode::GraphqlParseFailed
+    } else {
+        ErrorCode::GraphqlValidationFailed
+    }
+}
+
+/// Ensures every error in a response carries `extensions.code` (engine errors have none).
+pub fn ensure_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some());
+        if !has_code {
+            let code = classify_engine_error(&error.message);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code.as_str());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Typed access to what the edge put into a request: the principal, the app state, the request
+//! metadata and a per-request cache of tenant keys.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::audit::RequestMeta;
+use crate::auth::Principal;
+use crate::crypto::{TenantKeys, load_tenant_keys};
+use crate::error::{AppError, Result};
+
+/// Tenant keys unwrapped during this request, so that a list of rows unwraps them once.
+#[derive(Default)]
+pub struct KeyCache(Mutex<HashMap<Uuid, Arc<TenantKeys>>>);
+
+pub trait ContextExt {
+    /// The signed-in principal, or `UNAUTHENTICATED`.
+    fn principal(&self) -> Result<&Principal>;
+    fn state(&self) -> Result<&AppState>;
+    fn request_meta(&self) -> RequestMeta;
+    /// The tenant's unwrapped keys, loaded at most once per request.
+    fn tenant_keys(&self, tenant_id: Uuid) -> impl Future<Output = Result<Arc<TenantKeys>>> + Send;
+}
+
+impl ContextExt for Context<'_> {
+    fn principal(&self) -> Result<&Principal> {
+        self.data_opt::<Principal>()
+            .ok_or(AppError::Unauthenticated("sign in to use this operation"))
+    }
+
+    fn state(&self) -> Result<&AppState> {
+        self.data_opt::<AppState>()
+            .ok_or_else(|| AppError::internal("application state missing from the schema"))
+    }
+
+    fn request_meta(&self) -> RequestMeta {
+        self.data_opt::<RequestMeta>().cloned().unwrap_or_default()
+    }
+
+    async fn tenant_keys(&self, tenant_id: Uuid) -> Result<Arc<TenantKeys>> {
+        let state = self.state()?;
+        let Some(cache) = self.data_opt::<KeyCache>() else {
+            return Ok(Arc::new(
+                load_tenant_keys(&state.db, &state.config.master_keys, tenant_id).await?,
+            ));
+        };
+        let mut map = cache.0.lock().await;
+        if let Some(keys) = map.get(&tenant_id) {
+            return Ok(keys.clone());
+        }
+        let keys =
+            Arc::new(load_tenant_keys(&state.db, &state.config.master_keys, tenant_id).await?);
+        map.insert(tenant_id, keys.clone());
+        Ok(keys)
+    }
+}
+
+/// Parses a GraphQL `ID` as a UUID; a malformed one is `BAD_USER_INPUT` naming the field.
+pub fn parse_id(field: &str, id: &async_graphql::ID) -> Result<Uuid> {
+    Uuid::parse_str(id.as_str()).map_err(|_| AppError::invalid(field, "is not a valid id"))
+}

@@ -1,0 +1,57 @@
+//! Schema assembly: the merged roots, limits, extensions and role-aware SDL export.
+
+pub mod context;
+pub mod limits;
+pub mod pagination;
+pub mod sdl;
+
+use async_graphql::{EmptySubscription, MergedObject, Object, Schema};
+
+use crate::app::AppState;
+use crate::audit::graphql::AuditQuery;
+use crate::tenancy::graphql::{AuthMutation, TenancyQuery, UserMutation};
+
+/// Fields anyone may query, signed in or not.
+#[derive(Default)]
+pub struct MetaQuery;
+
+#[Object]
+impl MetaQuery {
+    /// The server's version, so that clients can tell which API they talk to.
+    async fn api_version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+}
+
+#[derive(MergedObject, Default)]
+pub struct Query(MetaQuery, TenancyQuery, AuditQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, UserMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema with its production limits; `state` is reachable from every resolver.
+pub fn build_schema(state: Option<AppState>) -> AppSchema {
+    let (depth, complexity, directives) = match &state {
+        Some(s) => (
+            s.config.limits.max_depth,
+            s.config.limits.max_complexity,
+            s.config.limits.max_directives,
+        ),
+        None => {
+            let l = crate::config::Limits::default();
+            (l.max_depth, l.max_complexity, l.max_directives)
+        }
+    };
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(depth)
+        .limit_complexity(complexity)
+        .limit_directives(directives)
+        .limit_recursive_depth(32)
+        .disable_suggestions();
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}

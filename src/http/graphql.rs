@@ -1,0 +1,351 @@
+//! `/graphql` over HTTP: content-type (CSRF) and size checks, batch cap, bearer-token principal,
+//! token and alias limits, mutations refused over GET, and codes on every error.
+
+use std::any::Any;
+use std::net::SocketAddr;
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+use super::RequestId;
+use crate::app::{AppState, HttpState};
+use crate::audit::RequestMeta;
+use crate::auth::Principal;
+use crate::error::{AppError, ErrorCode, ensure_codes};
+use crate::graphql::context::KeyCache;
+use crate::graphql::limits::{count_aliases, count_tokens};
+
+/// Headers that force a CORS preflight; one of them must accompany a multipart POST.
+const PREFLIGHT_HEADERS: [&str; 3] = [
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+    "graphql-preflight",
+];
+
+/// A GraphQL-shaped error response outside of execution.
+pub fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    (
+        status,
+        axum::Json(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }),
+        ),
+    )
+        .into_response()
+}
+
+/// Answer of a request whose handler panicked: no detail leaks.
+pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("request handler panicked");
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::InternalServerError,
+        "Internal server error",
+    )
+}
+
+/// Resolves the principal from `Authorization: Bearer …`; a present but bad token is refused
+/// outright (401) rather than silently treated as anonymous.
+pub async fn principal_from(
+    state: &AppState,
+    authorization: Option<&str>,
+) -> Result<Option<Principal>, AppError> {
+    let Some(value) = authorization else {
+        return Ok(None);
+    };
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(AppError::Unauthenticated(
+            "the Authorization header must be `Bearer <token>`",
+        ))?;
+    crate::tenancy::sessions::authenticate(state, token)
+        .await
+        .map(Some)
+}
+
+async fn principal_or_response(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    principal_from(state, authorization)
+        .await
+        .map_err(|err| match err {
+            AppError::Unauthenticated(msg) => {
+                error_response(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, msg)
+            }
+            other => {
+                other.log_if_internal();
+                error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::InternalServerError,
+                    "Internal server error",
+                )
+            }
+        })
+}
+
+fn limit_error(message: &str) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    err.extensions = Some({
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", ErrorCode::QueryTooComplex.as_str());
+        ext
+    });
+    err
+}
+
+/// Checks what the engine does not: token and alias counts; parses the document once and
+/// returns the operation's type.
+fn precheck(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+) -> Result<OperationType, ServerError> {
+    let limits = &state.config.limits;
+    if count_tokens(&request.query, limits.max_tokens) > limits.max_tokens {
+        return Err(limit_error(&format!(
+            "Query has too many tokens (limit {})",
+            limits.max_tokens
+        )));
+    }
+    let operation_name = request.operation_name.clone();
+    let doc = request.parsed_query().map_err(|mut err| {
+        err.extensions = Some({
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", ErrorCode::GraphqlParseFailed.as_str());
+            ext
+        });
+        err
+    })?;
+    if count_aliases(doc) > limits.max_aliases {
+        return Err(limit_error(&format!(
+            "Query has too many aliases (limit {})",
+            limits.max_aliases
+        )));
+    }
+    let op = match (&doc.operations, operation_name.as_deref()) {
+        (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name).map(|op| op.node.ty)
+        }
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None)
+            if ops.len() == 1 =>
+        {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        _ => None,
+    };
+    // An unknown or ambiguous operation is reported by the engine's own validation.
+    Ok(op.unwrap_or(OperationType::Query))
+}
+
+struct Caller {
+    principal: Option<Principal>,
+    meta: RequestMeta,
+}
+
+async fn run(
+    state: &HttpState,
+    caller: &Caller,
+    mut request: async_graphql::Request,
+) -> async_graphql::Response {
+    if let Err(err) = precheck(state, &mut request) {
+        return async_graphql::Response::from_errors(vec![err]);
+    }
+    request = request.data(caller.meta.clone()).data(KeyCache::default());
+    if let Some(principal) = &caller.principal {
+        request = request.data(principal.clone());
+    }
+    let mut response = state.schema.execute(request).await;
+    ensure_codes(&mut response);
+    response
+}
+
+fn caller_meta(request_id: &RequestId, peer: SocketAddr) -> RequestMeta {
+    RequestMeta {
+        request_id: Some(request_id.0.clone()),
+        ip: Some(peer.ip()),
+    }
+}
+
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// `POST /graphql`: JSON, or GraphQL multipart with a preflight-forcing header.
+pub async fn post_handler(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(request_id): Extension<RequestId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let media = media_type(&headers);
+    let multipart = media == "multipart/form-data";
+    if !(media == "application/json" || media == "application/graphql-response+json" || multipart) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "POST /graphql requires `Content-Type: application/json`",
+        );
+    }
+    if multipart && !PREFLIGHT_HEADERS.iter().any(|h| headers.contains_key(*h)) {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            "multipart requests must carry an `Apollo-Require-Preflight` header",
+        );
+    }
+    let limit = state.config.limits.max_body_bytes;
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BadUserInput,
+                &format!("request body exceeds {limit} bytes"),
+            );
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let batch = match async_graphql::http::receive_batch_body(
+        content_type,
+        futures_util::io::Cursor::new(bytes.to_vec()),
+        MultipartOptions::default()
+            .max_file_size(limit)
+            .max_num_files(10),
+    )
+    .await
+    {
+        Ok(batch) => batch,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("invalid GraphQL request: {err}"),
+            );
+        }
+    };
+    let max_batch = state.config.limits.max_batch;
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > max_batch
+    {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::QueryTooComplex,
+            &format!("a batch may hold at most {max_batch} operations"),
+        );
+    }
+    let principal = match principal_or_response(&state, &headers).await {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let caller = Caller {
+        principal,
+        meta: caller_meta(&request_id, peer),
+    };
+    let response = match batch {
+        BatchRequest::Single(request) => BatchResponse::Single(run(&state, &caller, request).await),
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(run(&state, &caller, request).await);
+            }
+            BatchResponse::Batch(responses)
+        }
+    };
+    axum::Json(response).into_response()
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// `GET /graphql`: queries only (mutations answer 405); GraphiQL for browsers.
+pub async fn get_handler(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(request_id): Extension<RequestId>,
+    headers: HeaderMap,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    let query = uri.query().unwrap_or_default();
+    if query.is_empty() && method == Method::GET && wants_html(&headers) {
+        return graphiql().await.into_response();
+    }
+    let mut request = match async_graphql::http::parse_query_string(query) {
+        Ok(request) => request,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("invalid GraphQL request: {err}"),
+            );
+        }
+    };
+    match precheck(&state, &mut request) {
+        Ok(OperationType::Mutation) => {
+            let mut response = error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::BadUserInput,
+                "mutations must be sent with POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            return response;
+        }
+        Ok(_) => {}
+        Err(err) => {
+            return axum::Json(async_graphql::Response::from_errors(vec![err])).into_response();
+        }
+    }
+    let principal = match principal_or_response(&state, &headers).await {
+        Ok(p) => p,
+        Err(response) => return response,
+    };
+    let caller = Caller {
+        principal,
+        meta: caller_meta(&request_id, peer),
+    };
+    axum::Json(run(&state, &caller, request).await).into_response()
+}
+
+/// GraphiQL, wired to `/graphql` and `/graphql/ws`.
+pub async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("talentgraph GraphiQL")
+            .finish(),
+    )
+}
+
+/// The playground page (the live dashboard lands here in a later issue).
+pub async fn playground() -> Html<&'static str> {
+    Html(include_str!("../../playground/index.html"))
+}

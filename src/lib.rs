@@ -1,0 +1,18 @@
+//! talentgraph: one GraphQL API for staffing and consulting agencies.
+//!
+//! See `README.md` for running it and `../shared/DESIGN.md` for the product contract.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod telemetry;
+pub mod tenancy;

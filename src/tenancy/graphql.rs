@@ -1,0 +1,499 @@
+//! GraphQL API of tenancy: sign-up and sign-in, the current user and tenant, user administration.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use entity::{Role as DbRole, invitation, tenant, user};
+use sea_orm::EntityTrait;
+
+use super::scope;
+use super::sessions::{self, AcceptInvitation, Login, Session, SignUp};
+use super::users::{self, InviteUser, UserFilter as UserFilterSpec};
+use crate::auth::guard::Authenticated;
+use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::error::{AppError, Result};
+use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::pagination::{self, ConnectionFields, PageArgs, PageQuery};
+
+/// A user's role; each role is a bundle of permissions.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "Role")]
+pub enum Role {
+    /// Runs the organisation: users, audit, everything.
+    Admin,
+    /// Runs the business: clients, consultants, tenders, matches.
+    Manager,
+    /// A consultant signing in to their own profile, missions and matches.
+    Consultant,
+    /// A client company's user, seeing its tenders and the consultants proposed to it.
+    Client,
+}
+
+impl From<DbRole> for Role {
+    fn from(role: DbRole) -> Self {
+        match role {
+            DbRole::Admin => Role::Admin,
+            DbRole::Manager => Role::Manager,
+            DbRole::Consultant => Role::Consultant,
+            DbRole::Client => Role::Client,
+        }
+    }
+}
+
+impl From<Role> for DbRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Admin => DbRole::Admin,
+            Role::Manager => DbRole::Manager,
+            Role::Consultant => DbRole::Consultant,
+            Role::Client => DbRole::Client,
+        }
+    }
+}
+
+/// An organisation using talentgraph.
+pub struct Tenant(pub tenant::Model);
+
+#[Object]
+impl Tenant {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Display name of the organisation.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Unique short name, used to sign in.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A person who signs in to one organisation.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Sign-in e-mail (stored encrypted).
+    async fn email(&self, ctx: &Context<'_>) -> Result<String> {
+        let keys = ctx.tenant_keys(self.0.tenant_id).await?;
+        keys.decrypt("app_user", "email", self.0.id, &self.0.email)
+            .map_err(AppError::internal)
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// False once the user is deactivated; a deactivated user cannot sign in.
+    async fn active(&self) -> bool {
+        self.0.deactivated_at.is_none()
+    }
+    /// When the user was deactivated, if they are.
+    async fn deactivated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.deactivated_at
+    }
+    /// The client company of a CLIENT user.
+    async fn company_id(&self) -> Option<ID> {
+        self.0.company_id.map(|id| ID(id.to_string()))
+    }
+    /// The consultant profile of a CONSULTANT user.
+    async fn consultant_id(&self) -> Option<ID> {
+        self.0.consultant_id.map(|id| ID(id.to_string()))
+    }
+    /// The user's organisation.
+    async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
+        let state = ctx.state()?;
+        tenant::Entity::find_by_id(self.0.tenant_id)
+            .one(&state.db)
+            .await?
+            .map(Tenant)
+            .ok_or(AppError::NotFound("tenant"))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A signed-in session.
+pub struct AuthPayload(Session);
+
+#[Object]
+impl AuthPayload {
+    /// JWT for `Authorization: Bearer …`, valid 15 minutes.
+    async fn access_token(&self) -> &str {
+        &self.0.access_token
+    }
+    /// Opaque token for `refreshSession`; single use, valid 30 days.
+    async fn refresh_token(&self) -> &str {
+        &self.0.refresh_token
+    }
+    /// When the access token expires.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    async fn user(&self) -> User {
+        User(self.0.user.clone())
+    }
+}
+
+/// An invitation to join the organisation.
+pub struct Invitation {
+    model: invitation::Model,
+    email: String,
+    token: Option<String>,
+}
+
+#[Object]
+impl Invitation {
+    async fn id(&self) -> ID {
+        ID(self.model.id.to_string())
+    }
+    async fn email(&self) -> &str {
+        &self.email
+    }
+    async fn role(&self) -> Role {
+        self.model.role.into()
+    }
+    async fn full_name(&self) -> Option<&str> {
+        self.model.full_name.as_deref()
+    }
+    /// The one-time token for `acceptInvitation`; shown only in the response that creates it.
+    async fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.model.expires_at
+    }
+}
+
+#[derive(InputObject)]
+pub struct SignUpInput {
+    /// Display name of the new organisation.
+    pub organization_name: String,
+    /// Unique short name (3–48 of a-z, 0-9, `-`), used to sign in.
+    pub slug: String,
+    /// E-mail of the first ADMIN.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub full_name: String,
+}
+
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub tenant_slug: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(InputObject)]
+pub struct AcceptInvitationInput {
+    pub token: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// Overrides the name given in the invitation.
+    pub full_name: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct InviteUserInput {
+    pub email: String,
+    pub role: Role,
+    pub full_name: Option<String>,
+    /// The client company of a CLIENT user.
+    pub company_id: Option<ID>,
+    /// The consultant profile of a CONSULTANT user.
+    pub consultant_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    /// At least 10 characters. Every session ends; sign in again.
+    pub new_password: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateUserRoleInput {
+    pub user_id: ID,
+    pub role: Role,
+}
+
+/// Filters of `users`.
+#[derive(InputObject, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Part of the full name, or an exact e-mail.
+    pub text: Option<String>,
+}
+
+#[derive(Default)]
+pub struct TenancyQuery;
+
+#[Object]
+impl TenancyQuery {
+    /// The signed-in user.
+    #[graphql(guard = "Authenticated", visible = "visibility::authenticated")]
+    async fn me(&self, ctx: &Context<'_>) -> Result<User> {
+        let p = ctx.principal()?;
+        users::find_user(ctx.state()?, p, p.user_id).await.map(User)
+    }
+
+    /// The signed-in user's organisation.
+    #[graphql(guard = "Authenticated", visible = "visibility::authenticated")]
+    async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
+        let p = ctx.principal()?;
+        scope::tenant(p)
+            .one(&ctx.state()?.db)
+            .await?
+            .map(Tenant)
+            .ok_or(AppError::NotFound("tenant"))
+    }
+
+    /// The organisation's users.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserRead)",
+        visible = "visibility::user_read",
+        complexity = "pagination::weight(first, last) * child_complexity"
+    )]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<UserFilter>,
+    ) -> Result<Connection<String, User, ConnectionFields>> {
+        let p = ctx.principal()?;
+        let state = ctx.state()?;
+        let keys = ctx.tenant_keys(p.tenant_id).await?;
+        let filter = filter.unwrap_or_default();
+        let select = users::users_query(
+            p,
+            &keys,
+            UserFilterSpec {
+                role: filter.role.map(Into::into),
+                active: filter.active,
+                text: filter.text,
+            },
+        )?;
+        pagination::paginate(
+            &state.db,
+            select,
+            user::Column::Id,
+            |u| u.id,
+            PageQuery {
+                args: PageArgs {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+                want_total: pagination::wants_total(ctx),
+                newest_first: false,
+            },
+            User,
+        )
+        .await
+    }
+
+    /// One user of the organisation.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserRead)",
+        visible = "visibility::user_read"
+    )]
+    async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        let id = parse_id("id", &id)?;
+        users::find_user(ctx.state()?, ctx.principal()?, id)
+            .await
+            .map(User)
+    }
+}
+
+/// Sign-up and sign-in: the operations an anonymous client may use.
+#[derive(Default)]
+pub struct AuthMutation;
+
+#[Object]
+impl AuthMutation {
+    /// Creates an organisation and its first ADMIN, and signs them in.
+    async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> Result<AuthPayload> {
+        let session = sessions::sign_up(
+            ctx.state()?,
+            &ctx.request_meta(),
+            SignUp {
+                organization_name: input.organization_name,
+                slug: input.slug,
+                email: input.email,
+                password: input.password,
+                full_name: input.full_name,
+            },
+        )
+        .await?;
+        Ok(AuthPayload(session))
+    }
+
+    /// Signs in to an organisation. Repeated failures are throttled (`RATE_LIMITED`).
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
+        let session = sessions::login(
+            ctx.state()?,
+            &ctx.request_meta(),
+            Login {
+                tenant_slug: input.tenant_slug,
+                email: input.email,
+                password: input.password,
+            },
+        )
+        .await?;
+        Ok(AuthPayload(session))
+    }
+
+    /// Exchanges a refresh token for a new session; the token is spent. Presenting a spent
+    /// token again ends every session descending from the same sign-in.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> Result<AuthPayload> {
+        let session =
+            sessions::refresh_session(ctx.state()?, &ctx.request_meta(), &refresh_token).await?;
+        Ok(AuthPayload(session))
+    }
+
+    /// Ends the session of a refresh token.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+        sessions::logout(ctx.state()?, &ctx.request_meta(), &refresh_token).await
+    }
+
+    /// Joins an organisation with an invitation token and signs in.
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptInvitationInput,
+    ) -> Result<AuthPayload> {
+        let session = sessions::accept_invitation(
+            ctx.state()?,
+            &ctx.request_meta(),
+            AcceptInvitation {
+                token: input.token,
+                password: input.password,
+                full_name: input.full_name,
+            },
+        )
+        .await?;
+        Ok(AuthPayload(session))
+    }
+}
+
+/// User administration and the signed-in user's own account.
+#[derive(Default)]
+pub struct UserMutation;
+
+#[Object]
+impl UserMutation {
+    /// Changes the signed-in user's password; every session ends (sign in again).
+    #[graphql(guard = "Authenticated", visible = "visibility::authenticated")]
+    async fn change_password(&self, ctx: &Context<'_>, input: ChangePasswordInput) -> Result<bool> {
+        users::change_password(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            input.current_password,
+            input.new_password,
+        )
+        .await
+    }
+
+    /// Invites someone to the organisation with a role.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserInvite)",
+        visible = "visibility::user_invite"
+    )]
+    async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<Invitation> {
+        let p = ctx.principal()?;
+        let keys = ctx.tenant_keys(p.tenant_id).await?;
+        let created = users::invite_user(
+            ctx.state()?,
+            p,
+            &ctx.request_meta(),
+            &keys,
+            InviteUser {
+                email: input.email,
+                role: input.role.into(),
+                full_name: input.full_name,
+                company_id: input
+                    .company_id
+                    .as_ref()
+                    .map(|id| parse_id("companyId", id))
+                    .transpose()?,
+                consultant_id: input
+                    .consultant_id
+                    .as_ref()
+                    .map(|id| parse_id("consultantId", id))
+                    .transpose()?,
+            },
+        )
+        .await?;
+        Ok(Invitation {
+            model: created.invitation,
+            email: created.email,
+            token: Some(created.token),
+        })
+    }
+
+    /// Changes a user's role.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserManage)",
+        visible = "visibility::user_manage"
+    )]
+    async fn update_user_role(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateUserRoleInput,
+    ) -> Result<User> {
+        let id = parse_id("userId", &input.user_id)?;
+        users::update_user_role(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            id,
+            input.role.into(),
+        )
+        .await
+        .map(User)
+    }
+
+    /// Deactivates a user: their sessions end at once and they cannot sign in.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserManage)",
+        visible = "visibility::user_manage"
+    )]
+    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        let id = parse_id("id", &id)?;
+        users::deactivate_user(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(User)
+    }
+
+    /// Restores a deactivated user.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserManage)",
+        visible = "visibility::user_manage"
+    )]
+    async fn restore_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        let id = parse_id("id", &id)?;
+        users::restore_user(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(User)
+    }
+}

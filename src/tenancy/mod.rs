@@ -1,0 +1,7 @@
+//! Tenants, users and invitations: sign-up, sign-in, sessions and user administration.
+
+pub mod graphql;
+pub mod inputs;
+pub mod scope;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,411 @@
+//! Sign-up, sign-in, session refresh and sign-out, and the edge's token → principal step.
+
+use chrono::Utc;
+use entity::{Role, invitation, tenant, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::inputs::{Email, Slug, required_text};
+use crate::app::AppState;
+use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
+use crate::auth::password::NewPassword;
+use crate::auth::sessions::{self as refresh, Rotation};
+use crate::auth::{Principal, throttle};
+use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
+use crate::error::{AppError, Result, is_unique_violation};
+
+/// Blind-index purpose of user and invitation e-mails.
+pub const EMAIL_INDEX: &str = "user.email";
+const BAD_CREDENTIALS: AppError =
+    AppError::Unauthenticated("invalid e-mail, password or organisation");
+
+/// A signed-in session: what `AuthPayload` shows.
+pub struct Session {
+    pub access_token: String,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub refresh_token: String,
+    pub user: user::Model,
+}
+
+pub struct SignUp {
+    pub organization_name: String,
+    pub slug: String,
+    pub email: String,
+    pub password: String,
+    pub full_name: String,
+}
+
+fn refresh_ttl(state: &AppState) -> chrono::Duration {
+    chrono::Duration::from_std(state.config.auth.refresh_ttl).unwrap_or(chrono::Duration::days(30))
+}
+
+/// Issues an access token and a refresh token (new family unless `family` is given).
+async fn open_session(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    user: user::Model,
+    family: Option<Uuid>,
+) -> Result<Session> {
+    let refresh_token =
+        refresh::create(conn, user.tenant_id, user.id, family, refresh_ttl(state)).await?;
+    let (access_token, expires_at) = state.jwt.issue(&user)?;
+    Ok(Session {
+        access_token,
+        expires_at,
+        refresh_token,
+        user,
+    })
+}
+
+/// Builds a user row with its e-mail encrypted and blind-indexed under the tenant's keys.
+pub fn new_user(
+    keys: &TenantKeys,
+    email: &Email,
+    full_name: String,
+    password_hash: String,
+    role: Role,
+    company_id: Option<Uuid>,
+    consultant_id: Option<Uuid>,
+) -> user::ActiveModel {
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    user::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(keys.tenant_id()),
+        email: Set(keys.encrypt("app_user", "email", id, email.as_str())),
+        email_index: Set(keys.blind_index(EMAIL_INDEX, email.as_str())),
+        full_name: Set(full_name),
+        password_hash: Set(password_hash),
+        role: Set(role),
+        company_id: Set(company_id),
+        consultant_id: Set(consultant_id),
+        deactivated_at: Set(None),
+        token_version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// Creates a tenant, its keys and its first ADMIN, and signs the ADMIN in.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Result<Session> {
+    let mut errors = crate::error::FieldErrors::new();
+    let name = required_text("organizationName", &input.organization_name, 200);
+    let slug = Slug::parse("slug", &input.slug);
+    let email = Email::parse("email", &input.email);
+    let password = NewPassword::parse("password", input.password);
+    let full_name = required_text("fullName", &input.full_name, 200);
+    for err in [
+        name.as_ref().err(),
+        slug.as_ref().err(),
+        email.as_ref().err(),
+        password.as_ref().err(),
+        full_name.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let AppError::InvalidInput(fields) = err {
+            errors.extend(fields.clone());
+        }
+    }
+    let (Ok(name), Ok(slug), Ok(email), Ok(password), Ok(full_name)) =
+        (name, slug, email, password, full_name)
+    else {
+        return Err(AppError::InvalidInput(errors));
+    };
+    let taken = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug.as_str()))
+        .one(&state.db)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::conflict("slug", "is already taken"));
+    }
+    let password_hash = state.passwords.hash(password).await?;
+
+    let txn = state.db.begin().await?;
+    let now = Utc::now();
+    let tenant_id = Uuid::now_v7();
+    let tenant = tenant::ActiveModel {
+        id: Set(tenant_id),
+        name: Set(name),
+        slug: Set(slug.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("slug", "is already taken")
+        } else {
+            e.into()
+        }
+    })?;
+    let keys = create_tenant_keys(&txn, &state.config.master_keys, tenant_id).await?;
+    let user = new_user(
+        &keys,
+        &email,
+        full_name,
+        password_hash,
+        Role::Admin,
+        None,
+        None,
+    )
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        tenant_id,
+        None,
+        meta,
+        AuditRecord::new("tenant.signed_up", "tenant", Some(tenant.id))
+            .actor(Some(user.id), Some(Role::Admin))
+            .changes(json!({
+                "name": tenant.name,
+                "slug": tenant.slug,
+                "adminUserId": user.id,
+                "adminEmail": REDACTED,
+            })),
+    )
+    .await?;
+    let session = open_session(state, &txn, user, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+pub struct Login {
+    pub tenant_slug: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Signs a user in. Unknown organisation, unknown e-mail, wrong password and deactivated account
+/// all answer the same error after the same argon2 work; failures are throttled and audited.
+#[tracing::instrument(skip_all)]
+pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result<Session> {
+    state.ip_throttle.check(meta.ip)?;
+    let tenant = match Slug::parse("tenantSlug", &input.tenant_slug) {
+        Ok(slug) => {
+            tenant::Entity::find()
+                .filter(tenant::Column::Slug.eq(slug.as_str()))
+                .one(&state.db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let email = Email::parse("email", &input.email).ok();
+    let (Some(tenant), Some(email)) = (tenant, email) else {
+        state.passwords.verify(input.password, None).await?;
+        state.ip_throttle.record_failure(meta.ip);
+        return Err(BAD_CREDENTIALS);
+    };
+    let keys = load_tenant_keys(&state.db, &state.config.master_keys, tenant.id).await?;
+    let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
+    let throttle_key = format!("{}:{email_index}", tenant.id);
+    throttle::check_account(&state.db, &throttle_key).await?;
+
+    // Sign-in happens before there is a principal: the look-up is bounded by the tenant named
+    // in the request and the e-mail's blind index.
+    let user = user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant.id))
+        .filter(user::Column::EmailIndex.eq(&email_index))
+        .one(&state.db)
+        .await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = state.passwords.verify(input.password, hash).await?;
+    let user = match user {
+        Some(user) if password_ok && user.deactivated_at.is_none() => user,
+        user => {
+            state.ip_throttle.record_failure(meta.ip);
+            throttle::record_account_failure(&state.db, &throttle_key, &state.config.throttle)
+                .await?;
+            let txn = state.db.begin().await?;
+            audit::record(
+                &txn,
+                tenant.id,
+                None,
+                meta,
+                AuditRecord::new("auth.login_failed", "user", user.as_ref().map(|u| u.id))
+                    .actor(user.as_ref().map(|u| u.id), user.as_ref().map(|u| u.role))
+                    .changes(json!({ "email": REDACTED, "knownUser": user.is_some() })),
+            )
+            .await?;
+            txn.commit().await?;
+            return Err(BAD_CREDENTIALS);
+        }
+    };
+    throttle::clear_account(&state.db, &throttle_key).await?;
+    let txn = state.db.begin().await?;
+    audit::record(
+        &txn,
+        tenant.id,
+        None,
+        meta,
+        AuditRecord::new("auth.login_succeeded", "user", Some(user.id))
+            .actor(Some(user.id), Some(user.role)),
+    )
+    .await?;
+    let session = open_session(state, &txn, user, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Exchanges a refresh token for a new session in the same family.
+#[tracing::instrument(skip_all)]
+pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) -> Result<Session> {
+    let txn = state.db.begin().await?;
+    let rotation = refresh::spend(&txn, token).await?;
+    let row = match rotation {
+        Rotation::Rotated(row) => row,
+        Rotation::ReuseDetected => {
+            // The family revocation must persist although the request fails.
+            txn.commit().await?;
+            tracing::warn!(request_id = ?meta.request_id, "refresh token reuse detected; family revoked");
+            return Err(refresh::rotation_error());
+        }
+        Rotation::Invalid => return Err(refresh::rotation_error()),
+    };
+    let user = user::Entity::find_by_id(row.user_id)
+        .filter(user::Column::TenantId.eq(row.tenant_id))
+        .one(&txn)
+        .await?
+        .filter(|u| u.deactivated_at.is_none())
+        .ok_or_else(refresh::rotation_error)?;
+    let session = open_session(state, &txn, user, Some(row.family_id)).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Revokes the session of a refresh token. Answers `true` whatever the token, so that nothing
+/// is learnt from it.
+#[tracing::instrument(skip_all)]
+pub async fn logout(state: &AppState, meta: &RequestMeta, token: &str) -> Result<bool> {
+    let txn = state.db.begin().await?;
+    if let Some(row) = refresh::revoke_by_token(&txn, token).await? {
+        audit::record(
+            &txn,
+            row.tenant_id,
+            None,
+            meta,
+            AuditRecord::new("auth.logout", "user", Some(row.user_id))
+                .actor(Some(row.user_id), None),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+pub struct AcceptInvitation {
+    pub token: String,
+    pub password: String,
+    pub full_name: Option<String>,
+}
+
+/// Turns an invitation into a user and signs them in.
+#[tracing::instrument(skip_all)]
+pub async fn accept_invitation(
+    state: &AppState,
+    meta: &RequestMeta,
+    input: AcceptInvitation,
+) -> Result<Session> {
+    let password = NewPassword::parse("password", input.password)?;
+    let full_name = input
+        .full_name
+        .as_deref()
+        .map(|n| required_text("fullName", n, 200))
+        .transpose()?;
+    let invalid = || AppError::invalid("token", "is invalid, expired or already used");
+    let invitation = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(refresh::hash_token(&input.token)))
+        .one(&state.db)
+        .await?
+        .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
+        .ok_or_else(invalid)?;
+    let full_name = full_name
+        .or_else(|| invitation.full_name.clone())
+        .ok_or_else(|| AppError::invalid("fullName", "must not be empty"))?;
+    let keys = load_tenant_keys(&state.db, &state.config.master_keys, invitation.tenant_id).await?;
+    let email = keys
+        .decrypt("invitation", "email", invitation.id, &invitation.email)
+        .map_err(AppError::internal)?;
+    let email = Email::parse("email", &email)?;
+    let password_hash = state.passwords.hash(password).await?;
+
+    let txn = state.db.begin().await?;
+    // Spend the invitation first: of two concurrent acceptances, one wins.
+    let spent = invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::AcceptedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now())),
+        )
+        .filter(invitation::Column::Id.eq(invitation.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let user = new_user(
+        &keys,
+        &email,
+        full_name,
+        password_hash,
+        invitation.role,
+        invitation.company_id,
+        invitation.consultant_id,
+    )
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("email", "a user with this e-mail already exists")
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        invitation.tenant_id,
+        None,
+        meta,
+        AuditRecord::new("invitation.accepted", "user", Some(user.id))
+            .actor(Some(user.id), Some(user.role))
+            .changes(json!({ "invitationId": invitation.id, "role": user.role.as_str(), "email": REDACTED })),
+    )
+    .await?;
+    let session = open_session(state, &txn, user, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// The edge's step: turns a bearer token into a principal, checking the user's current row so
+/// that deactivation, password changes and role changes take effect on the next request.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal> {
+    let claims = state.jwt.verify(token)?;
+    let user = user::Entity::find_by_id(claims.sub)
+        .filter(user::Column::TenantId.eq(claims.tid))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated("invalid or expired access token"))?;
+    if user.deactivated_at.is_some() {
+        return Err(AppError::Unauthenticated("this account is deactivated"));
+    }
+    if claims.ver != user.token_version {
+        return Err(AppError::Unauthenticated(
+            "this session has ended; sign in again",
+        ));
+    }
+    Ok(Principal {
+        user_id: user.id,
+        tenant_id: user.tenant_id,
+        role: user.role,
+        company_id: user.company_id,
+        consultant_id: user.consultant_id,
+    })
+}

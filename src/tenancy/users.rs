@@ -1,0 +1,348 @@
+//! User administration: invitations, role changes, deactivation and restore, password changes.
+
+use chrono::Utc;
+use entity::{Role, invitation, user};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::inputs::{Email, required_text};
+use super::scope;
+use super::sessions::EMAIL_INDEX;
+use crate::app::AppState;
+use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
+use crate::auth::password::NewPassword;
+use crate::auth::sessions::{hash_token, new_opaque_token, revoke_all_for_user};
+use crate::auth::{Permission, Principal};
+use crate::crypto::TenantKeys;
+use crate::error::{AppError, Result};
+
+/// A user by id, within the principal's scope; anything else is `NOT_FOUND`.
+pub async fn find_user(state: &AppState, p: &Principal, id: Uuid) -> Result<user::Model> {
+    scope::users(p)
+        .filter(user::Column::Id.eq(id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("user"))
+}
+
+/// Filters of the `users` list.
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Matches the full name (substring, case-insensitive) or the exact e-mail.
+    pub text: Option<String>,
+}
+
+/// The scoped, filtered query behind `users`.
+pub fn users_query(
+    p: &Principal,
+    keys: &TenantKeys,
+    filter: UserFilter,
+) -> Result<Select<user::Entity>> {
+    let mut select = scope::users(p);
+    if let Some(role) = filter.role {
+        select = select.filter(user::Column::Role.eq(role));
+    }
+    match filter.active {
+        Some(true) => select = select.filter(user::Column::DeactivatedAt.is_null()),
+        Some(false) => select = select.filter(user::Column::DeactivatedAt.is_not_null()),
+        None => {}
+    }
+    if let Some(text) = filter.text {
+        let text = text.trim();
+        if text.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "filter.text",
+                "must be at most 200 characters",
+            ));
+        }
+        if !text.is_empty() {
+            let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+            let mut any = Condition::any().add(
+                Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                    user::Column::FullName,
+                )))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+            );
+            if let Ok(email) = Email::parse("filter.text", text) {
+                any = any.add(
+                    user::Column::EmailIndex.eq(keys.blind_index(EMAIL_INDEX, email.as_str())),
+                );
+            }
+            select = select.filter(any);
+        }
+    }
+    Ok(select)
+}
+
+fn escape_like(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+pub struct InviteUser {
+    pub email: String,
+    pub role: Role,
+    pub full_name: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub consultant_id: Option<Uuid>,
+}
+
+/// An invitation just created, with its one-time token (returned once, stored hashed).
+pub struct NewInvitation {
+    pub invitation: invitation::Model,
+    pub email: String,
+    pub token: String,
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn invite_user(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    keys: &TenantKeys,
+    input: InviteUser,
+) -> Result<NewInvitation> {
+    p.require(Permission::UserInvite)?;
+    let email = Email::parse("email", &input.email)?;
+    let full_name = input
+        .full_name
+        .as_deref()
+        .map(|n| required_text("fullName", n, 200))
+        .transpose()?;
+    if input.company_id.is_some() && input.role != Role::Client {
+        return Err(AppError::invalid(
+            "companyId",
+            "only CLIENT users belong to a company",
+        ));
+    }
+    if input.consultant_id.is_some() && input.role != Role::Consultant {
+        return Err(AppError::invalid(
+            "consultantId",
+            "only CONSULTANT users are linked to a consultant",
+        ));
+    }
+    let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
+    let exists = user::Entity::find()
+        .filter(user::Column::TenantId.eq(p.tenant_id))
+        .filter(user::Column::EmailIndex.eq(&email_index))
+        .count(&state.db)
+        .await?
+        > 0;
+    if exists {
+        return Err(AppError::conflict(
+            "email",
+            "a user with this e-mail already exists",
+        ));
+    }
+    let token = new_opaque_token();
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let ttl = chrono::Duration::from_std(state.config.auth.invitation_ttl)
+        .unwrap_or(chrono::Duration::days(7));
+    let txn = state.db.begin().await?;
+    let invitation = invitation::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(p.tenant_id),
+        email: Set(keys.encrypt("invitation", "email", id, email.as_str())),
+        email_index: Set(email_index),
+        full_name: Set(full_name),
+        role: Set(input.role),
+        company_id: Set(input.company_id),
+        consultant_id: Set(input.consultant_id),
+        token_hash: Set(hash_token(&token)),
+        invited_by: Set(p.user_id),
+        expires_at: Set(now + ttl),
+        accepted_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("invitation.created", "invitation", Some(id))
+            .changes(json!({ "email": REDACTED, "role": input.role.as_str() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(NewInvitation {
+        invitation,
+        email: email.as_str().to_owned(),
+        token,
+    })
+}
+
+/// Refuses changes that would leave the tenant without an active ADMIN.
+async fn ensure_other_admin(state: &AppState, p: &Principal, target: &user::Model) -> Result<()> {
+    if target.role != Role::Admin || target.deactivated_at.is_some() {
+        return Ok(());
+    }
+    let admins = user::Entity::find()
+        .filter(user::Column::TenantId.eq(p.tenant_id))
+        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::DeactivatedAt.is_null())
+        .count(&state.db)
+        .await?;
+    if admins <= 1 {
+        return Err(AppError::conflict(
+            "userId",
+            "the organisation must keep at least one active ADMIN",
+        ));
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn update_user_role(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    user_id: Uuid,
+    role: Role,
+) -> Result<user::Model> {
+    p.require(Permission::UserManage)?;
+    let target = find_user(state, p, user_id).await?;
+    if target.role == role {
+        return Ok(target);
+    }
+    ensure_other_admin(state, p, &target).await?;
+    let old_role = target.role;
+    let txn = state.db.begin().await?;
+    let mut active: user::ActiveModel = target.into();
+    active.role = Set(role);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("user.role_changed", "user", Some(user_id))
+            .changes(json!({ "role": { "from": old_role.as_str(), "to": role.as_str() } })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn deactivate_user(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    user_id: Uuid,
+) -> Result<user::Model> {
+    p.require(Permission::UserManage)?;
+    let target = find_user(state, p, user_id).await?;
+    if target.id == p.user_id {
+        return Err(AppError::invalid("id", "you cannot deactivate yourself"));
+    }
+    if target.deactivated_at.is_some() {
+        return Ok(target);
+    }
+    ensure_other_admin(state, p, &target).await?;
+    let txn = state.db.begin().await?;
+    let version = target.token_version;
+    let mut active: user::ActiveModel = target.into();
+    let now = Utc::now();
+    active.deactivated_at = Set(Some(now));
+    active.token_version = Set(version.wrapping_add(1));
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    revoke_all_for_user(&txn, user_id).await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("user.deactivated", "user", Some(user_id))
+            .changes(json!({ "active": { "from": true, "to": false } })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn restore_user(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    user_id: Uuid,
+) -> Result<user::Model> {
+    p.require(Permission::UserManage)?;
+    let target = find_user(state, p, user_id).await?;
+    if target.deactivated_at.is_none() {
+        return Ok(target);
+    }
+    let txn = state.db.begin().await?;
+    let mut active: user::ActiveModel = target.into();
+    active.deactivated_at = Set(None);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("user.restored", "user", Some(user_id))
+            .changes(json!({ "active": { "from": false, "to": true } })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Changes the principal's password; every session of the user ends (sign in again).
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn change_password(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    current: String,
+    new: String,
+) -> Result<bool> {
+    let new = NewPassword::parse("newPassword", new)?;
+    let me = find_user(state, p, p.user_id).await?;
+    if !state
+        .passwords
+        .verify(current, Some(me.password_hash.clone()))
+        .await?
+    {
+        return Err(AppError::invalid(
+            "currentPassword",
+            "is not your current password",
+        ));
+    }
+    let hash = state.passwords.hash(new).await?;
+    let txn = state.db.begin().await?;
+    let version = me.token_version;
+    let mut active: user::ActiveModel = me.into();
+    active.password_hash = Set(hash);
+    active.token_version = Set(version.wrapping_add(1));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    revoke_all_for_user(&txn, p.user_id).await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("user.password_changed", "user", Some(p.user_id))
+            .changes(json!({ "password": REDACTED })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
