@@ -1,0 +1,402 @@
+//! Sign-up, sign-in, tokens and sessions (DESIGN §6).
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+
+use crate::helpers::agency::AUTH_FIELDS;
+use crate::helpers::{JWT_SECRET, PASSWORD, Session, TestApp, code, data, unique};
+
+const ME: &str = "{ me { id email role active tenant { slug } } }";
+
+#[tokio::test]
+async fn sign_up_creates_an_organisation_and_signs_the_admin_in() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let body = app.gql(agency.admin.token(), ME, json!({})).await;
+    let me = &data(&body)["me"];
+    assert_eq!(me["email"], agency.admin.email);
+    assert_eq!(me["role"], "ADMIN");
+    assert_eq!(me["active"], true);
+    assert_eq!(me["tenant"]["slug"], agency.slug);
+}
+
+#[tokio::test]
+async fn sign_up_rejects_bad_input_naming_every_field_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let slug = format!("s-{}", unique());
+    let query = format!("mutation($i: SignUpInput!) {{ signUp(input: $i) {{ {AUTH_FIELDS} }} }}");
+    let body = app
+        .anon(
+            &query,
+            json!({ "i": { "organizationName": " ", "slug": slug, "email": "nope", "password": "short", "fullName": "Ada" } }),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let fields = &body["errors"][0]["extensions"]["fields"];
+    for field in ["organizationName", "email", "password"] {
+        assert!(fields[field].is_string(), "missing {field}: {body}");
+    }
+    assert!(fields.get("slug").is_none(), "{body}");
+    // Nothing was half-written: the slug is still free.
+    let ok = app
+        .anon(
+            &query,
+            json!({ "i": { "organizationName": "Acme", "slug": slug, "email": "a@acme.test", "password": PASSWORD, "fullName": "Ada" } }),
+        )
+        .await;
+    data(&ok);
+}
+
+#[tokio::test]
+async fn duplicate_slug_is_a_conflict_on_slug() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let body = app
+        .anon(
+            &format!("mutation($i: SignUpInput!) {{ signUp(input: $i) {{ {AUTH_FIELDS} }} }}"),
+            json!({ "i": { "organizationName": "Copy", "slug": agency.slug.to_uppercase(), "email": "x@y.test", "password": PASSWORD, "fullName": "X" } }),
+        )
+        .await;
+    assert_eq!(code(&body), "CONFLICT", "{body}");
+    assert!(body["errors"][0]["extensions"]["fields"]["slug"].is_string());
+}
+
+#[tokio::test]
+async fn login_answers_the_same_for_unknown_email_wrong_password_and_unknown_organisation() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let ok = agency
+        .login(&app, &agency.admin.email.to_uppercase(), PASSWORD)
+        .await;
+    data(&ok);
+    let wrong_password = agency
+        .login(&app, &agency.admin.email, "wrong password!")
+        .await;
+    let unknown_email = agency.login(&app, "nobody@nowhere.test", PASSWORD).await;
+    let unknown_org = app
+        .anon(
+            &format!("mutation($i: LoginInput!) {{ login(input: $i) {{ {AUTH_FIELDS} }} }}"),
+            json!({ "i": { "tenantSlug": "no-such-org", "email": agency.admin.email, "password": PASSWORD } }),
+        )
+        .await;
+    for body in [&wrong_password, &unknown_email, &unknown_org] {
+        assert_eq!(code(body), "UNAUTHENTICATED", "{body}");
+        assert_eq!(
+            body["errors"][0]["message"],
+            wrong_password["errors"][0]["message"]
+        );
+        assert!(body["data"].is_null(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    for _ in 0..5 {
+        let body = agency
+            .login(&app, &agency.admin.email, "wrong password!")
+            .await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    let body = agency.login(&app, &agency.admin.email, PASSWORD).await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    assert!(
+        body["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    );
+    // Another account of the same organisation is unaffected.
+    let other = agency.member(&app, "MANAGER").await;
+    data(&agency.login(&app, &other.email, PASSWORD).await);
+}
+
+#[tokio::test]
+async fn aliased_logins_in_one_request_count_one_attempt_each() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let attempts: Vec<String> = (0..7)
+        .map(|i| {
+            format!(
+                "a{i}: login(input: {{ tenantSlug: \"{}\", email: \"{}\", password: \"guess-{i}-guess\" }}) {{ accessToken }}",
+                agency.slug, agency.admin.email
+            )
+        })
+        .collect();
+    let body = app
+        .anon(&format!("mutation {{ {} }}", attempts.join(" ")), json!({}))
+        .await;
+    let codes: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["extensions"]["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "UNAUTHENTICATED").count(),
+        5,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == "RATE_LIMITED").count(),
+        2,
+        "{codes:?}"
+    );
+}
+
+#[tokio::test]
+async fn failures_from_one_ip_are_throttled_across_accounts() {
+    let app = TestApp::spawn_with(|c| c.throttle.ip_max_failures = 3).await;
+    let agency = app.agency().await;
+    for i in 0..3 {
+        let body = agency
+            .login(&app, &format!("user{i}@nowhere.test"), "wrong password!")
+            .await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    let body = agency.login(&app, &agency.admin.email, PASSWORD).await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+}
+
+fn forge(claims: Value, secret: &[u8]) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .expect("encode")
+}
+
+fn claims_of(session: &Session) -> Value {
+    let payload = session.access.split('.').nth(1).expect("payload");
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+        .expect("b64");
+    serde_json::from_slice(&bytes).expect("claims")
+}
+
+async fn status_and_code(app: &TestApp, token: &str) -> (u16, String) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": ME }))
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("json");
+    (status, code(&body).to_owned())
+}
+
+#[tokio::test]
+async fn forged_or_stale_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let good = claims_of(&agency.admin);
+    assert_eq!(
+        status_and_code(&app, &agency.admin.access).await,
+        (200, "<none>".to_owned())
+    );
+    let now = chrono::Utc::now().timestamp();
+
+    let mut tampered = agency.admin.access.clone();
+    tampered.pop();
+    tampered.push(if agency.admin.access.ends_with('A') {
+        'B'
+    } else {
+        'A'
+    });
+
+    let header_none = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        r#"{"alg":"none","typ":"JWT"}"#,
+    );
+    let payload = agency.admin.access.split('.').nth(1).expect("payload");
+    let alg_none = format!("{header_none}.{payload}.");
+
+    let with = |key: &str, value: Value| {
+        let mut c = good.clone();
+        c[key] = value;
+        forge(c, JWT_SECRET.as_bytes())
+    };
+    let cases = [
+        ("tampered signature", tampered),
+        ("alg none", alg_none),
+        ("wrong audience", with("aud", json!("someone-else"))),
+        ("wrong issuer", with("iss", json!("evil"))),
+        ("expired", with("exp", json!(now - 3600))),
+        (
+            "wrong secret",
+            forge(
+                good.clone(),
+                b"another-secret-another-secret-another-secret",
+            ),
+        ),
+        (
+            "refresh token as access token",
+            agency.admin.refresh.clone(),
+        ),
+        ("garbage", "not-a-jwt".to_owned()),
+    ];
+    for (name, token) in cases {
+        assert_eq!(
+            status_and_code(&app, &token).await,
+            (401, "UNAUTHENTICATED".to_owned()),
+            "{name}"
+        );
+    }
+    // The forge helper itself is sound: unchanged claims re-signed with the right secret pass.
+    assert_eq!(
+        status_and_code(&app, &forge(good.clone(), JWT_SECRET.as_bytes()))
+            .await
+            .0,
+        200
+    );
+}
+
+async fn refresh(app: &TestApp, token: &str) -> Value {
+    app.anon(
+        &format!(
+            "mutation($t: String!) {{ refreshSession(refreshToken: $t) {{ {AUTH_FIELDS} }} }}"
+        ),
+        json!({ "t": token }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_family() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let first = refresh(&app, &agency.admin.refresh).await;
+    let second = Session::from_payload(&data(&first)["refreshSession"], &agency.admin.email);
+    assert_ne!(second.refresh, agency.admin.refresh);
+    data(&app.gql(second.token(), ME, json!({})).await);
+
+    // Presenting the spent token again is reuse: refused, and the whole family dies.
+    let reuse = refresh(&app, &agency.admin.refresh).await;
+    assert_eq!(code(&reuse), "UNAUTHENTICATED", "{reuse}");
+    let after = refresh(&app, &second.refresh).await;
+    assert_eq!(code(&after), "UNAUTHENTICATED", "{after}");
+    // Other sign-ins are separate families.
+    let fresh = agency.login(&app, &agency.admin.email, PASSWORD).await;
+    let fresh = Session::from_payload(&data(&fresh)["login"], &agency.admin.email);
+    data(&refresh(&app, &fresh.refresh).await);
+}
+
+#[tokio::test]
+async fn two_concurrent_refreshes_of_one_token_have_exactly_one_winner() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let (a, b) = tokio::join!(
+        refresh(&app, &agency.admin.refresh),
+        refresh(&app, &agency.admin.refresh)
+    );
+    let wins = [&a, &b]
+        .iter()
+        .filter(|r| r.get("errors").is_none())
+        .count();
+    assert_eq!(wins, 1, "{a}\n{b}");
+}
+
+#[tokio::test]
+async fn logout_ends_the_refresh_session() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let body = app
+        .anon(
+            "mutation($t: String!) { logout(refreshToken: $t) }",
+            json!({ "t": agency.admin.refresh }),
+        )
+        .await;
+    assert_eq!(data(&body)["logout"], true);
+    assert_eq!(
+        code(&refresh(&app, &agency.admin.refresh).await),
+        "UNAUTHENTICATED"
+    );
+    // Unknown tokens answer the same, telling nothing.
+    let body = app
+        .anon("mutation { logout(refreshToken: \"nope\") }", json!({}))
+        .await;
+    assert_eq!(data(&body)["logout"], true);
+}
+
+#[tokio::test]
+async fn change_password_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let mutation = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) }";
+    let wrong = app
+        .gql(agency.admin.token(), mutation, json!({ "i": { "currentPassword": "not it at all", "newPassword": "a new long password" } }))
+        .await;
+    assert_eq!(code(&wrong), "BAD_USER_INPUT");
+    assert!(wrong["errors"][0]["extensions"]["fields"]["currentPassword"].is_string());
+    let short = app
+        .gql(
+            agency.admin.token(),
+            mutation,
+            json!({ "i": { "currentPassword": PASSWORD, "newPassword": "short" } }),
+        )
+        .await;
+    assert!(
+        short["errors"][0]["extensions"]["fields"]["newPassword"].is_string(),
+        "{short}"
+    );
+
+    let ok = app
+        .gql(
+            agency.admin.token(),
+            mutation,
+            json!({ "i": { "currentPassword": PASSWORD, "newPassword": "a new long password" } }),
+        )
+        .await;
+    assert_eq!(data(&ok)["changePassword"], true);
+    assert_eq!(
+        status_and_code(&app, &agency.admin.access).await.1,
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        code(&refresh(&app, &agency.admin.refresh).await),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        code(&agency.login(&app, &agency.admin.email, PASSWORD).await),
+        "UNAUTHENTICATED"
+    );
+    data(
+        &agency
+            .login(&app, &agency.admin.email, "a new long password")
+            .await,
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_single_use_and_give_the_invited_role() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    for role in ["MANAGER", "CONSULTANT", "CLIENT", "ADMIN"] {
+        let member = agency.member(&app, role).await;
+        let body = app.gql(member.token(), ME, json!({})).await;
+        assert_eq!(data(&body)["me"]["role"], role);
+    }
+    let email = format!("twice-{}@x.test", unique());
+    let token = agency.invite(&app, &email, "MANAGER").await;
+    let accept = format!(
+        "mutation($i: AcceptInvitationInput!) {{ acceptInvitation(input: $i) {{ {AUTH_FIELDS} }} }}"
+    );
+    let vars = json!({ "i": { "token": token, "password": PASSWORD, "fullName": "Twice" } });
+    data(&app.anon(&accept, vars.clone()).await);
+    let again = app.anon(&accept, vars).await;
+    assert_eq!(code(&again), "BAD_USER_INPUT", "{again}");
+    // Inviting an existing member is a conflict on email.
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($i: InviteUserInput!) { inviteUser(input: $i) { id } }",
+            json!({ "i": { "email": email.to_uppercase(), "role": "CLIENT" } }),
+        )
+        .await;
+    assert_eq!(code(&body), "CONFLICT", "{body}");
+    assert!(body["errors"][0]["extensions"]["fields"]["email"].is_string());
+}

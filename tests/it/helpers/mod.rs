@@ -1,0 +1,186 @@
+//! `TestApp`: a real server on a fresh database, and fixture builders on top of it.
+
+#![allow(dead_code)]
+
+pub mod agency;
+mod database;
+
+pub use agency::{Agency, Session};
+
+use std::net::SocketAddr;
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use talentgraph::app::{self, AppState};
+use talentgraph::config::{Config, ConfigArgs};
+use tokio::sync::oneshot;
+
+use database::TestDatabase;
+
+/// The JWT secret of every test server (tests forge tokens with it).
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn master_key(kid: &str, byte: u8) -> String {
+    format!(
+        "{kid}:{}",
+        base64::engine::general_purpose::STANDARD.encode([byte; 32])
+    )
+}
+
+pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
+    ConfigArgs {
+        database_url: database_url.to_owned(),
+        bind: "127.0.0.1:0".to_owned(),
+        jwt_secret: Some(JWT_SECRET.to_owned()),
+        encryption_keys: Some(keys.to_owned()),
+        smtp_url: None,
+        log_format: "pretty".to_owned(),
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Last: dropped after the server is stopped.
+    database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with a configuration tweak (limits, throttles, keys).
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let database = TestDatabase::create().await;
+        Self::start(database, &master_key("k1", 1), tweak).await
+    }
+
+    async fn start(database: TestDatabase, keys: &str, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config =
+            Config::from_args(&config_args(&database.url, keys), false).expect("test config");
+        // Generous per-IP limit: every test client is 127.0.0.1.
+        config.throttle.ip_max_failures = 10_000;
+        tweak(&mut config);
+        let db = talentgraph::db::connect(&database.url)
+            .await
+            .expect("connect");
+        talentgraph::db::migrate(&db).await.expect("migrate");
+        let state = AppState::new(db, config).expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = rx.await;
+            };
+            app::serve(server_state, listener, shutdown)
+                .await
+                .expect("server");
+        });
+        TestApp {
+            addr,
+            state,
+            client: reqwest::Client::new(),
+            shutdown: Some(tx),
+            server: Some(server),
+            database,
+        }
+    }
+
+    /// Stops this server and starts another on the same database with other master keys.
+    pub async fn restart_with_keys(mut self, keys: &str) -> TestApp {
+        self.stop().await;
+        let database = std::mem::replace(&mut self.database, TestDatabase::detached());
+        Self::start(database, keys, |_| {}).await
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a GraphQL request (with an optional bearer token) and returns the JSON body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        response.json().await.expect("json body")
+    }
+
+    pub async fn anon(&self, query: &str, variables: Value) -> Value {
+        self.gql(None, query, variables).await
+    }
+
+    /// Signs up a fresh organisation with a unique slug.
+    pub async fn agency(&self) -> Agency {
+        Agency::sign_up(self).await
+    }
+
+    pub async fn sql(&self, statement: &str) -> sea_orm::ExecResult {
+        use sea_orm::ConnectionTrait as _;
+        self.state
+            .db
+            .execute_unprepared(statement)
+            .await
+            .expect("raw SQL")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database.url.starts_with("postgres")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<none>")
+}
+
+/// Asserts the body has no errors and returns `data`.
+#[track_caller]
+pub fn data(body: &Value) -> &Value {
+    assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+    &body["data"]
+}
+
+/// A unique suffix for slugs and e-mails.
+pub fn unique() -> String {
+    uuid::Uuid::now_v7().simple().to_string()[20..].to_owned()
+}

@@ -1,0 +1,15 @@
+//! Black-box integration tests: each test boots the real server on 127.0.0.1:0 against a fresh
+//! database (SQLite by default; PostgreSQL when `TALENTGRAPH_TEST_POSTGRES_URL` is set) and
+//! talks HTTP and WebSocket to it like a client. Each test creates its own organisations.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod cli;
+mod crypto;
+mod http_hardening;
+mod ops;
+mod rbac;
+mod schema;
+mod users;

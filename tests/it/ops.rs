@@ -1,0 +1,203 @@
+//! Operations: readiness, JSON logs with request ids, graceful shutdown, configuration errors.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::helpers::{JWT_SECRET, TestApp, master_key};
+
+const BIN: &str = env!("CARGO_BIN_EXE_talentgraph");
+
+#[tokio::test]
+async fn readyz_fails_while_the_database_is_down() {
+    let app = TestApp::spawn().await;
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(ready.status().as_u16(), 200);
+    // Closing the pool is what an unreachable database looks like from inside.
+    app.state.db.clone().close().await.expect("close");
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(ready.status().as_u16(), 503);
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Runs `talentgraph serve` in a temporary directory with JSON logs.
+fn spawn_server(dir: &std::path::Path, port: u16) -> std::process::Child {
+    Command::new(BIN)
+        .arg("serve")
+        .current_dir(dir)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/ops.db?mode=rwc", dir.display()),
+        )
+        .env("TALENTGRAPH_BIND", format!("127.0.0.1:{port}"))
+        .env("TALENTGRAPH_JWT_SECRET", JWT_SECRET)
+        .env("TALENTGRAPH_ENCRYPTION_KEYS", master_key("k1", 1))
+        .env("TALENTGRAPH_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn server")
+}
+
+async fn wait_ready(client: &reqwest::Client, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server did not become ready");
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_and_sigterm_stops_gracefully() {
+    let dir = std::env::temp_dir().join(format!("tg-ops-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = free_port();
+    let child = spawn_server(&dir, port);
+    let client = reqwest::Client::new();
+    wait_ready(&client, port).await;
+    let response = client
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .header("x-request-id", "ops-test-42")
+        .json(&serde_json::json!({ "query": "{ apiVersion }" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(exit.status.success(), "exit: {:?}", exit.status);
+    let lines: Vec<Value> = BufReader::new(&exit.stdout[..])
+        .lines()
+        .map_while(Result::ok)
+        .map(|l| serde_json::from_str(&l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    let request_lines: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l.to_string().contains("ops-test-42"))
+        .collect();
+    assert!(
+        !request_lines.is_empty(),
+        "no log line carries the request id: {lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["message"] == "stopped" || l["fields"]["message"] == "stopped"),
+        "{lines:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn run(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!("tg-cfg-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut command = Command::new(BIN);
+    command.args(args).current_dir(&dir);
+    for var in [
+        "DATABASE_URL",
+        "TALENTGRAPH_JWT_SECRET",
+        "TALENTGRAPH_ENCRYPTION_KEYS",
+        "TALENTGRAPH_BIND",
+        "TALENTGRAPH_LOG_FORMAT",
+    ] {
+        command.env_remove(var);
+    }
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let output = command.output().expect("run");
+    let _ = std::fs::remove_dir_all(&dir);
+    output
+}
+
+fn one_line_error(output: &std::process::Output, var: &str) {
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(var),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_configuration_stops_start_up_with_one_line_naming_the_variable() {
+    one_line_error(
+        &run(&["serve"], &[("TALENTGRAPH_JWT_SECRET", "too-short")]),
+        "TALENTGRAPH_JWT_SECRET",
+    );
+    one_line_error(
+        &run(
+            &["serve"],
+            &[("TALENTGRAPH_ENCRYPTION_KEYS", "k1:not-base64!")],
+        ),
+        "TALENTGRAPH_ENCRYPTION_KEYS",
+    );
+    one_line_error(
+        &run(&["serve"], &[("TALENTGRAPH_BIND", "nowhere")]),
+        "TALENTGRAPH_BIND",
+    );
+    one_line_error(
+        &run(&["serve"], &[("DATABASE_URL", "mysql://x")]),
+        "DATABASE_URL",
+    );
+    one_line_error(
+        &run(&["serve"], &[("TALENTGRAPH_LOG_FORMAT", "xml")]),
+        "TALENTGRAPH_LOG_FORMAT",
+    );
+}
+
+#[test]
+fn postgres_refuses_to_start_without_secrets() {
+    let pg = [(
+        "DATABASE_URL",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    )];
+    one_line_error(&run(&["serve"], &pg), "TALENTGRAPH_JWT_SECRET");
+    let with_jwt = [pg[0], ("TALENTGRAPH_JWT_SECRET", JWT_SECRET)];
+    one_line_error(&run(&["serve"], &with_jwt), "TALENTGRAPH_ENCRYPTION_KEYS");
+}

@@ -1,0 +1,119 @@
+//! The role-aware schema: introspection per role, the committed SDL, no suggestions (DESIGN §5).
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, code, data};
+
+async fn root_fields(
+    app: &TestApp,
+    token: Option<&str>,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let body = app
+        .gql(
+            token,
+            "{ __schema { queryType { fields { name } } mutationType { fields { name } } types { name } } }",
+            json!({}),
+        )
+        .await;
+    let schema = &data(&body)["__schema"];
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| f["name"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    (
+        names(&schema["queryType"]["fields"]),
+        names(&schema["mutationType"]["fields"]),
+        names(&schema["types"]),
+    )
+}
+
+const ADMIN_ONLY: [&str; 5] = [
+    "auditEvents",
+    "verifyAuditChain",
+    "inviteUser",
+    "updateUserRole",
+    "deactivateUser",
+];
+
+#[tokio::test]
+async fn each_role_sees_only_what_it_may_use() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let (q, m, types) = root_fields(&app, agency.admin.token()).await;
+    let admin: Vec<String> = q.iter().chain(&m).cloned().collect();
+    for name in ADMIN_ONLY
+        .iter()
+        .chain(&["users", "user", "me", "changePassword"])
+    {
+        assert!(admin.contains(&name.to_string()), "ADMIN lacks {name}");
+    }
+    assert!(types.contains(&"AuditEvent".to_owned()));
+
+    let client = agency.member(&app, "CLIENT").await;
+    let (q, m, types) = root_fields(&app, client.token()).await;
+    let visible: Vec<String> = q.iter().chain(&m).cloned().collect();
+    for name in ADMIN_ONLY.iter().chain(&["users", "user", "restoreUser"]) {
+        assert!(!visible.contains(&name.to_string()), "CLIENT sees {name}");
+    }
+    assert!(visible.contains(&"me".to_owned()) && visible.contains(&"changePassword".to_owned()));
+    assert!(
+        !types.contains(&"AuditEvent".to_owned()) && !types.contains(&"InviteUserInput".to_owned())
+    );
+
+    let manager = agency.member(&app, "MANAGER").await;
+    let (q, m, _) = root_fields(&app, manager.token()).await;
+    assert!(q.contains(&"users".to_owned()));
+    assert!(!m.contains(&"inviteUser".to_owned()) && !q.contains(&"auditEvents".to_owned()));
+
+    let (q, mut m, _) = root_fields(&app, None).await;
+    assert_eq!(q, vec!["apiVersion"]);
+    m.sort();
+    assert_eq!(
+        m,
+        vec![
+            "acceptInvitation",
+            "login",
+            "logout",
+            "refreshSession",
+            "signUp"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn committed_schema_matches_the_export() {
+    let schema = talentgraph::graphql::build_schema(None);
+    let exported = talentgraph::graphql::sdl::export_sdl(&schema, Some(entity::Role::Admin))
+        .await
+        .expect("export");
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .expect("schema.graphql is checked in");
+    assert!(
+        committed == exported,
+        "schema.graphql is out of date: run `cargo run -- export-schema --out schema.graphql`"
+    );
+    let client = talentgraph::graphql::sdl::export_sdl(&schema, Some(entity::Role::Client))
+        .await
+        .expect("export");
+    assert!(
+        !client.contains("auditEvents")
+            && !client.contains("inviteUser")
+            && client.contains("changePassword")
+    );
+}
+
+#[tokio::test]
+async fn errors_do_not_suggest_hidden_fields() {
+    let app = TestApp::spawn().await;
+    let body = app.anon("{ user(id: \"x\") { id } }", json!({})).await;
+    let text = body.to_string();
+    assert!(!text.contains("Did you mean"), "{text}");
+    let body = app.anon("{ auditEvent { id } }", json!({})).await;
+    assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    assert!(!body.to_string().contains("auditEvents"), "{body}");
+}

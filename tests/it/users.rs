@@ -1,0 +1,167 @@
+//! User administration: lists, filters, pagination, deactivation and restore.
+
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, code, data};
+
+#[tokio::test]
+async fn a_deactivated_user_is_refused_at_once_and_can_be_restored() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let manager = agency.member(&app, "MANAGER").await;
+    data(&app.gql(manager.token(), "{ me { id } }", json!({})).await);
+
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deactivateUser(id: $id) { active } }",
+            json!({ "id": manager.user_id }),
+        )
+        .await;
+    assert_eq!(data(&body)["deactivateUser"]["active"], false);
+    // The access token stops working on the very next request.
+    let body = app.gql(manager.token(), "{ me { id } }", json!({})).await;
+    assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    assert_eq!(
+        code(&agency.login(&app, &manager.email, PASSWORD).await),
+        "UNAUTHENTICATED"
+    );
+    let refreshed = app
+        .anon(
+            "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }",
+            json!({ "t": manager.refresh }),
+        )
+        .await;
+    assert_eq!(code(&refreshed), "UNAUTHENTICATED");
+
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { restoreUser(id: $id) { active } }",
+            json!({ "id": manager.user_id }),
+        )
+        .await;
+    assert_eq!(data(&body)["restoreUser"]["active"], true);
+    data(&agency.login(&app, &manager.email, PASSWORD).await);
+}
+
+#[tokio::test]
+async fn users_are_listed_with_filters_total_count_and_cursors() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        clients.push(agency.member(&app, "CLIENT").await);
+    }
+    agency.member(&app, "MANAGER").await;
+    let query = "query($f: UserFilter, $first: Int, $after: String) {
+        users(first: $first, after: $after, filter: $f) {
+            totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id email role } } } }";
+
+    let body = app
+        .gql(
+            agency.admin.token(),
+            query,
+            json!({ "f": { "role": "CLIENT" }, "first": 2 }),
+        )
+        .await;
+    let page = &data(&body)["users"];
+    assert_eq!(page["totalCount"], 3);
+    assert_eq!(page["edges"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let cursor = page["pageInfo"]["endCursor"].as_str().expect("cursor");
+    let body = app
+        .gql(
+            agency.admin.token(),
+            query,
+            json!({ "f": { "role": "CLIENT" }, "first": 2, "after": cursor }),
+        )
+        .await;
+    let page2 = &data(&body)["users"];
+    assert_eq!(page2["edges"].as_array().map(Vec::len), Some(1));
+    assert_eq!(page2["pageInfo"]["hasNextPage"], false);
+    let mut seen: Vec<String> = page["edges"]
+        .as_array()
+        .into_iter()
+        .chain(page2["edges"].as_array())
+        .flatten()
+        .map(|e| e["node"]["id"].as_str().expect("id").to_owned())
+        .collect();
+    seen.sort();
+    let mut expected: Vec<String> = clients.iter().map(|c| c.user_id.clone()).collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+
+    // Exact e-mail (case-insensitive) through the blind index; name substring.
+    let body = app
+        .gql(
+            agency.admin.token(),
+            query,
+            json!({ "f": { "text": clients[1].email.to_uppercase() } }),
+        )
+        .await;
+    assert_eq!(data(&body)["users"]["totalCount"], 1);
+    assert_eq!(
+        data(&body)["users"]["edges"][0]["node"]["email"],
+        clients[1].email
+    );
+    let body = app
+        .gql(
+            agency.admin.token(),
+            query,
+            json!({ "f": { "text": "client PERS" } }),
+        )
+        .await;
+    assert_eq!(data(&body)["users"]["totalCount"], 3);
+    let body = app
+        .gql(
+            agency.admin.token(),
+            query,
+            json!({ "f": { "text": "100%_" } }),
+        )
+        .await;
+    assert_eq!(data(&body)["users"]["totalCount"], 0);
+
+    // `first` is capped; bad cursors are named.
+    let body = app
+        .gql(agency.admin.token(), query, json!({ "first": 101 }))
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert!(body["errors"][0]["extensions"]["fields"]["first"].is_string());
+    let body = app
+        .gql(agency.admin.token(), query, json!({ "after": "###" }))
+        .await;
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["after"].is_string(),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn last_and_before_page_backwards() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    for _ in 0..3 {
+        agency.member(&app, "CONSULTANT").await;
+    }
+    let query = "query($last: Int, $before: String) { users(last: $last, before: $before) {
+        pageInfo { hasPreviousPage startCursor } edges { node { fullName role } } } }";
+    let body = app
+        .gql(agency.admin.token(), query, json!({ "last": 2 }))
+        .await;
+    let page = &data(&body)["users"];
+    assert_eq!(page["edges"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+    let cursor = page["pageInfo"]["startCursor"].as_str().expect("cursor");
+    let body = app
+        .gql(
+            agency.admin.token(),
+            query,
+            json!({ "last": 5, "before": cursor }),
+        )
+        .await;
+    let earlier = &data(&body)["users"];
+    assert_eq!(earlier["edges"].as_array().map(Vec::len), Some(2));
+    assert_eq!(earlier["edges"][0]["node"]["role"], "ADMIN");
+    assert_eq!(earlier["pageInfo"]["hasPreviousPage"], false);
+}
