@@ -15,6 +15,7 @@ use crate::auth::throttle::IpThrottle;
 use crate::config::Config;
 use crate::error::{AppError, Result};
 use crate::graphql::{AppSchema, build_schema};
+use crate::http::rate_limit::RateLimits;
 
 /// What every request and job shares.
 pub struct Inner {
@@ -23,6 +24,7 @@ pub struct Inner {
     pub jwt: JwtKeys,
     pub passwords: Passwords,
     pub ip_throttle: IpThrottle,
+    pub rate_limits: RateLimits,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -41,12 +43,14 @@ impl AppState {
         let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
         let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
         let ip_throttle = IpThrottle::new(&config.throttle);
+        let rate_limits = RateLimits::new(&config.rate_limits);
         Ok(AppState(Arc::new(Inner {
             db,
             config,
             jwt,
             passwords,
             ip_throttle,
+            rate_limits,
         })))
     }
 }

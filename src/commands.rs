@@ -1,10 +1,10 @@
 //! What each CLI command does. Failures come back as one line for `main` to print.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::app::{self, AppState};
-use crate::audit::{self, AuditRecord, RequestMeta};
+use crate::audit::RequestMeta;
 use crate::cli::{Cli, Command, MigrateAction};
 use crate::config::{Config, LogFormat};
 use crate::graphql::{build_schema, sdl::export_sdl};
@@ -131,30 +131,10 @@ async fn rotate(config: Config) -> Result<(), CommandError> {
     let db = open(&config).await?;
     db::migrate(&db).await?;
     let report = crypto::rotate_master_key(&db, &config.master_keys).await?;
-    let current = config.master_keys.current().id().to_owned();
-    for tenant_id in &report.rewrapped {
-        if entity::tenant::Entity::find_by_id(*tenant_id)
-            .one(&db)
-            .await?
-            .is_none()
-        {
-            continue;
-        }
-        let txn = db.begin().await?;
-        audit::record(
-            &txn,
-            *tenant_id,
-            None,
-            &RequestMeta::default(),
-            AuditRecord::new("encryption_key.rotated", "tenant", Some(*tenant_id))
-                .changes(serde_json::json!({ "masterKeyId": current })),
-        )
-        .await?;
-        txn.commit().await?;
-    }
     println!(
-        "re-wrapped {} tenant key(s) under `{current}`; {} already current",
+        "re-wrapped {} tenant key(s) under `{}`; {} already current",
         report.rewrapped.len(),
+        config.master_keys.current().id(),
         report.already_current
     );
     Ok(())

@@ -155,6 +155,22 @@ impl Default for ThrottleConfig {
     }
 }
 
+/// Operations per minute a client may send (each operation of a batch counts), per instance.
+#[derive(Debug, Clone)]
+pub struct RateLimitConfig {
+    pub per_ip_per_minute: u32,
+    pub per_user_per_minute: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            per_ip_per_minute: 1_200,
+            per_user_per_minute: 600,
+        }
+    }
+}
+
 /// Token lifetimes and JWT identity.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -163,6 +179,9 @@ pub struct AuthConfig {
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub invitation_ttl: Duration,
+    /// A refresh token presented again within this delay of its rotation is refused without
+    /// revoking its family (concurrent refreshes); later, it is reuse and revokes the family.
+    pub refresh_reuse_grace: Duration,
 }
 
 impl Default for AuthConfig {
@@ -173,6 +192,7 @@ impl Default for AuthConfig {
             access_ttl: Duration::from_secs(15 * 60),
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
             invitation_ttl: Duration::from_secs(7 * 24 * 3600),
+            refresh_reuse_grace: Duration::from_secs(5),
         }
     }
 }
@@ -188,6 +208,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: Limits,
     pub throttle: ThrottleConfig,
+    pub rate_limits: RateLimitConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -261,6 +282,7 @@ impl Config {
             auth: AuthConfig::default(),
             limits: Limits::default(),
             throttle: ThrottleConfig::default(),
+            rate_limits: RateLimitConfig::default(),
         })
     }
 

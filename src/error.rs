@@ -214,19 +214,78 @@ pub fn classify_engine_error(message: &str) -> ErrorCode {
     }
 }
 
-/// Ensures every error in a response carries `extensions.code` (engine errors have none).
+/// The argument an engine input error is about: `Invalid value for argument "input.email", …`.
+fn engine_error_field(message: &str) -> Option<&str> {
+    let rest = message
+        .strip_prefix("Invalid value for argument \"")
+        .or_else(|| message.strip_prefix("Failed to parse \""))?;
+    rest.split('"').next().filter(|name| !name.is_empty())
+}
+
+/// Ensures every error in a response carries `extensions.code` (engine errors have none), and
+/// that engine input errors name their field in `extensions.fields`.
 pub fn ensure_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let has_code = error
             .extensions
             .as_ref()
             .is_some_and(|ext| ext.get("code").is_some());
-        if !has_code {
-            let code = classify_engine_error(&error.message);
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", code.as_str());
+        if has_code {
+            continue;
         }
+        let code = classify_engine_error(&error.message);
+        let field = (code == ErrorCode::BadUserInput)
+            .then(|| engine_error_field(&error.message))
+            .flatten()
+            .map(str::to_owned);
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        ext.set("code", code.as_str());
+        if let Some(field) = field {
+            let mut fields = async_graphql::indexmap::IndexMap::new();
+            fields.insert(
+                async_graphql::Name::new(field),
+                async_graphql::Value::from(error.message.as_str()),
+            );
+            ext.set("fields", async_graphql::Value::Object(fields));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_are_classified() {
+        assert_eq!(
+            classify_engine_error("Query is too complex."),
+            ErrorCode::QueryTooComplex
+        );
+        assert_eq!(
+            classify_engine_error("The query is nested too deep."),
+            ErrorCode::QueryTooComplex
+        );
+        assert_eq!(
+            classify_engine_error(
+                "The number of directives on the field `a` cannot be greater than `2`"
+            ),
+            ErrorCode::QueryTooComplex
+        );
+        assert_eq!(
+            classify_engine_error(
+                r#"Invalid value for argument "input.email", expected type "String""#
+            ),
+            ErrorCode::BadUserInput
+        );
+        assert_eq!(
+            classify_engine_error(r#"Unknown field "nope" on type "Query"."#),
+            ErrorCode::GraphqlValidationFailed
+        );
+        assert_eq!(
+            engine_error_field(
+                r#"Invalid value for argument "input.email", expected type "String""#
+            ),
+            Some("input.email")
+        );
     }
 }

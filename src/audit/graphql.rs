@@ -4,7 +4,7 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Json, Object};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, QueryFilter};
 
 use super::service::{AuditChainReport as Report, verify_chain};
 use crate::auth::{Permission, PermissionGuard, visibility};
@@ -118,8 +118,7 @@ impl AuditQuery {
         let p = ctx.principal()?;
         p.require(Permission::AuditRead)?;
         let filter = filter.unwrap_or_default();
-        let mut select =
-            audit_event::Entity::find().filter(audit_event::Column::TenantId.eq(p.tenant_id));
+        let mut select = super::scope::audit_events(p);
         if let Some(action) = filter.action {
             select = select.filter(audit_event::Column::Action.eq(action));
         }

@@ -2,6 +2,7 @@
 //! hash-chained per tenant so that any edit made behind the API's back is detected (DESIGN §11).
 
 pub mod graphql;
+pub mod scope;
 mod service;
 
 pub use service::{

@@ -5,7 +5,7 @@ use async_graphql::{Context, Guard};
 use super::Permission;
 use crate::audit::{self, AuditRecord};
 use crate::error::AppError;
-use crate::graphql::context::ContextExt as _;
+use crate::graphql::context::{ContextExt as _, DeniedLog};
 
 /// Requires a signed-in principal holding the permission.
 pub struct PermissionGuard(pub Permission);
@@ -15,6 +15,12 @@ impl Guard for PermissionGuard {
         let principal = ctx.principal()?;
         if principal.can(self.0) {
             return Ok(());
+        }
+        let first = ctx
+            .data_opt::<DeniedLog>()
+            .is_none_or(|log| log.first_denial(self.0));
+        if !first {
+            return Err(AppError::Forbidden.into());
         }
         let path = ctx.path_node.map(|p| p.to_string()).unwrap_or_default();
         let state = ctx.state()?;

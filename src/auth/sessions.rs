@@ -55,15 +55,23 @@ const INVALID: AppError = AppError::Unauthenticated("invalid or expired refresh 
 pub enum Rotation {
     /// The token was valid and is now spent; a successor in the same family must be issued.
     Rotated(refresh_token::Model),
-    /// The token was already spent: its family has been revoked.
-    ReuseDetected,
+    /// The token was spent longer than the grace period ago: its family has been revoked.
+    ReuseDetected(refresh_token::Model),
+    /// The token was spent moments ago by a concurrent presentation (two tabs refreshing at
+    /// once): refused, but the winner's session is left alone.
+    RaceLost,
     /// Unknown, expired or revoked.
     Invalid,
 }
 
-/// Spends a refresh token. Exactly one of several concurrent presentations wins: the spend is a
-/// conditional update, and a loser is treated as reuse.
-pub async fn spend(conn: &impl ConnectionTrait, token: &str) -> Result<Rotation> {
+/// Spends a refresh token. Exactly one of several concurrent presentations wins (the spend is a
+/// conditional update); a presentation of a token spent more than `grace` ago is reuse and
+/// revokes the family.
+pub async fn spend(
+    conn: &impl ConnectionTrait,
+    token: &str,
+    grace: chrono::Duration,
+) -> Result<Rotation> {
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
         .one(conn)
@@ -75,9 +83,12 @@ pub async fn spend(conn: &impl ConnectionTrait, token: &str) -> Result<Rotation>
     if row.revoked_at.is_some() || row.expires_at <= now {
         return Ok(Rotation::Invalid);
     }
-    if row.rotated_at.is_some() {
+    if let Some(rotated_at) = row.rotated_at {
+        if now - rotated_at <= grace {
+            return Ok(Rotation::RaceLost);
+        }
         revoke_family(conn, row.family_id, now).await?;
-        return Ok(Rotation::ReuseDetected);
+        return Ok(Rotation::ReuseDetected(row));
     }
     let spent = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RotatedAt, Expr::value(Some(now)))
@@ -89,8 +100,7 @@ pub async fn spend(conn: &impl ConnectionTrait, token: &str) -> Result<Rotation>
     if spent.rows_affected == 1 {
         Ok(Rotation::Rotated(row))
     } else {
-        revoke_family(conn, row.family_id, now).await?;
-        Ok(Rotation::ReuseDetected)
+        Ok(Rotation::RaceLost)
     }
 }
 

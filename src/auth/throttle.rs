@@ -1,90 +1,96 @@
-//! Throttling of failed sign-ins: per account in the database (so every instance shares the
-//! count) and per client IP in memory (per instance, cheap, in front of everything).
+//! Throttling of sign-in attempts: per account in the database (so every instance shares the
+//! count) and per client IP in memory (per instance, in front of everything).
+//!
+//! An attempt is counted *before* the password is checked, atomically, and refunded on success:
+//! parallel guesses cannot all slip past a check that has not yet seen the others' failures.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::login_throttle;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use crate::config::ThrottleConfig;
 use crate::error::{AppError, Result};
 
-fn retry_after(until: chrono::DateTime<Utc>) -> AppError {
-    let secs = (until - Utc::now()).num_seconds().max(1);
+fn retry_after(until: DateTime<Utc>) -> AppError {
+    let secs = (until - Utc::now()).num_seconds();
     AppError::RateLimited {
-        retry_after_secs: u64::try_from(secs).unwrap_or(1),
+        retry_after_secs: u64::try_from(secs).unwrap_or(0).max(1),
     }
 }
 
-/// `RATE_LIMITED` while the account is blocked.
-pub async fn check_account(conn: &impl ConnectionTrait, key: &str) -> Result<()> {
-    let row = login_throttle::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await?;
-    match row.and_then(|r| r.blocked_until) {
-        Some(until) if until > Utc::now() => Err(retry_after(until)),
-        _ => Ok(()),
-    }
+fn duration(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::minutes(15))
 }
 
-/// Counts a failure against the account; blocks it once the limit is reached within the window.
-pub async fn record_account_failure(
+/// Counts one sign-in attempt against the account, in one atomic statement (a new window starts
+/// when the last one is over). `RATE_LIMITED` once the attempts of the window exceed the limit;
+/// the account then stays blocked for `block_for`.
+pub async fn begin_account_attempt(
     conn: &impl ConnectionTrait,
     key: &str,
     cfg: &ThrottleConfig,
 ) -> Result<()> {
     use sea_orm::sea_query::ExprTrait as _;
     let now = Utc::now();
-    let window_start = now - chrono::Duration::from_std(cfg.window).unwrap_or_default();
-    // Count inside the current window atomically; otherwise start a new window.
-    let counted = login_throttle::Entity::update_many()
-        .col_expr(
-            login_throttle::Column::Failures,
-            Expr::col(login_throttle::Column::Failures).add(1),
+    let window_start = now - duration(cfg.window);
+    let in_window = Expr::col((
+        login_throttle::Entity,
+        login_throttle::Column::WindowStartedAt,
+    ))
+    .gt(window_start);
+    let failures = CaseStatement::new()
+        .case(
+            in_window.clone(),
+            Expr::col((login_throttle::Entity, login_throttle::Column::Failures)).add(1),
         )
-        .filter(login_throttle::Column::Key.eq(key))
-        .filter(login_throttle::Column::WindowStartedAt.gt(window_start))
-        .exec(conn)
-        .await?;
-    if counted.rows_affected == 0 {
-        login_throttle::Entity::insert(login_throttle::ActiveModel {
-            key: Set(key.to_owned()),
-            failures: Set(1),
-            window_started_at: Set(now),
-            blocked_until: Set(None),
-        })
-        .on_conflict(
-            OnConflict::column(login_throttle::Column::Key)
-                .update_columns([
-                    login_throttle::Column::Failures,
-                    login_throttle::Column::WindowStartedAt,
-                    login_throttle::Column::BlockedUntil,
-                ])
-                .to_owned(),
+        .finally(Expr::val(1));
+    let started = CaseStatement::new()
+        .case(
+            in_window,
+            Expr::col((
+                login_throttle::Entity,
+                login_throttle::Column::WindowStartedAt,
+            )),
         )
-        .exec(conn)
-        .await?;
+        .finally(Expr::val(now));
+    login_throttle::Entity::insert(login_throttle::ActiveModel {
+        key: Set(key.to_owned()),
+        failures: Set(1),
+        window_started_at: Set(now),
+        blocked_until: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(login_throttle::Column::Key)
+            .value(login_throttle::Column::Failures, failures)
+            .value(login_throttle::Column::WindowStartedAt, started)
+            .to_owned(),
+    )
+    .exec(conn)
+    .await?;
+    let row = login_throttle::Entity::find_by_id(key.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::internal("throttle row vanished after its upsert"))?;
+    if let Some(until) = row.blocked_until.filter(|until| *until > now) {
+        return Err(retry_after(until));
     }
-    let block_until = now + chrono::Duration::from_std(cfg.block_for).unwrap_or_default();
-    login_throttle::Entity::update_many()
-        .col_expr(
-            login_throttle::Column::BlockedUntil,
-            Expr::value(Some(block_until)),
-        )
-        .filter(login_throttle::Column::Key.eq(key))
-        .filter(login_throttle::Column::Failures.gte(cfg.account_max_failures))
-        .filter(login_throttle::Column::BlockedUntil.is_null())
-        .exec(conn)
-        .await?;
+    if row.failures > cfg.account_max_failures {
+        let until = now + duration(cfg.block_for);
+        let mut blocked: login_throttle::ActiveModel = row.into();
+        blocked.blocked_until = Set(Some(until));
+        sea_orm::ActiveModelTrait::update(blocked, conn).await?;
+        return Err(retry_after(until));
+    }
     Ok(())
 }
 
-/// Forgets an account's failures after a successful sign-in.
+/// Forgets an account's attempts after a successful sign-in.
 pub async fn clear_account(conn: &impl ConnectionTrait, key: &str) -> Result<()> {
     login_throttle::Entity::delete_by_id(key.to_owned())
         .exec(conn)
@@ -92,11 +98,22 @@ pub async fn clear_account(conn: &impl ConnectionTrait, key: &str) -> Result<()>
     Ok(())
 }
 
-/// Failed sign-ins per client IP, in memory.
+/// Sign-in attempts per client IP, in memory. IPv6 clients are grouped by /64, the block a
+/// single subscriber usually holds.
 pub struct IpThrottle {
     max_failures: u32,
     window: Duration,
     entries: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+fn client_block(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
+    }
 }
 
 impl IpThrottle {
@@ -114,28 +131,11 @@ impl IpThrottle {
         f(&mut guard)
     }
 
-    /// `RATE_LIMITED` while the IP is over its limit.
-    pub fn check(&self, ip: Option<IpAddr>) -> Result<()> {
-        let Some(ip) = ip else { return Ok(()) };
-        self.with_entries(|entries| match entries.get(&ip) {
-            Some((count, started))
-                if started.elapsed() < self.window && *count >= self.max_failures =>
-            {
-                let left = self
-                    .window
-                    .saturating_sub(started.elapsed())
-                    .as_secs()
-                    .max(1);
-                Err(AppError::RateLimited {
-                    retry_after_secs: left,
-                })
-            }
-            _ => Ok(()),
-        })
-    }
-
-    pub fn record_failure(&self, ip: Option<IpAddr>) {
-        let Some(ip) = ip else { return };
+    /// Counts an attempt from `ip`; `RATE_LIMITED` when the window's attempts exceed the limit.
+    pub fn begin_attempt(&self, ip: Option<IpAddr>) -> Result<()> {
+        let Some(ip) = ip.map(client_block) else {
+            return Ok(());
+        };
         self.with_entries(|entries| {
             if entries.len() > 100_000 {
                 entries.retain(|_, (_, started)| started.elapsed() < self.window);
@@ -144,7 +144,60 @@ impl IpThrottle {
             if entry.1.elapsed() >= self.window {
                 *entry = (0, Instant::now());
             }
+            if entry.0 >= self.max_failures {
+                let left = self.window.saturating_sub(entry.1.elapsed()).as_secs();
+                return Err(AppError::RateLimited {
+                    retry_after_secs: left.max(1),
+                });
+            }
             entry.0 += 1;
+            Ok(())
+        })
+    }
+
+    /// Refunds the attempt of a successful sign-in.
+    pub fn succeeded(&self, ip: Option<IpAddr>) {
+        let Some(ip) = ip.map(client_block) else {
+            return;
+        };
+        self.with_entries(|entries| {
+            if let Some(entry) = entries.get_mut(&ip) {
+                entry.0 = entry.0.saturating_sub(1);
+            }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_grouped_by_their_64_block() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("ip");
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().expect("ip");
+        let c: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
+        assert_eq!(client_block(a), client_block(b));
+        assert_ne!(client_block(a), client_block(c));
+        let v4: IpAddr = "10.1.2.3".parse().expect("ip");
+        assert_eq!(client_block(v4), v4);
+    }
+
+    #[test]
+    fn ip_attempts_are_counted_before_and_refunded_on_success() {
+        let throttle = IpThrottle::new(&ThrottleConfig {
+            ip_max_failures: 2,
+            ..ThrottleConfig::default()
+        });
+        let ip = Some("192.0.2.1".parse().expect("ip"));
+        assert!(throttle.begin_attempt(ip).is_ok());
+        throttle.succeeded(ip);
+        assert!(throttle.begin_attempt(ip).is_ok());
+        assert!(throttle.begin_attempt(ip).is_ok());
+        assert!(matches!(
+            throttle.begin_attempt(ip),
+            Err(AppError::RateLimited { .. })
+        ));
+        assert!(throttle.begin_attempt(None).is_ok());
     }
 }

@@ -2,10 +2,14 @@
 
 use chrono::Utc;
 use entity::tenant_key;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::cipher::{CryptoError, KEY_LEN, MasterKeyRing, TenantKeys, random_bytes};
+use crate::audit::{self, AuditRecord, RequestMeta};
 use crate::error::{AppError, Result};
 use zeroize::Zeroizing;
 
@@ -70,14 +74,15 @@ pub struct RotationReport {
 }
 
 /// Re-wraps every tenant key not yet under the current master key. Each tenant is re-wrapped
-/// in its own statement, so an interrupted rotation can simply be run again.
+/// in a transaction of its own, together with its audit event, so an interrupted rotation can
+/// simply be run again.
 pub async fn rotate_master_key(
-    conn: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     ring: &MasterKeyRing,
 ) -> Result<RotationReport> {
     let current = ring.current().id().to_owned();
     let mut report = RotationReport::default();
-    for row in tenant_key::Entity::find().all(conn).await? {
+    for row in tenant_key::Entity::find().all(db).await? {
         let dek_kid = MasterKeyRing::wrapped_by(&row.wrapped_dek).map_err(AppError::internal)?;
         let idx_kid =
             MasterKeyRing::wrapped_by(&row.wrapped_index_key).map_err(AppError::internal)?;
@@ -86,18 +91,30 @@ pub async fn rotate_master_key(
             continue;
         }
         let tenant_id = row.tenant_id;
+        let previous = row.kek_id.clone();
         let dek = ring
             .unwrap_key(tenant_id, DEK, &row.wrapped_dek)
             .map_err(AppError::internal)?;
         let index_key = ring
             .unwrap_key(tenant_id, INDEX, &row.wrapped_index_key)
             .map_err(AppError::internal)?;
+        let txn = db.begin().await?;
         let mut active: tenant_key::ActiveModel = row.into();
         active.kek_id = Set(current.clone());
         active.wrapped_dek = Set(ring.wrap(tenant_id, DEK, &dek));
         active.wrapped_index_key = Set(ring.wrap(tenant_id, INDEX, &index_key));
         active.rotated_at = Set(Some(Utc::now()));
-        active.update(conn).await?;
+        active.update(&txn).await?;
+        audit::record(
+            &txn,
+            tenant_id,
+            None,
+            &RequestMeta::default(),
+            AuditRecord::new("encryption_key.rotated", "tenant", Some(tenant_id))
+                .changes(json!({ "masterKeyId": { "from": previous, "to": current } })),
+        )
+        .await?;
+        txn.commit().await?;
         report.rewrapped.push(tenant_id);
     }
     Ok(report)

@@ -14,6 +14,45 @@ use crate::auth::Principal;
 use crate::crypto::{TenantKeys, load_tenant_keys};
 use crate::error::{AppError, Result};
 
+/// Everything a request carries besides the query: the principal, where it came from, and the
+/// per-request caches and loaders (built here, with the principal inside, so that no cache or
+/// batch is ever shared between requests or tenants). Used by HTTP and WebSocket alike.
+pub fn per_request(
+    request: async_graphql::Request,
+    state: &AppState,
+    principal: Option<Principal>,
+    meta: RequestMeta,
+) -> async_graphql::Request {
+    let loader = async_graphql::dataloader::DataLoader::new(
+        crate::tenancy::loaders::TenantLoader::new(state.db.clone(), principal.clone()),
+        tokio::spawn,
+    );
+    let request = request
+        .data(meta)
+        .data(KeyCache::default())
+        .data(DeniedLog::default())
+        .data(loader);
+    match principal {
+        Some(p) => request.data(p),
+        None => request,
+    }
+}
+
+/// Permissions already denied (and audited) during this request: a query that trips the same
+/// guard many times (aliases, batches, lists) writes one audit event, not one per field.
+#[derive(Default)]
+pub struct DeniedLog(std::sync::Mutex<std::collections::HashSet<crate::auth::Permission>>);
+
+impl DeniedLog {
+    /// True the first time `permission` is denied in this request.
+    pub fn first_denial(&self, permission: crate::auth::Permission) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(permission)
+    }
+}
+
 /// Tenant keys unwrapped during this request, so that a list of rows unwraps them once.
 #[derive(Default)]
 pub struct KeyCache(Mutex<HashMap<Uuid, Arc<TenantKeys>>>);

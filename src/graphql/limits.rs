@@ -1,7 +1,34 @@
 //! Request limits async-graphql does not enforce itself: tokens (counted before parsing, so a
 //! huge document never reaches the parser) and aliases.
 
+use async_graphql::ServerError;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+
+use crate::error::ErrorCode;
+
+fn too_complex(message: String) -> ServerError {
+    super::extension::with_code(ServerError::new(message, None), ErrorCode::QueryTooComplex)
+}
+
+/// `QUERY_TOO_COMPLEX` when the document has more than `max` tokens.
+pub fn check_tokens(query: &str, max: usize) -> Result<(), ServerError> {
+    if count_tokens(query, max) > max {
+        return Err(too_complex(format!(
+            "Query has too many tokens (limit {max})"
+        )));
+    }
+    Ok(())
+}
+
+/// `QUERY_TOO_COMPLEX` when the document has more than `max` aliases.
+pub fn check_aliases(doc: &ExecutableDocument, max: usize) -> Result<(), ServerError> {
+    if count_aliases(doc) > max {
+        return Err(too_complex(format!(
+            "Query has too many aliases (limit {max})"
+        )));
+    }
+    Ok(())
+}
 
 /// Counts lexical tokens of a GraphQL document (punctuators, names, numbers, strings), ignoring
 /// whitespace, commas and comments. Stops counting once `limit` is exceeded.

@@ -1,6 +1,7 @@
 //! Schema assembly: the merged roots, limits, extensions and role-aware SDL export.
 
 pub mod context;
+pub mod extension;
 pub mod limits;
 pub mod pagination;
 pub mod sdl;
@@ -49,7 +50,8 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
         .limit_complexity(complexity)
         .limit_directives(directives)
         .limit_recursive_depth(32)
-        .disable_suggestions();
+        .disable_suggestions()
+        .extension(extension::RequestSetup);
     if let Some(state) = state {
         builder = builder.data(state);
     }

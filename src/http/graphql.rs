@@ -5,7 +5,7 @@ use std::any::Any;
 use std::net::SocketAddr;
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Extension;
 use axum::body::Body;
@@ -19,8 +19,9 @@ use crate::app::{AppState, HttpState};
 use crate::audit::RequestMeta;
 use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode, ensure_codes};
-use crate::graphql::context::KeyCache;
-use crate::graphql::limits::{count_aliases, count_tokens};
+use crate::graphql::context::per_request;
+use crate::graphql::extension::with_code;
+use crate::graphql::limits::{check_aliases, check_tokens};
 
 /// Headers that force a CORS preflight; one of them must accompany a multipart POST.
 const PREFLIGHT_HEADERS: [&str; 3] = [
@@ -40,6 +41,45 @@ pub fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Res
         .into_response()
 }
 
+/// `429` with `Retry-After` and a `RATE_LIMITED` error.
+fn rate_limited(err: &AppError) -> Response {
+    let retry = match err {
+        AppError::RateLimited { retry_after_secs } => *retry_after_secs,
+        _ => 60,
+    };
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        &err.to_string(),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&retry.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Resolves the principal and counts `ops` operations against the caller's IP (before any
+/// database work) and user.
+async fn admit(
+    state: &HttpState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    ops: usize,
+) -> Result<Option<Principal>, Response> {
+    state
+        .rate_limits
+        .check_ip(peer.ip(), ops)
+        .map_err(|err| rate_limited(&err))?;
+    let principal = principal_or_response(state, headers).await?;
+    if let Some(p) = &principal {
+        state
+            .rate_limits
+            .check_user(p.user_id, ops)
+            .map_err(|err| rate_limited(&err))?;
+    }
+    Ok(principal)
+}
+
 /// Answer of a request whose handler panicked: no detail leaks.
 pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!("request handler panicked");
@@ -48,6 +88,15 @@ pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
         ErrorCode::InternalServerError,
         "Internal server error",
     )
+}
+
+/// The token of an `Authorization: Bearer <token>` value.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 /// Resolves the principal from `Authorization: Bearer …`; a present but bad token is refused
@@ -59,14 +108,9 @@ pub async fn principal_from(
     let Some(value) = authorization else {
         return Ok(None);
     };
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(AppError::Unauthenticated(
-            "the Authorization header must be `Bearer <token>`",
-        ))?;
+    let token = bearer_token(value).ok_or(AppError::Unauthenticated(
+        "the Authorization header must be `Bearer <token>`",
+    ))?;
     crate::tenancy::sessions::authenticate(state, token)
         .await
         .map(Some)
@@ -96,52 +140,22 @@ async fn principal_or_response(
         })
 }
 
-fn limit_error(message: &str) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    err.extensions = Some({
-        let mut ext = async_graphql::ErrorExtensionValues::default();
-        ext.set("code", ErrorCode::QueryTooComplex.as_str());
-        ext
-    });
-    err
-}
-
-/// Checks what the engine does not: token and alias counts; parses the document once and
-/// returns the operation's type.
-fn precheck(
+/// Finds the operation type of a GET request. The document is parsed here, once, so the
+/// engine skips its parse hook: the token and alias limits are checked here instead.
+fn operation_type(
     state: &AppState,
     request: &mut async_graphql::Request,
 ) -> Result<OperationType, ServerError> {
-    let limits = &state.config.limits;
-    if count_tokens(&request.query, limits.max_tokens) > limits.max_tokens {
-        return Err(limit_error(&format!(
-            "Query has too many tokens (limit {})",
-            limits.max_tokens
-        )));
-    }
+    check_tokens(&request.query, state.config.limits.max_tokens)?;
     let operation_name = request.operation_name.clone();
-    let doc = request.parsed_query().map_err(|mut err| {
-        err.extensions = Some({
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", ErrorCode::GraphqlParseFailed.as_str());
-            ext
-        });
-        err
-    })?;
-    if count_aliases(doc) > limits.max_aliases {
-        return Err(limit_error(&format!(
-            "Query has too many aliases (limit {})",
-            limits.max_aliases
-        )));
-    }
+    let doc = request
+        .parsed_query()
+        .map_err(|err| with_code(err, ErrorCode::GraphqlParseFailed))?;
+    check_aliases(doc, state.config.limits.max_aliases)?;
     let op = match (&doc.operations, operation_name.as_deref()) {
-        (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name).map(|op| op.node.ty)
-        }
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None)
-            if ops.len() == 1 =>
-        {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
             ops.values().next().map(|op| op.node.ty)
         }
         _ => None,
@@ -158,15 +172,14 @@ struct Caller {
 async fn run(
     state: &HttpState,
     caller: &Caller,
-    mut request: async_graphql::Request,
+    request: async_graphql::Request,
 ) -> async_graphql::Response {
-    if let Err(err) = precheck(state, &mut request) {
-        return async_graphql::Response::from_errors(vec![err]);
-    }
-    request = request.data(caller.meta.clone()).data(KeyCache::default());
-    if let Some(principal) = &caller.principal {
-        request = request.data(principal.clone());
-    }
+    let request = per_request(
+        request,
+        state,
+        caller.principal.clone(),
+        caller.meta.clone(),
+    );
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);
     response
@@ -255,7 +268,11 @@ pub async fn post_handler(
             &format!("a batch may hold at most {max_batch} operations"),
         );
     }
-    let principal = match principal_or_response(&state, &headers).await {
+    let ops = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(requests) => requests.len(),
+    };
+    let principal = match admit(&state, &headers, peer, ops).await {
         Ok(p) => p,
         Err(response) => return response,
     };
@@ -306,7 +323,7 @@ pub async fn get_handler(
             );
         }
     };
-    match precheck(&state, &mut request) {
+    match operation_type(&state, &mut request) {
         Ok(OperationType::Mutation) => {
             let mut response = error_response(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -323,7 +340,7 @@ pub async fn get_handler(
             return axum::Json(async_graphql::Response::from_errors(vec![err])).into_response();
         }
     }
-    let principal = match principal_or_response(&state, &headers).await {
+    let principal = match admit(&state, &headers, peer, 1).await {
         Ok(p) => p,
         Err(response) => return response,
     };

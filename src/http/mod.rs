@@ -2,6 +2,7 @@
 
 pub(crate) mod graphql;
 mod health;
+pub mod rate_limit;
 mod request_id;
 mod ws;
 

@@ -1,18 +1,26 @@
 //! `/graphql/ws`: GraphQL over WebSocket (graphql-transport-ws and the legacy graphql-ws).
 //! The `connection_init` payload carries `{"Authorization": "Bearer <jwt>"}`; a bad token closes
-//! the socket with code 4403.
+//! the socket with code 4403. The token is checked again before every operation, so a
+//! deactivated user or an expired token stops working on an open socket too.
 
-use async_graphql::Data;
+use std::net::SocketAddr;
+
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::{BatchRequest, BatchResponse, Data, Executor, Request, Response};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::extract::State;
+use axum::Extension;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
-use axum::response::Response;
+use axum::extract::{ConnectInfo, State};
+use axum::response::Response as HttpResponse;
+use futures_util::stream::BoxStream;
 use futures_util::{SinkExt as _, StreamExt as _};
 
+use super::RequestId;
 use crate::app::HttpState;
 use crate::audit::RequestMeta;
-use crate::graphql::context::KeyCache;
+use crate::error::ensure_codes;
+use crate::graphql::AppSchema;
+use crate::graphql::extension::WsSession;
 
 /// Reason async-graphql closes with (1002) when `on_connection_init` fails; remapped to 4403.
 const AUTH_FAILED: &str = "Forbidden: invalid access token";
@@ -30,18 +38,62 @@ fn remap_close(message: Message) -> Message {
     }
 }
 
+/// The schema as the socket sees it: every response gets its error codes, as over HTTP.
+#[derive(Clone)]
+struct CodedSchema(AppSchema);
+
+impl Executor for CodedSchema {
+    async fn execute(&self, request: Request) -> Response {
+        let mut response = self.0.execute(request).await;
+        ensure_codes(&mut response);
+        response
+    }
+
+    async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
+        let mut response = self.0.execute_batch(batch).await;
+        match &mut response {
+            BatchResponse::Single(r) => ensure_codes(r),
+            BatchResponse::Batch(rs) => rs.iter_mut().for_each(ensure_codes),
+        }
+        response
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<std::sync::Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        self.0
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(|mut response| {
+                ensure_codes(&mut response);
+                response
+            })
+            .boxed()
+    }
+}
+
 pub async fn handler(
     State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(request_id): Extension<RequestId>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
-) -> Response {
+) -> HttpResponse {
+    let meta = RequestMeta {
+        request_id: Some(request_id.0),
+        ip: Some(peer.ip()),
+    };
+    let max = state.config.limits.max_body_bytes;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .max_message_size(max)
+        .max_frame_size(max)
         .on_upgrade(move |socket| async move {
             let (sink, stream) = socket.split();
             let sink = sink
                 .with(|message: Message| async move { Ok::<_, axum::Error>(remap_close(message)) });
-            let schema = state.schema.clone();
+            let schema = CodedSchema(state.schema.clone());
             let init_state = state.clone();
             GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
@@ -49,16 +101,14 @@ pub async fn handler(
                         .get("Authorization")
                         .or_else(|| payload.get("authorization"))
                         .and_then(|v| v.as_str());
-                    let principal =
-                        crate::http::graphql::principal_from(&init_state, authorization)
-                            .await
-                            .map_err(|_| async_graphql::Error::new(AUTH_FAILED))?;
+                    crate::http::graphql::principal_from(&init_state, authorization)
+                        .await
+                        .map_err(|_| async_graphql::Error::new(AUTH_FAILED))?;
+                    let token = authorization
+                        .and_then(crate::http::graphql::bearer_token)
+                        .map(str::to_owned);
                     let mut data = Data::default();
-                    data.insert(RequestMeta::default());
-                    data.insert(KeyCache::default());
-                    if let Some(principal) = principal {
-                        data.insert(principal);
-                    }
+                    data.insert(WsSession { token, meta });
                     Ok(data)
                 })
                 .serve()

@@ -1,11 +1,12 @@
 //! GraphQL API of tenancy: sign-up and sign-in, the current user and tenant, user administration.
 
 use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::{Role as DbRole, invitation, tenant, user};
-use sea_orm::EntityTrait;
 
+use super::loaders::TenantLoader;
 use super::scope;
 use super::sessions::{self, AcceptInvitation, Login, Session, SignUp};
 use super::users::{self, InviteUser, UserFilter as UserFilterSpec};
@@ -109,13 +110,15 @@ impl User {
         self.0.consultant_id.map(|id| ID(id.to_string()))
     }
     /// The user's organisation.
-    async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
-        let state = ctx.state()?;
-        tenant::Entity::find_by_id(self.0.tenant_id)
-            .one(&state.db)
+    async fn tenant(&self, ctx: &Context<'_>) -> async_graphql::Result<Tenant> {
+        let loader = ctx
+            .data_opt::<DataLoader<TenantLoader>>()
+            .ok_or_else(|| AppError::internal("tenant loader missing from the request"))?;
+        loader
+            .load_one(self.0.tenant_id)
             .await?
             .map(Tenant)
-            .ok_or(AppError::NotFound("tenant"))
+            .ok_or_else(|| AppError::NotFound("tenant").into())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -245,7 +248,9 @@ impl TenancyQuery {
     #[graphql(guard = "Authenticated", visible = "visibility::authenticated")]
     async fn me(&self, ctx: &Context<'_>) -> Result<User> {
         let p = ctx.principal()?;
-        users::find_user(ctx.state()?, p, p.user_id).await.map(User)
+        users::find_user(&ctx.state()?.db, p, p.user_id)
+            .await
+            .map(User)
     }
 
     /// The signed-in user's organisation.
@@ -314,7 +319,7 @@ impl TenancyQuery {
     )]
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
         let id = parse_id("id", &id)?;
-        users::find_user(ctx.state()?, ctx.principal()?, id)
+        users::find_user(&ctx.state()?.db, ctx.principal()?, id)
             .await
             .map(User)
     }

@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use entity::{Role, invitation, tenant, user};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -188,7 +189,7 @@ pub struct Login {
 /// all answer the same error after the same argon2 work; failures are throttled and audited.
 #[tracing::instrument(skip_all)]
 pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result<Session> {
-    state.ip_throttle.check(meta.ip)?;
+    state.ip_throttle.begin_attempt(meta.ip)?;
     let tenant = match Slug::parse("tenantSlug", &input.tenant_slug) {
         Ok(slug) => {
             tenant::Entity::find()
@@ -201,13 +202,12 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     let email = Email::parse("email", &input.email).ok();
     let (Some(tenant), Some(email)) = (tenant, email) else {
         state.passwords.verify(input.password, None).await?;
-        state.ip_throttle.record_failure(meta.ip);
         return Err(BAD_CREDENTIALS);
     };
     let keys = load_tenant_keys(&state.db, &state.config.master_keys, tenant.id).await?;
     let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
     let throttle_key = format!("{}:{email_index}", tenant.id);
-    throttle::check_account(&state.db, &throttle_key).await?;
+    throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle).await?;
 
     // Sign-in happens before there is a principal: the look-up is bounded by the tenant named
     // in the request and the e-mail's blind index.
@@ -221,9 +221,6 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     let user = match user {
         Some(user) if password_ok && user.deactivated_at.is_none() => user,
         user => {
-            state.ip_throttle.record_failure(meta.ip);
-            throttle::record_account_failure(&state.db, &throttle_key, &state.config.throttle)
-                .await?;
             let txn = state.db.begin().await?;
             audit::record(
                 &txn,
@@ -240,6 +237,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
         }
     };
     throttle::clear_account(&state.db, &throttle_key).await?;
+    state.ip_throttle.succeeded(meta.ip);
     let txn = state.db.begin().await?;
     audit::record(
         &txn,
@@ -258,17 +256,38 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
 /// Exchanges a refresh token for a new session in the same family.
 #[tracing::instrument(skip_all)]
 pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) -> Result<Session> {
+    let grace = chrono::Duration::from_std(state.config.auth.refresh_reuse_grace)
+        .unwrap_or(chrono::Duration::zero());
     let txn = state.db.begin().await?;
-    let rotation = refresh::spend(&txn, token).await?;
-    let row = match rotation {
+    let row = match refresh::spend(&txn, token, grace).await? {
         Rotation::Rotated(row) => row,
-        Rotation::ReuseDetected => {
-            // The family revocation must persist although the request fails.
+        Rotation::ReuseDetected(row) => {
+            // A spent token came back: it was copied. Besides the family (revoked by `spend`),
+            // end the user's access tokens and record it; all of it persists although the
+            // request fails.
+            user::Entity::update_many()
+                .col_expr(
+                    user::Column::TokenVersion,
+                    Expr::col(user::Column::TokenVersion).add(1),
+                )
+                .filter(user::Column::Id.eq(row.user_id))
+                .filter(user::Column::TenantId.eq(row.tenant_id))
+                .exec(&txn)
+                .await?;
+            audit::record(
+                &txn,
+                row.tenant_id,
+                None,
+                meta,
+                AuditRecord::new("auth.refresh_reuse_detected", "user", Some(row.user_id))
+                    .changes(json!({ "familyId": row.family_id })),
+            )
+            .await?;
             txn.commit().await?;
-            tracing::warn!(request_id = ?meta.request_id, "refresh token reuse detected; family revoked");
+            tracing::warn!(user = %row.user_id, "refresh token reuse detected; sessions revoked");
             return Err(refresh::rotation_error());
         }
-        Rotation::Invalid => return Err(refresh::rotation_error()),
+        Rotation::RaceLost | Rotation::Invalid => return Err(refresh::rotation_error()),
     };
     let user = user::Entity::find_by_id(row.user_id)
         .filter(user::Column::TenantId.eq(row.tenant_id))

@@ -4,8 +4,8 @@ use chrono::Utc;
 use entity::{Role, invitation, user};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, Select,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, PaginatorTrait,
+    QueryFilter, QuerySelect, Select, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,15 +17,19 @@ use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
 use crate::auth::sessions::{hash_token, new_opaque_token, revoke_all_for_user};
-use crate::auth::{Permission, Principal};
+use crate::auth::{Permission, Principal, throttle};
 use crate::crypto::TenantKeys;
 use crate::error::{AppError, Result};
 
 /// A user by id, within the principal's scope; anything else is `NOT_FOUND`.
-pub async fn find_user(state: &AppState, p: &Principal, id: Uuid) -> Result<user::Model> {
+pub async fn find_user(
+    conn: &impl ConnectionTrait,
+    p: &Principal,
+    id: Uuid,
+) -> Result<user::Model> {
     scope::users(p)
         .filter(user::Column::Id.eq(id))
-        .one(&state.db)
+        .one(conn)
         .await?
         .ok_or(AppError::NotFound("user"))
 }
@@ -131,8 +135,7 @@ pub async fn invite_user(
         ));
     }
     let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
-    let exists = user::Entity::find()
-        .filter(user::Column::TenantId.eq(p.tenant_id))
+    let exists = scope::users(p)
         .filter(user::Column::EmailIndex.eq(&email_index))
         .count(&state.db)
         .await?
@@ -183,18 +186,24 @@ pub async fn invite_user(
     })
 }
 
-/// Refuses changes that would leave the tenant without an active ADMIN.
-async fn ensure_other_admin(state: &AppState, p: &Principal, target: &user::Model) -> Result<()> {
+/// Inside the caller's transaction: refuses a change that would leave the tenant without an
+/// active ADMIN. The active ADMIN rows are locked (`FOR UPDATE` on PostgreSQL; SQLite serialises
+/// writers), so two ADMINs demoting each other at once cannot both succeed.
+async fn ensure_other_admin(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    target: &user::Model,
+) -> Result<()> {
     if target.role != Role::Admin || target.deactivated_at.is_some() {
         return Ok(());
     }
-    let admins = user::Entity::find()
-        .filter(user::Column::TenantId.eq(p.tenant_id))
+    let admins = scope::users(p)
         .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::DeactivatedAt.is_null())
-        .count(&state.db)
+        .lock_exclusive()
+        .all(txn)
         .await?;
-    if admins <= 1 {
+    if !admins.iter().any(|a| a.id != target.id) {
         return Err(AppError::conflict(
             "userId",
             "the organisation must keep at least one active ADMIN",
@@ -212,24 +221,39 @@ pub async fn update_user_role(
     role: Role,
 ) -> Result<user::Model> {
     p.require(Permission::UserManage)?;
-    let target = find_user(state, p, user_id).await?;
+    let txn = state.db.begin().await?;
+    let target = find_user(&txn, p, user_id).await?;
     if target.role == role {
         return Ok(target);
     }
-    ensure_other_admin(state, p, &target).await?;
+    ensure_other_admin(&txn, p, &target).await?;
     let old_role = target.role;
-    let txn = state.db.begin().await?;
+    // A company belongs to CLIENT users and a consultant profile to CONSULTANT users only.
+    let unlink_company = target.company_id.is_some() && role != Role::Client;
+    let unlink_consultant = target.consultant_id.is_some() && role != Role::Consultant;
     let mut active: user::ActiveModel = target.into();
     active.role = Set(role);
+    if unlink_company {
+        active.company_id = Set(None);
+    }
+    if unlink_consultant {
+        active.consultant_id = Set(None);
+    }
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
+    let mut changes = json!({ "role": { "from": old_role.as_str(), "to": role.as_str() } });
+    if unlink_company {
+        changes["companyId"] = json!({ "to": null });
+    }
+    if unlink_consultant {
+        changes["consultantId"] = json!({ "to": null });
+    }
     audit::record(
         &txn,
         p.tenant_id,
         Some(p),
         meta,
-        AuditRecord::new("user.role_changed", "user", Some(user_id))
-            .changes(json!({ "role": { "from": old_role.as_str(), "to": role.as_str() } })),
+        AuditRecord::new("user.role_changed", "user", Some(user_id)).changes(changes),
     )
     .await?;
     txn.commit().await?;
@@ -244,15 +268,15 @@ pub async fn deactivate_user(
     user_id: Uuid,
 ) -> Result<user::Model> {
     p.require(Permission::UserManage)?;
-    let target = find_user(state, p, user_id).await?;
+    let txn = state.db.begin().await?;
+    let target = find_user(&txn, p, user_id).await?;
     if target.id == p.user_id {
         return Err(AppError::invalid("id", "you cannot deactivate yourself"));
     }
     if target.deactivated_at.is_some() {
         return Ok(target);
     }
-    ensure_other_admin(state, p, &target).await?;
-    let txn = state.db.begin().await?;
+    ensure_other_admin(&txn, p, &target).await?;
     let version = target.token_version;
     let mut active: user::ActiveModel = target.into();
     let now = Utc::now();
@@ -282,11 +306,11 @@ pub async fn restore_user(
     user_id: Uuid,
 ) -> Result<user::Model> {
     p.require(Permission::UserManage)?;
-    let target = find_user(state, p, user_id).await?;
+    let txn = state.db.begin().await?;
+    let target = find_user(&txn, p, user_id).await?;
     if target.deactivated_at.is_none() {
         return Ok(target);
     }
-    let txn = state.db.begin().await?;
     let mut active: user::ActiveModel = target.into();
     active.deactivated_at = Set(None);
     active.updated_at = Set(Utc::now());
@@ -304,7 +328,9 @@ pub async fn restore_user(
     Ok(updated)
 }
 
-/// Changes the principal's password; every session of the user ends (sign in again).
+/// Changes the principal's password; every session of the user ends (sign in again). Wrong
+/// current passwords count against the account's sign-in throttle and are audited, so a stolen
+/// access token cannot be used to guess the password.
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
 pub async fn change_password(
     state: &AppState,
@@ -314,17 +340,22 @@ pub async fn change_password(
     new: String,
 ) -> Result<bool> {
     let new = NewPassword::parse("newPassword", new)?;
-    let me = find_user(state, p, p.user_id).await?;
+    let me = find_user(&state.db, p, p.user_id).await?;
+    let throttle_key = format!("{}:{}", me.tenant_id, me.email_index);
+    throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle).await?;
     if !state
         .passwords
         .verify(current, Some(me.password_hash.clone()))
         .await?
     {
+        let audit = AuditRecord::new("user.password_change_failed", "user", Some(p.user_id));
+        audit::record_standalone(&state.db, p, meta.clone(), audit).await?;
         return Err(AppError::invalid(
             "currentPassword",
             "is not your current password",
         ));
     }
+    throttle::clear_account(&state.db, &throttle_key).await?;
     let hash = state.passwords.hash(new).await?;
     let txn = state.db.begin().await?;
     let version = me.token_version;

@@ -267,7 +267,8 @@ async fn refresh(app: &TestApp, token: &str) -> Value {
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_family() {
-    let app = TestApp::spawn().await;
+    // No grace: any second presentation counts as reuse.
+    let app = TestApp::spawn_with(|c| c.auth.refresh_reuse_grace = std::time::Duration::ZERO).await;
     let agency = app.agency().await;
     let first = refresh(&app, &agency.admin.refresh).await;
     let second = Session::from_payload(&data(&first)["refreshSession"], &agency.admin.email);
@@ -279,10 +280,24 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     assert_eq!(code(&reuse), "UNAUTHENTICATED", "{reuse}");
     let after = refresh(&app, &second.refresh).await;
     assert_eq!(code(&after), "UNAUTHENTICATED", "{after}");
+    // The access tokens already handed out end too, and the event is audited.
+    assert_eq!(
+        status_and_code(&app, &second.access).await.1,
+        "UNAUTHENTICATED"
+    );
     // Other sign-ins are separate families.
     let fresh = agency.login(&app, &agency.admin.email, PASSWORD).await;
     let fresh = Session::from_payload(&data(&fresh)["login"], &agency.admin.email);
-    data(&refresh(&app, &fresh.refresh).await);
+    let renewed = refresh(&app, &fresh.refresh).await;
+    let renewed = Session::from_payload(&data(&renewed)["refreshSession"], &agency.admin.email);
+    let audit = app
+        .gql(
+            renewed.token(),
+            "{ auditEvents(first: 5, filter: { action: \"auth.refresh_reuse_detected\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&audit)["auditEvents"]["totalCount"], 1, "{audit}");
 }
 
 #[tokio::test]
@@ -293,11 +308,60 @@ async fn two_concurrent_refreshes_of_one_token_have_exactly_one_winner() {
         refresh(&app, &agency.admin.refresh),
         refresh(&app, &agency.admin.refresh)
     );
-    let wins = [&a, &b]
-        .iter()
+    let wins: Vec<&Value> = [&a, &b]
+        .into_iter()
         .filter(|r| r.get("errors").is_none())
+        .collect();
+    assert_eq!(wins.len(), 1, "{a}\n{b}");
+    // The loser of the race does not take the winner's session down with it.
+    let winner = Session::from_payload(&wins[0]["data"]["refreshSession"], &agency.admin.email);
+    data(&app.gql(winner.token(), ME, json!({})).await);
+    data(&refresh(&app, &winner.refresh).await);
+}
+
+#[tokio::test]
+async fn parallel_guesses_cannot_outrun_the_account_throttle() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let guesses = (0..12).map(|i| {
+        let agency = &agency;
+        let app = &app;
+        async move {
+            agency
+                .login(app, &agency.admin.email, &format!("guess number {i}"))
+                .await
+        }
+    });
+    let bodies = futures_util::future::join_all(guesses).await;
+    let checked = bodies
+        .iter()
+        .filter(|b| code(b) == "UNAUTHENTICATED")
         .count();
-    assert_eq!(wins, 1, "{a}\n{b}");
+    let limited = bodies.iter().filter(|b| code(b) == "RATE_LIMITED").count();
+    assert!(checked <= 5, "{checked} guesses were checked");
+    assert_eq!(checked + limited, 12);
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_are_throttled_and_audited() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let mutation = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) }";
+    let vars = json!({ "i": { "currentPassword": "a wrong guess", "newPassword": "a new long password" } });
+    for _ in 0..5 {
+        let body = app.gql(agency.admin.token(), mutation, vars.clone()).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT");
+    }
+    let body = app.gql(agency.admin.token(), mutation, vars).await;
+    assert_eq!(code(&body), "RATE_LIMITED");
+    let audit = app
+        .gql(
+            agency.admin.token(),
+            "{ auditEvents(first: 10, filter: { action: \"user.password_change_failed\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&audit)["auditEvents"]["totalCount"], 5);
 }
 
 #[tokio::test]
@@ -399,4 +463,33 @@ async fn invitations_are_single_use_and_give_the_invited_role() {
         .await;
     assert_eq!(code(&body), "CONFLICT", "{body}");
     assert!(body["errors"][0]["extensions"]["fields"]["email"].is_string());
+}
+
+#[tokio::test]
+async fn unknown_email_costs_the_same_password_work_as_a_wrong_password() {
+    // A loose bound, interleaved so both sides share the machine's noise: the point is that an
+    // unknown e-mail is not answered without the argon2 work (which would be several times faster).
+    let app = TestApp::spawn_with(|c| c.throttle.account_max_failures = 1_000).await;
+    let agency = app.agency().await;
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..7 {
+        let started = std::time::Instant::now();
+        agency
+            .login(&app, &agency.admin.email, "wrong password!")
+            .await;
+        known.push(started.elapsed());
+        let started = std::time::Instant::now();
+        agency
+            .login(&app, &format!("ghost{i}@nowhere.test"), "wrong password!")
+            .await;
+        unknown.push(started.elapsed());
+    }
+    known.sort();
+    unknown.sort();
+    let ratio = unknown[3].as_secs_f64() / known[3].as_secs_f64();
+    assert!(
+        (0.4..2.5).contains(&ratio),
+        "median unknown/known = {ratio:.2} ({unknown:?} vs {known:?})"
+    );
 }

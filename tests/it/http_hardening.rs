@@ -1,10 +1,7 @@
 //! HTTP hardening: content types (CSRF), body size, GET, batches, query limits, error codes,
 //! request ids and the WebSocket handshake.
 
-use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 use crate::helpers::{TestApp, code, data};
 
@@ -82,6 +79,17 @@ async fn get_serves_queries_but_refuses_mutations() {
             .and_then(|v| v.to_str().ok()),
         Some("POST")
     );
+    // Limits hold over GET as over POST.
+    let aliases: String = (0..31).map(|i| format!("a{i}: apiVersion ")).collect();
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", format!("{{ {aliases} }}"))])
+        .send()
+        .await
+        .expect("request");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
     // Browsers asking for HTML get GraphiQL.
     let response = app
         .client
@@ -208,6 +216,17 @@ async fn every_error_carries_a_code() {
         )
         .await;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["input"].is_string(),
+        "{body}"
+    );
+    let body = app
+        .anon("mutation { login(input: { tenantSlug: 1, email: \"a\", password: \"b\" }) { accessToken } }", json!({}))
+        .await;
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["input.tenantSlug"].is_string(),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -235,46 +254,50 @@ async fn request_ids_are_echoed_or_generated() {
     assert!(uuid::Uuid::parse_str(&generated).is_ok(), "{generated}");
 }
 
-async fn ws_connect(
-    app: &TestApp,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = format!("ws://{}/graphql/ws", app.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (socket, _) = tokio_tungstenite::connect_async(request)
+#[tokio::test]
+async fn operations_are_rate_limited_per_ip_counting_each_operation_of_a_batch() {
+    let app = TestApp::spawn_with(|c| c.rate_limits.per_ip_per_minute = 5).await;
+    let op = json!({ "query": "{ apiVersion }" });
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&vec![op.clone(); 4])
+        .send()
         .await
-        .expect("connect");
-    socket
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+    data(&app.anon("{ apiVersion }", json!({})).await);
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&op)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 429);
+    assert!(response.headers().get("retry-after").is_some());
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(code(&body), "RATE_LIMITED");
 }
 
 #[tokio::test]
-async fn websocket_accepts_a_valid_token_and_closes_4403_on_a_bad_one() {
-    let app = TestApp::spawn().await;
+async fn operations_are_rate_limited_per_user() {
+    let app = TestApp::spawn_with(|c| c.rate_limits.per_user_per_minute = 3).await;
     let agency = app.agency().await;
-
-    let mut socket = ws_connect(&app).await;
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", agency.admin.access) } });
-    socket
-        .send(Message::text(init.to_string()))
-        .await
-        .expect("send");
-    let ack = socket.next().await.expect("message").expect("frame");
-    let ack: Value = serde_json::from_str(ack.to_text().expect("text")).expect("json");
-    assert_eq!(ack["type"], "connection_ack");
-
-    let mut socket = ws_connect(&app).await;
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": "Bearer forged.token.value" } });
-    socket
-        .send(Message::text(init.to_string()))
-        .await
-        .expect("send");
-    let frame = socket.next().await.expect("message").expect("frame");
-    match frame {
-        Message::Close(Some(close)) => assert_eq!(u16::from(close.code), 4403),
-        other => panic!("expected a close frame, got {other:?}"),
+    for _ in 0..3 {
+        data(
+            &app.gql(agency.admin.token(), "{ me { id } }", json!({}))
+                .await,
+        );
     }
+    let body = app
+        .gql(agency.admin.token(), "{ me { id } }", json!({}))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    // Another user behind the same IP is unaffected.
+    let other = app.agency().await;
+    data(
+        &app.gql(other.admin.token(), "{ me { id } }", json!({}))
+            .await,
+    );
 }

@@ -13,3 +13,4 @@ mod ops;
 mod rbac;
 mod schema;
 mod users;
+mod websocket;

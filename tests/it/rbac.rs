@@ -240,3 +240,25 @@ async fn malformed_ids_are_bad_user_input_naming_the_field() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_denied_permission_is_audited_once_per_request() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let client = agency.member(&app, "CLIENT").await;
+    let aliases: String = (0..10)
+        .map(|i| format!("u{i}: users(first: 1) {{ totalCount }} "))
+        .collect();
+    let body = app
+        .gql(client.token(), &format!("{{ {aliases} }}"), json!({}))
+        .await;
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(10));
+    let audit = app
+        .gql(
+            agency.admin.token(),
+            "{ auditEvents(first: 50, filter: { action: \"access.denied\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&audit)["auditEvents"]["totalCount"], 1);
+}

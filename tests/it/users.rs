@@ -165,3 +165,53 @@ async fn last_and_before_page_backwards() {
     assert_eq!(earlier["edges"][0]["node"]["role"], "ADMIN");
     assert_eq!(earlier["pageInfo"]["hasPreviousPage"], false);
 }
+
+#[tokio::test]
+async fn a_role_change_drops_links_that_only_the_old_role_has() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = uuid::Uuid::now_v7().to_string();
+    let email = format!("client-{}@x.test", crate::helpers::unique());
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($i: InviteUserInput!) { inviteUser(input: $i) { token } }",
+            json!({ "i": { "email": email, "role": "CLIENT", "companyId": company } }),
+        )
+        .await;
+    let token = data(&body)["inviteUser"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let body = app
+        .anon(
+            "mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { user { id companyId } } }",
+            json!({ "i": { "token": token, "password": PASSWORD, "fullName": "Cli Ent" } }),
+        )
+        .await;
+    let user = &data(&body)["acceptInvitation"]["user"];
+    assert_eq!(user["companyId"], company.as_str());
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($i: UpdateUserRoleInput!) { updateUserRole(input: $i) { role companyId } }",
+            json!({ "i": { "userId": user["id"], "role": "MANAGER" } }),
+        )
+        .await;
+    assert_eq!(
+        data(&body)["updateUserRole"],
+        json!({ "role": "MANAGER", "companyId": null })
+    );
+    // A company only goes with a CLIENT invitation.
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($i: InviteUserInput!) { inviteUser(input: $i) { token } }",
+            json!({ "i": { "email": "m@x.test", "role": "MANAGER", "companyId": company } }),
+        )
+        .await;
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["companyId"].is_string(),
+        "{body}"
+    );
+}

@@ -1,0 +1,105 @@
+//! The request extension shared by HTTP and WebSocket: token and alias limits around parsing,
+//! parse-error codes, and for WebSocket operations the per-operation re-authentication, rate
+//! limits and request data that HTTP does at its edge.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Request, ServerError, ServerResult, Variables};
+
+use super::context::per_request;
+use super::limits::{check_aliases, check_tokens};
+use crate::app::AppState;
+use crate::audit::RequestMeta;
+use crate::error::{AppError, ErrorCode, classify_engine_error};
+
+/// What a WebSocket connection carries from `connection_init` to each of its operations.
+#[derive(Clone)]
+pub struct WsSession {
+    /// The bearer token of `connection_init`, re-checked before every operation.
+    pub token: Option<String>,
+    pub meta: RequestMeta,
+}
+
+pub struct RequestSetup;
+
+impl ExtensionFactory for RequestSetup {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RequestSetupExtension)
+    }
+}
+
+struct RequestSetupExtension;
+
+fn server_error(err: AppError) -> ServerError {
+    async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default())
+}
+
+pub fn with_code(mut err: ServerError, code: ErrorCode) -> ServerError {
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
+    err
+}
+
+#[async_trait::async_trait]
+impl Extension for RequestSetupExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = match (ctx.data_opt::<WsSession>(), ctx.data_opt::<AppState>()) {
+            (Some(session), Some(state)) => {
+                if let Some(ip) = session.meta.ip {
+                    state.rate_limits.check_ip(ip, 1).map_err(server_error)?;
+                }
+                let principal = match &session.token {
+                    Some(token) => Some(
+                        crate::tenancy::sessions::authenticate(state, token)
+                            .await
+                            .map_err(server_error)?,
+                    ),
+                    None => None,
+                };
+                if let Some(p) = &principal {
+                    state
+                        .rate_limits
+                        .check_user(p.user_id, 1)
+                        .map_err(server_error)?;
+                }
+                per_request(request, state, principal, session.meta.clone())
+            }
+            _ => request,
+        };
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let limits = ctx
+            .data_opt::<AppState>()
+            .map(|s| s.config.limits.clone())
+            .unwrap_or_default();
+        check_tokens(query, limits.max_tokens)?;
+        let doc = next.run(ctx, query, variables).await.map_err(|err| {
+            // The engine checks its directive limit while parsing.
+            let code = match classify_engine_error(&err.message) {
+                ErrorCode::QueryTooComplex => ErrorCode::QueryTooComplex,
+                _ => ErrorCode::GraphqlParseFailed,
+            };
+            with_code(err, code)
+        })?;
+        check_aliases(&doc, limits.max_aliases)?;
+        Ok(doc)
+    }
+}

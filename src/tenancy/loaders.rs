@@ -1,0 +1,44 @@
+//! DataLoaders of the tenancy domain, built per request with the principal inside.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::tenant;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::scope;
+use crate::auth::Principal;
+use crate::error::AppError;
+
+/// Loads tenants by id in one statement per batch. With a principal, only the principal's own
+/// tenant can be loaded; without one (the payload of a sign-in), the keys come from the user
+/// rows the request has just authenticated.
+pub struct TenantLoader {
+    db: DatabaseConnection,
+    principal: Option<Principal>,
+}
+
+impl TenantLoader {
+    pub fn new(db: DatabaseConnection, principal: Option<Principal>) -> Self {
+        TenantLoader { db, principal }
+    }
+}
+
+impl Loader<Uuid> for TenantLoader {
+    type Value = tenant::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, tenant::Model>, Self::Error> {
+        let select = match &self.principal {
+            Some(p) => scope::tenant(p),
+            None => tenant::Entity::find(),
+        };
+        let rows = select
+            .filter(tenant::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+    }
+}
