@@ -35,6 +35,10 @@ const USERS: [(&str, &str, Role); 3] = [
 const ADMIN_EMAIL: &str = "admin@demo.talentgraph.dev";
 
 /// Creates the demo organisation unless it exists, then prints its logins.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the demo tenant is found by slug before any principal exists"
+)]
 pub async fn seed(state: &AppState) -> Result<()> {
     let exists = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(DEMO_SLUG))

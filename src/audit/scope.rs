@@ -1,5 +1,10 @@
 //! Row scope of the audit log: the principal's tenant, and only with `audit:read`.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "scopes are where the tenant and row filters are added"
+)]
+
 use entity::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 

@@ -1,6 +1,11 @@
 //! Refresh tokens: 256-bit random opaque strings stored only as SHA-256 hashes, rotated on every
 //! use; presenting a rotated token again revokes its whole family (DESIGN §6).
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "refresh tokens are found by the hash of the secret the caller presents"
+)]
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use chrono::{DateTime, Utc};

@@ -1,5 +1,10 @@
 //! Storage of tenant keys: creation at sign-up, loading, master-key rotation and crypto-shredding.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "the key store serves every tenant by id (sign-in, rotation)"
+)]
+
 use chrono::Utc;
 use entity::tenant_key;
 use sea_orm::{

@@ -29,6 +29,10 @@ impl Loader<Uuid> for TenantLoader {
     type Value = tenant::Model;
     type Error = async_graphql::Error;
 
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "without a principal, the keys come from user rows the request just authenticated"
+    )]
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, tenant::Model>, Self::Error> {
         let select = match &self.principal {
             Some(p) => scope::tenant(p),

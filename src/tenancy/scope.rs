@@ -1,6 +1,11 @@
 //! Row scopes of the tenancy domain: every read of users and invitations starts here, filtered
 //! by the principal's tenant and role.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "scopes are where the tenant and row filters are added"
+)]
+
 use entity::{invitation, tenant, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 

@@ -1,5 +1,10 @@
 //! Sign-up, sign-in, session refresh and sign-out, and the edge's token → principal step.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "sign-in runs before there is a principal; every look-up is bounded by what the caller presents (slug and password, token hash, signed claims)"
+)]
+
 use chrono::Utc;
 use entity::{Role, invitation, tenant, user};
 use sea_orm::sea_query::{Expr, ExprTrait as _};

@@ -2,6 +2,11 @@
 //! database (SQLite by default; PostgreSQL when `TALENTGRAPH_TEST_POSTGRES_URL` is set) and
 //! talks HTTP and WebSocket to it like a client. Each test creates its own organisations.
 
+#![expect(
+    clippy::disallowed_methods,
+    reason = "tests inspect raw rows behind the API's back"
+)]
+
 mod helpers;
 
 mod audit;
