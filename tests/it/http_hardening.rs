@@ -301,3 +301,46 @@ async fn operations_are_rate_limited_per_user() {
             .await,
     );
 }
+
+#[tokio::test]
+async fn a_login_flood_does_not_starve_other_requests() {
+    // One argon2 slot: eight sign-ins queue behind each other on blocking threads while the
+    // runtime keeps serving. Health checks sent meanwhile must come back before the flood ends.
+    let app = TestApp::spawn_with(|c| {
+        c.limits.password_hash_concurrency = 1;
+        c.throttle.account_max_failures = 1_000;
+    })
+    .await;
+    let agency = app.agency().await;
+    let flood = async {
+        let logins = (0..8).map(|i| {
+            agency.login(
+                &app,
+                &agency.admin.email,
+                if i == 0 {
+                    crate::helpers::PASSWORD
+                } else {
+                    "wrong password!"
+                },
+            )
+        });
+        futures_util::future::join_all(logins).await;
+        std::time::Instant::now()
+    };
+    let probes = async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let response = app
+            .client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 200);
+        std::time::Instant::now()
+    };
+    let (flood_done, probe_done) = tokio::join!(flood, probes);
+    assert!(
+        probe_done < flood_done,
+        "the health check waited for the whole login flood"
+    );
+}
