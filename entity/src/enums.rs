@@ -42,3 +42,151 @@ impl Role {
         }
     }
 }
+
+/// Whether a consultant can take a mission.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ConsultantStatus {
+    #[sea_orm(string_value = "AVAILABLE")]
+    Available,
+    #[sea_orm(string_value = "ON_MISSION")]
+    OnMission,
+    #[sea_orm(string_value = "UNAVAILABLE")]
+    Unavailable,
+    #[sea_orm(string_value = "LEAVING")]
+    Leaving,
+}
+
+/// Where a consultant prefers to work.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RemotePreference {
+    #[sea_orm(string_value = "ONSITE")]
+    Onsite,
+    #[sea_orm(string_value = "HYBRID")]
+    Hybrid,
+    #[sea_orm(string_value = "REMOTE")]
+    Remote,
+}
+
+/// Mastery of a skill, in increasing order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum SkillLevel {
+    #[sea_orm(string_value = "BEGINNER")]
+    Beginner,
+    #[sea_orm(string_value = "INTERMEDIATE")]
+    Intermediate,
+    #[sea_orm(string_value = "ADVANCED")]
+    Advanced,
+    #[sea_orm(string_value = "EXPERT")]
+    Expert,
+}
+
+impl SkillLevel {
+    /// 1 (BEGINNER) to 4 (EXPERT).
+    pub fn rank(self) -> i32 {
+        match self {
+            SkillLevel::Beginner => 1,
+            SkillLevel::Intermediate => 2,
+            SkillLevel::Advanced => 3,
+            SkillLevel::Expert => 4,
+        }
+    }
+
+    /// The levels at or above this one (for "minimum level" filters).
+    pub fn at_least(self) -> Vec<SkillLevel> {
+        [
+            SkillLevel::Beginner,
+            SkillLevel::Intermediate,
+            SkillLevel::Advanced,
+            SkillLevel::Expert,
+        ]
+        .into_iter()
+        .filter(|l| *l >= self)
+        .collect()
+    }
+}
+
+/// How much a tender needs a skill.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum SkillImportance {
+    #[sea_orm(string_value = "REQUIRED")]
+    Required,
+    #[sea_orm(string_value = "PREFERRED")]
+    Preferred,
+    #[sea_orm(string_value = "NICE_TO_HAVE")]
+    NiceToHave,
+}
+
+/// Life cycle of a tender.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TenderStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "IN_PROGRESS")]
+    InProgress,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// Life cycle of a match.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MatchStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// Life cycle of a collaboration.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CollaborationStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "COMPLETED")]
+    Completed,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}

@@ -5,12 +5,23 @@
 
 pub mod audit_event;
 pub mod audit_head;
+pub mod collaboration;
+pub mod company;
+pub mod consultant;
+pub mod consultant_skill;
 pub mod enums;
 pub mod invitation;
 pub mod login_throttle;
 pub mod refresh_token;
+pub mod skill;
 pub mod tenant;
 pub mod tenant_key;
+pub mod tender;
+pub mod tender_match;
+pub mod tender_skill;
 pub mod user;
 
-pub use enums::Role;
+pub use enums::{
+    CollaborationStatus, ConsultantStatus, MatchStatus, RemotePreference, Role, SkillImportance,
+    SkillLevel, TenderStatus,
+};

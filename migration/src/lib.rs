@@ -9,6 +9,14 @@ mod m20261121_000004_create_refresh_token;
 mod m20261121_000005_create_invitation;
 mod m20261121_000006_create_audit;
 mod m20261121_000007_create_login_throttle;
+mod m20261121_000008_create_company;
+mod m20261121_000009_create_skill;
+mod m20261121_000010_create_consultant;
+mod m20261121_000011_create_consultant_skill;
+mod m20261121_000012_create_tender;
+mod m20261121_000013_create_tender_skill;
+mod m20261121_000014_create_tender_match;
+mod m20261121_000015_create_collaboration;
 
 pub struct Migrator;
 
@@ -23,6 +31,14 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_create_invitation::Migration),
             Box::new(m20261121_000006_create_audit::Migration),
             Box::new(m20261121_000007_create_login_throttle::Migration),
+            Box::new(m20261121_000008_create_company::Migration),
+            Box::new(m20261121_000009_create_skill::Migration),
+            Box::new(m20261121_000010_create_consultant::Migration),
+            Box::new(m20261121_000011_create_consultant_skill::Migration),
+            Box::new(m20261121_000012_create_tender::Migration),
+            Box::new(m20261121_000013_create_tender_skill::Migration),
+            Box::new(m20261121_000014_create_tender_match::Migration),
+            Box::new(m20261121_000015_create_collaboration::Migration),
         ]
     }
 }
