@@ -121,7 +121,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_body_bytes: 256 * 1024,
+            // Large enough that an oversized field answers BAD_USER_INPUT naming it.
+            max_body_bytes: 2 * 1024 * 1024,
             max_batch: 10,
             max_depth: 12,
             max_complexity: 2_000,

@@ -6,6 +6,9 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr, SimpleExpr};
+
 use crate::config::is_postgres;
 
 /// Opens the pool. SQLite gets WAL, foreign keys and a single connection: SQLite has one
@@ -55,4 +58,16 @@ pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
     })
     .await;
     check.unwrap_or_else(|_| Err("database timed out".to_owned()))
+}
+
+/// `lower(column) LIKE '%needle%'`, with the needle's own `%`, `_` and `\\` taken literally:
+/// a portable case-insensitive substring match.
+pub fn contains_ci<C: ColumnTrait>(column: C, needle: &str) -> SimpleExpr {
+    let escaped = needle
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(Expr::col(column)))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }

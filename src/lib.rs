@@ -14,5 +14,6 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod talent;
 pub mod telemetry;
 pub mod tenancy;

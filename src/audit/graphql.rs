@@ -10,7 +10,7 @@ use super::service::{AuditChainReport as Report, verify_chain};
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{self, ConnectionFields, PageArgs, PageQuery};
+use crate::graphql::pagination::{self, ConnectionFields, Order, PageArgs, PageQuery};
 
 /// One audited action.
 pub struct AuditEvent(audit_event::Model);
@@ -143,6 +143,7 @@ impl AuditQuery {
             select,
             audit_event::Column::Id,
             |e| e.id,
+            Order::Id { descending: true },
             PageQuery {
                 args: PageArgs {
                     first,
@@ -151,7 +152,6 @@ impl AuditQuery {
                     before,
                 },
                 want_total: pagination::wants_total(ctx),
-                newest_first: true,
             },
             AuditEvent,
         )

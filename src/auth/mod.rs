@@ -11,5 +11,5 @@ pub mod throttle;
 pub mod visibility;
 
 pub use guard::PermissionGuard;
-pub use permissions::Permission;
+pub use permissions::{Permission, RowRule};
 pub use principal::Principal;

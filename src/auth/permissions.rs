@@ -18,6 +18,9 @@ pub enum Permission {
     AuditRead,
     CompanyRead,
     CompanyWrite,
+    /// The skill catalogue.
+    SkillRead,
+    SkillWrite,
     ConsultantRead,
     ConsultantWrite,
     /// Consultant e-mail and phone.
@@ -51,6 +54,8 @@ impl Permission {
             AuditRead => "audit:read",
             CompanyRead => "company:read",
             CompanyWrite => "company:write",
+            SkillRead => "skill:read",
+            SkillWrite => "skill:write",
             ConsultantRead => "consultant:read",
             ConsultantWrite => "consultant:write",
             ConsultantContactRead => "consultant.contact:read",
@@ -82,6 +87,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             AuditRead,
             CompanyRead,
             CompanyWrite,
+            SkillRead,
+            SkillWrite,
             ConsultantRead,
             ConsultantWrite,
             ConsultantContactRead,
@@ -103,6 +110,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             UserRead,
             CompanyRead,
             CompanyWrite,
+            SkillRead,
+            SkillWrite,
             ConsultantRead,
             ConsultantWrite,
             ConsultantContactRead,
@@ -120,6 +129,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
         ],
         Role::Consultant => &[
             TenantRead,
+            CompanyRead,
+            SkillRead,
             ConsultantRead,
             TenderRead,
             MatchRead,
@@ -128,12 +139,33 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
         Role::Client => &[
             TenantRead,
             CompanyRead,
+            SkillRead,
             ConsultantRead,
             TenderRead,
             MatchRead,
             MatchDecide,
             CollaborationRead,
         ],
+    }
+}
+
+/// Which rows of the tenant a role's principals see (DESIGN §5); applied by the row scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowRule {
+    /// Every row of the tenant.
+    WholeTenant,
+    /// Their own consultant profile, OPEN tenders, their own proposed matches and collaborations.
+    OwnConsultantProfile,
+    /// Their own company, its tenders, proposed matches and collaborations.
+    OwnCompany,
+}
+
+/// The row rule of a role.
+pub fn row_rule_of(role: Role) -> RowRule {
+    match role {
+        Role::Admin | Role::Manager => RowRule::WholeTenant,
+        Role::Consultant => RowRule::OwnConsultantProfile,
+        Role::Client => RowRule::OwnCompany,
     }
 }
 

@@ -3,7 +3,7 @@
 use entity::Role;
 use uuid::Uuid;
 
-use super::permissions::{Permission, role_has};
+use super::permissions::{Permission, RowRule, role_has, row_rule_of};
 use crate::error::{AppError, Result};
 
 /// Who is acting: resolved from the access token and the user's current row.
@@ -19,6 +19,11 @@ pub struct Principal {
 impl Principal {
     pub fn can(&self, permission: Permission) -> bool {
         role_has(self.role, permission)
+    }
+
+    /// Which rows of the tenant the principal sees.
+    pub fn row_rule(&self) -> RowRule {
+        row_rule_of(self.role)
     }
 
     /// `FORBIDDEN` unless the principal holds `permission`.

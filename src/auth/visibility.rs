@@ -30,3 +30,59 @@ pub fn user_manage(ctx: &Context<'_>) -> bool {
 pub fn audit_read(ctx: &Context<'_>) -> bool {
     principal_can(ctx, Permission::AuditRead)
 }
+
+pub fn company_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::CompanyRead)
+}
+
+pub fn company_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::CompanyWrite)
+}
+
+pub fn skill_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::SkillRead)
+}
+
+pub fn skill_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::SkillWrite)
+}
+
+pub fn consultant_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::ConsultantRead)
+}
+
+pub fn consultant_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::ConsultantWrite)
+}
+
+pub fn tender_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::TenderRead)
+}
+
+pub fn tender_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::TenderWrite)
+}
+
+pub fn match_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::MatchRead)
+}
+
+pub fn match_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::MatchWrite)
+}
+
+pub fn match_decide(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::MatchDecide)
+}
+
+pub fn collaboration_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::CollaborationRead)
+}
+
+pub fn collaboration_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::CollaborationWrite)
+}
+
+pub fn internal_notes_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::InternalNotesRead)
+}

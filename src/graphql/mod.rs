@@ -4,12 +4,15 @@ pub mod context;
 pub mod extension;
 pub mod limits;
 pub mod pagination;
+pub mod patch;
+pub mod scalars;
 pub mod sdl;
 
 use async_graphql::{EmptySubscription, MergedObject, Object, Schema};
 
 use crate::app::AppState;
 use crate::audit::graphql::AuditQuery;
+use crate::talent::graphql::{TalentMutation, TalentQuery};
 use crate::tenancy::graphql::{AuthMutation, TenancyQuery, UserMutation};
 
 /// Fields anyone may query, signed in or not.
@@ -25,10 +28,10 @@ impl MetaQuery {
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(MetaQuery, TenancyQuery, AuditQuery);
+pub struct Query(MetaQuery, TenancyQuery, AuditQuery, TalentQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, UserMutation);
+pub struct Mutation(AuthMutation, UserMutation, TalentMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -1,13 +1,18 @@
-//! Relay connections over keyset pagination by UUID v7 id (time-ordered), with `totalCount`
-//! computed only when the query asks for it and `first`/`last` capped at 100 (DESIGN §8).
+//! Relay connections over keyset pagination (DESIGN §8): `first/after/last/before` with
+//! `first`/`last` capped at 100, `totalCount` computed only when selected, and any non-null
+//! column as sort key, tie-broken by the UUID v7 id.
+//!
+//! A cursor is the opaque id of a row; the sort value is read back from the row itself, in the
+//! same scope, so cursors stay valid whatever the sort column's type.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::{Enum, OutputType, SimpleObject};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -25,6 +30,14 @@ pub struct ConnectionFields {
     pub total_count: u64,
 }
 
+/// Sort direction of an `orderBy`.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
 /// Paging arguments as given by the client.
 #[derive(Debug, Default, Clone)]
 pub struct PageArgs {
@@ -34,10 +47,30 @@ pub struct PageArgs {
     pub before: Option<String>,
 }
 
+/// How one page is read.
+#[derive(Debug, Default, Clone)]
+pub struct PageQuery {
+    pub args: PageArgs,
+    /// Adds a `COUNT` of the whole filtered set (only when the client selected `totalCount`).
+    pub want_total: bool,
+}
+
+/// The order of a list: by id (creation order), or by a non-null column then id.
+#[derive(Debug, Clone, Copy)]
+pub enum Order<C> {
+    Id { descending: bool },
+    Column { column: C, descending: bool },
+}
+
 /// Complexity weight of a connection field: the page size the client asked for.
 pub fn weight(first: Option<i32>, last: Option<i32>) -> usize {
     let size = first.or(last).unwrap_or(DEFAULT_PAGE).clamp(0, MAX_PAGE);
     usize::try_from(size).unwrap_or(0).max(1)
+}
+
+/// Whether the current connection field's selection asks for `totalCount`.
+pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
 }
 
 pub fn encode_cursor(id: Uuid) -> String {
@@ -55,7 +88,7 @@ fn decode_cursor(field: &str, cursor: &str) -> Result<Uuid> {
 fn page_size(field: &str, value: Option<i32>) -> Result<Option<u64>> {
     match value {
         None => Ok(None),
-        Some(n) if (0..=MAX_PAGE).contains(&n) => Ok(Some(n as u64)),
+        Some(n) if (0..=MAX_PAGE).contains(&n) => Ok(u64::try_from(n).ok()),
         Some(_) => Err(AppError::invalid(
             field,
             format!("must be between 0 and {MAX_PAGE}"),
@@ -63,26 +96,54 @@ fn page_size(field: &str, value: Option<i32>) -> Result<Option<u64>> {
     }
 }
 
-/// How one page is read.
-#[derive(Debug, Default, Clone)]
-pub struct PageQuery {
-    pub args: PageArgs,
-    /// Adds a `COUNT` of the whole filtered set (only when the client selected `totalCount`).
-    pub want_total: bool,
-    /// Newest (highest id) first instead of oldest first.
-    pub newest_first: bool,
+fn compare(left: SimpleExpr, greater: bool, right: SimpleExpr) -> SimpleExpr {
+    use sea_orm::sea_query::ExprTrait as _;
+    if greater {
+        left.gt(right)
+    } else {
+        left.lt(right)
+    }
 }
 
-fn compare<C: ColumnTrait>(col: C, greater: bool, id: Uuid) -> sea_orm::sea_query::SimpleExpr {
-    if greater { col.gt(id) } else { col.lt(id) }
+/// Rows strictly beyond `cursor` in the given direction (`greater`: ascending side).
+fn beyond<E: EntityTrait>(
+    scoped: &Select<E>,
+    id_col: E::Column,
+    order: Order<E::Column>,
+    cursor: Uuid,
+    greater: bool,
+) -> Condition {
+    match order {
+        Order::Id { .. } => {
+            Condition::all().add(compare(Expr::col(id_col), greater, Expr::val(cursor)))
+        }
+        Order::Column { column, .. } => {
+            // The cursor row's sort value, read in the same scope.
+            let value = scoped
+                .clone()
+                .select_only()
+                .column(column)
+                .filter(id_col.eq(cursor))
+                .into_query();
+            let value = SimpleExpr::SubQuery(None, Box::new(value.into()));
+            Condition::any()
+                .add(compare(Expr::col(column), greater, value.clone()))
+                .add(
+                    Condition::all()
+                        .add(sea_orm::sea_query::ExprTrait::eq(Expr::col(column), value))
+                        .add(compare(Expr::col(id_col), greater, Expr::val(cursor))),
+                )
+        }
+    }
 }
 
-/// Runs one page of `select` ordered by `id_col` and maps rows to nodes.
+/// Runs one page of `select` in `order` and maps rows to nodes.
 pub async fn paginate<E, N>(
     conn: &impl ConnectionTrait,
     select: Select<E>,
     id_col: E::Column,
     id_of: impl Fn(&E::Model) -> Uuid,
+    order: Order<E::Column>,
     page: PageQuery,
     node: impl Fn(E::Model) -> N,
 ) -> Result<Connection<String, N, ConnectionFields>>
@@ -91,11 +152,7 @@ where
     E::Model: Sync,
     N: OutputType,
 {
-    let PageQuery {
-        args,
-        want_total,
-        newest_first,
-    } = page;
+    let PageQuery { args, want_total } = page;
     let first = page_size("first", args.first)?;
     let last = page_size("last", args.last)?;
     if first.is_some() && last.is_some() {
@@ -117,26 +174,36 @@ where
     } else {
         0
     };
-    // In "forward" order the page reads from `after` onwards; `last` reads backwards from `before`.
-    let backwards = last.is_some();
-    let limit = last.or(first).unwrap_or(DEFAULT_PAGE as u64);
-    let mut query = select;
-    // "After" means a greater id in ascending display order, a smaller one in descending.
+    let descending = match order {
+        Order::Id { descending } | Order::Column { descending, .. } => descending,
+    };
+    let mut query = select.clone();
+    // "After" lies on the ascending side of the cursor when the list ascends.
     if let Some(after) = after {
-        query = query.filter(compare(id_col, !newest_first, after));
+        query = query.filter(beyond(&select, id_col, order, after, !descending));
     }
     if let Some(before) = before {
-        query = query.filter(compare(id_col, newest_first, before));
+        query = query.filter(beyond(&select, id_col, order, before, descending));
     }
-    let ascending = newest_first == backwards;
-    query = if ascending {
-        query.order_by_asc(id_col)
-    } else {
+    // `last` reads backwards from the end (or from `before`), then restores the order.
+    let backwards = last.is_some();
+    let read_descending = descending != backwards;
+    if let Order::Column { column, .. } = order {
+        query = if read_descending {
+            query.order_by_desc(column)
+        } else {
+            query.order_by_asc(column)
+        };
+    }
+    query = if read_descending {
         query.order_by_desc(id_col)
+    } else {
+        query.order_by_asc(id_col)
     };
+    let limit = last.or(first).unwrap_or(DEFAULT_PAGE as u64);
     let mut rows = query.limit(limit + 1).all(conn).await?;
     let has_more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     if backwards {
         rows.reverse();
     }
@@ -155,9 +222,4 @@ where
         Edge::new(cursor, node(row))
     }));
     Ok(connection)
-}
-
-/// Whether the current connection field's selection asks for `totalCount`.
-pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
-    ctx.look_ahead().field("totalCount").exists()
 }

@@ -14,7 +14,7 @@ use crate::auth::guard::Authenticated;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{self, ConnectionFields, PageArgs, PageQuery};
+use crate::graphql::pagination::{self, ConnectionFields, Order, PageArgs, PageQuery};
 
 /// A user's role; each role is a bundle of permissions.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -297,6 +297,7 @@ impl TenancyQuery {
             select,
             user::Column::Id,
             |u| u.id,
+            Order::Id { descending: false },
             PageQuery {
                 args: PageArgs {
                     first,
@@ -305,7 +306,6 @@ impl TenancyQuery {
                     before,
                 },
                 want_total: pagination::wants_total(ctx),
-                newest_first: false,
             },
             User,
         )

@@ -2,7 +2,6 @@
 
 use chrono::Utc;
 use entity::{Role, invitation, user};
-use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, PaginatorTrait,
     QueryFilter, QuerySelect, Select, Set, TransactionTrait,
@@ -67,13 +66,8 @@ pub fn users_query(
             ));
         }
         if !text.is_empty() {
-            let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-            let mut any = Condition::any().add(
-                Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
-                    user::Column::FullName,
-                )))
-                .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
-            );
+            let mut any =
+                Condition::any().add(crate::db::contains_ci(user::Column::FullName, text));
             if let Ok(email) = Email::parse("filter.text", text) {
                 any = any.add(
                     user::Column::EmailIndex.eq(keys.blind_index(EMAIL_INDEX, email.as_str())),
@@ -83,13 +77,6 @@ pub fn users_query(
         }
     }
     Ok(select)
-}
-
-fn escape_like(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 pub struct InviteUser {

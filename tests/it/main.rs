@@ -17,5 +17,6 @@ mod http_hardening;
 mod ops;
 mod rbac;
 mod schema;
+mod talent_catalogue;
 mod users;
 mod websocket;

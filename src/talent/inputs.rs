@@ -1,0 +1,157 @@
+//! Parsed inputs of the talent domain: money, dates, URLs and bounded texts.
+
+use chrono::{Datelike as _, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::error::{AppError, Result};
+
+/// Largest daily amount accepted (rates and budgets).
+pub const MAX_DAILY_AMOUNT_CENTS: i64 = 10_000_000;
+/// Longest free text (descriptions, bios, notes).
+pub const MAX_LONG_TEXT: usize = 10_000;
+
+/// A non-negative daily amount with at most two decimals, stored as integer cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Money(i64);
+
+impl Money {
+    pub fn parse(field: &str, value: Decimal) -> Result<Self> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(AppError::invalid(field, "must not be negative"));
+        }
+        if value.normalize().scale() > 2 {
+            return Err(AppError::invalid(field, "must have at most two decimals"));
+        }
+        let cents = value
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|c| i64::try_from(c.trunc()).ok())
+            .unwrap_or(i64::MAX);
+        if cents > MAX_DAILY_AMOUNT_CENTS {
+            return Err(AppError::invalid(
+                field,
+                format!("must be at most {}", to_decimal(MAX_DAILY_AMOUNT_CENTS)),
+            ));
+        }
+        Ok(Money(cents))
+    }
+
+    pub fn cents(self) -> i64 {
+        self.0
+    }
+}
+
+/// Cents as a two-decimal amount ("650.00").
+pub fn to_decimal(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+/// An optional amount.
+pub fn money(field: &str, value: Option<Decimal>) -> Result<Option<i64>> {
+    value
+        .map(|v| Money::parse(field, v).map(Money::cents))
+        .transpose()
+}
+
+/// A calendar date within a sane range (1900–2200).
+pub fn date(field: &str, value: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+    match value {
+        Some(d) if !(1900..=2200).contains(&d.year()) => Err(AppError::invalid(
+            field,
+            "must be between 1900-01-01 and 2200-12-31",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// A trimmed optional text of at most `max` characters; empty becomes `None`.
+pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>> {
+    let Some(value) = value else { return Ok(None) };
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// An optional `http(s)://` URL.
+pub fn website(field: &str, value: Option<String>) -> Result<Option<String>> {
+    let Some(url) = optional_text(field, value, 500)? else {
+        return Ok(None);
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(Some(url)),
+        _ => Err(AppError::invalid(
+            field,
+            "must be an http:// or https:// URL",
+        )),
+    }
+}
+
+/// Years of experience: 0 to 70.
+pub fn years(field: &str, value: i32) -> Result<i32> {
+    if (0..=70).contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::invalid(field, "must be between 0 and 70"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr as _;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+
+    #[test]
+    fn money_is_exact_bounded_and_non_negative() {
+        assert_eq!(
+            Money::parse("r", dec("650")).map(Money::cents).ok(),
+            Some(65_000)
+        );
+        assert_eq!(
+            Money::parse("r", dec("650.5")).map(Money::cents).ok(),
+            Some(65_050)
+        );
+        assert_eq!(
+            Money::parse("r", dec("650.500")).map(Money::cents).ok(),
+            Some(65_050)
+        );
+        assert_eq!(Money::parse("r", dec("0")).map(Money::cents).ok(), Some(0));
+        assert!(Money::parse("r", dec("-1")).is_err());
+        assert!(Money::parse("r", dec("1.005")).is_err());
+        assert!(Money::parse("r", dec("100000.01")).is_err());
+        assert!(Money::parse("r", dec("79228162514264337593543950335")).is_err());
+        assert_eq!(to_decimal(65_000).to_string(), "650.00");
+    }
+
+    #[test]
+    fn texts_dates_and_urls_are_checked() {
+        assert_eq!(optional_text("d", Some("  ".into()), 5).ok(), Some(None));
+        assert!(optional_text("d", Some("abcdef".into()), 5).is_err());
+        assert!(website("w", Some("ftp://x".into())).is_err());
+        assert!(website("w", Some("https://acme.test".into())).is_ok());
+        assert!(date("d", NaiveDate::from_ymd_opt(1800, 1, 1)).is_err());
+        assert!(years("y", 71).is_err());
+    }
+}

@@ -1,0 +1,166 @@
+//! Row scopes of the talent domain (DESIGN §5): every read of companies, skills, consultants,
+//! tenders, matches and collaborations starts here, filtered by the principal's tenant and the
+//! role's row rule. Outside the scope, a row does not exist (`NOT_FOUND`).
+//!
+//! - ADMIN / MANAGER: the whole tenant.
+//! - CONSULTANT: their own profile, OPEN tenders (and the companies behind them), their own
+//!   matches once PROPOSED or later, their own collaborations.
+//! - CLIENT: their own company, its tenders, the matches on those tenders once PROPOSED or
+//!   later, the consultants of those matches, and its collaborations.
+
+#![expect(
+    clippy::disallowed_methods,
+    reason = "scopes are where the tenant and row filters are added"
+)]
+
+use entity::{
+    MatchStatus, TenderStatus, collaboration, company, consultant, skill, tender, tender_match,
+};
+use sea_orm::sea_query::{Query, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
+use uuid::Uuid;
+
+use crate::auth::{Principal, RowRule};
+
+/// A condition no row satisfies (a principal without the link its role needs).
+fn nothing<C: ColumnTrait>(id: C) -> SimpleExpr {
+    id.is_null()
+}
+
+/// Matches visible outside the agency: PROPOSED or later (a match cancelled before it was ever
+/// proposed stays internal).
+pub fn proposed_or_later() -> Condition {
+    Condition::any()
+        .add(tender_match::Column::Status.is_in([
+            MatchStatus::Proposed,
+            MatchStatus::Accepted,
+            MatchStatus::Rejected,
+        ]))
+        .add(
+            Condition::all()
+                .add(tender_match::Column::Status.eq(MatchStatus::Cancelled))
+                .add(tender_match::Column::ProposedAt.is_not_null()),
+        )
+}
+
+/// Ids of the tenders of a company (subquery).
+fn tenders_of_company(tenant_id: Uuid, company_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(tender::Column::Id)
+        .from(tender::Entity)
+        .and_where(tender::Column::TenantId.eq(tenant_id))
+        .and_where(tender::Column::CompanyId.eq(company_id))
+        .to_owned()
+}
+
+pub fn companies(p: &Principal) -> Select<company::Entity> {
+    let select = company::Entity::find().filter(company::Column::TenantId.eq(p.tenant_id));
+    match (p.row_rule(), p.company_id, p.consultant_id) {
+        (RowRule::WholeTenant, _, _) => select,
+        (RowRule::OwnCompany, Some(company_id), _) => {
+            select.filter(company::Column::Id.eq(company_id))
+        }
+        (RowRule::OwnConsultantProfile, _, consultant_id) => {
+            let open_tenders = Query::select()
+                .column(tender::Column::CompanyId)
+                .from(tender::Entity)
+                .and_where(tender::Column::TenantId.eq(p.tenant_id))
+                .and_where(tender::Column::Status.eq(TenderStatus::Open))
+                .to_owned();
+            let mut any = Condition::any().add(company::Column::Id.in_subquery(open_tenders));
+            if let Some(consultant_id) = consultant_id {
+                let collaborations = Query::select()
+                    .column(collaboration::Column::CompanyId)
+                    .from(collaboration::Entity)
+                    .and_where(collaboration::Column::TenantId.eq(p.tenant_id))
+                    .and_where(collaboration::Column::ConsultantId.eq(consultant_id))
+                    .to_owned();
+                any = any.add(company::Column::Id.in_subquery(collaborations));
+            }
+            select.filter(any)
+        }
+        _ => select.filter(nothing(company::Column::Id)),
+    }
+}
+
+/// The skill catalogue: every role of the tenant reads it.
+pub fn skills(p: &Principal) -> Select<skill::Entity> {
+    skill::Entity::find().filter(skill::Column::TenantId.eq(p.tenant_id))
+}
+
+/// Consultants, soft-deleted ones excluded.
+pub fn consultants(p: &Principal) -> Select<consultant::Entity> {
+    consultants_including_deleted(p).filter(consultant::Column::DeletedAt.is_null())
+}
+
+/// Consultants including soft-deleted ones (restore, and lists that ask for them).
+pub fn consultants_including_deleted(p: &Principal) -> Select<consultant::Entity> {
+    let select = consultant::Entity::find().filter(consultant::Column::TenantId.eq(p.tenant_id));
+    match (p.row_rule(), p.company_id, p.consultant_id) {
+        (RowRule::WholeTenant, _, _) => select,
+        (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => {
+            select.filter(consultant::Column::Id.eq(consultant_id))
+        }
+        (RowRule::OwnCompany, Some(company_id), _) => {
+            let proposed = Query::select()
+                .column(tender_match::Column::ConsultantId)
+                .from(tender_match::Entity)
+                .and_where(tender_match::Column::TenantId.eq(p.tenant_id))
+                .and_where(
+                    tender_match::Column::TenderId
+                        .in_subquery(tenders_of_company(p.tenant_id, company_id)),
+                )
+                .cond_where(proposed_or_later())
+                .to_owned();
+            select.filter(consultant::Column::Id.in_subquery(proposed))
+        }
+        _ => select.filter(nothing(consultant::Column::Id)),
+    }
+}
+
+pub fn tenders(p: &Principal) -> Select<tender::Entity> {
+    let select = tender::Entity::find().filter(tender::Column::TenantId.eq(p.tenant_id));
+    match (p.row_rule(), p.company_id) {
+        (RowRule::WholeTenant, _) => select,
+        (RowRule::OwnConsultantProfile, _) => {
+            select.filter(tender::Column::Status.eq(TenderStatus::Open))
+        }
+        (RowRule::OwnCompany, Some(company_id)) => {
+            select.filter(tender::Column::CompanyId.eq(company_id))
+        }
+        _ => select.filter(nothing(tender::Column::Id)),
+    }
+}
+
+pub fn matches(p: &Principal) -> Select<tender_match::Entity> {
+    let select =
+        tender_match::Entity::find().filter(tender_match::Column::TenantId.eq(p.tenant_id));
+    match (p.row_rule(), p.company_id, p.consultant_id) {
+        (RowRule::WholeTenant, _, _) => select,
+        (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => select
+            .filter(tender_match::Column::ConsultantId.eq(consultant_id))
+            .filter(proposed_or_later()),
+        (RowRule::OwnCompany, Some(company_id), _) => select
+            .filter(
+                tender_match::Column::TenderId
+                    .in_subquery(tenders_of_company(p.tenant_id, company_id)),
+            )
+            .filter(proposed_or_later()),
+        _ => select.filter(nothing(tender_match::Column::Id)),
+    }
+}
+
+pub fn collaborations(p: &Principal) -> Select<collaboration::Entity> {
+    let select =
+        collaboration::Entity::find().filter(collaboration::Column::TenantId.eq(p.tenant_id));
+    match (p.row_rule(), p.company_id, p.consultant_id) {
+        (RowRule::WholeTenant, _, _) => select,
+        (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => {
+            select.filter(collaboration::Column::ConsultantId.eq(consultant_id))
+        }
+        (RowRule::OwnCompany, Some(company_id), _) => {
+            select.filter(collaboration::Column::CompanyId.eq(company_id))
+        }
+        _ => select.filter(nothing(collaboration::Column::Id)),
+    }
+}
