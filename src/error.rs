@@ -140,6 +140,47 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
     }
 }
 
+/// Collects the field errors of several parses, so that one response names every bad field.
+#[derive(Debug, Default)]
+pub struct Validation {
+    fields: FieldErrors,
+}
+
+impl Validation {
+    pub fn new() -> Self {
+        Validation::default()
+    }
+
+    /// The parsed value, or `None` after recording its field errors.
+    pub fn check<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(AppError::InvalidInput(fields)) => {
+                self.fields.extend(fields);
+                None
+            }
+            Err(other) => {
+                self.fields.insert("input".to_owned(), other.to_string());
+                None
+            }
+        }
+    }
+
+    /// Records an error on one field.
+    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.fields.insert(field.into(), message.into());
+    }
+
+    /// `BAD_USER_INPUT` with every recorded field, if any.
+    pub fn finish(self) -> Result<()> {
+        if self.fields.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::InvalidInput(self.fields))
+        }
+    }
+}
+
 /// True when the database refused a write because of a unique constraint (by SQLSTATE / code).
 pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     matches!(

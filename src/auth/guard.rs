@@ -12,22 +12,8 @@ pub struct PermissionGuard(pub Permission);
 
 impl Guard for PermissionGuard {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
-        let principal = ctx.principal()?;
-        if principal.can(self.0) {
-            return Ok(());
-        }
-        let first = ctx
-            .data_opt::<DeniedLog>()
-            .is_none_or(|log| log.first_denial(self.0));
-        if !first {
-            return Err(AppError::Forbidden.into());
-        }
-        let path = ctx.path_node.map(|p| p.to_string()).unwrap_or_default();
-        let state = ctx.state()?;
-        let record = AuditRecord::new("access.denied", "permission", None)
-            .changes(serde_json::json!({ "permission": self.0.as_str(), "path": path }));
-        audit::record_standalone(&state.db, principal, ctx.request_meta(), record).await?;
-        Err(AppError::Forbidden.into())
+        let allowed = ctx.principal()?.can(self.0);
+        guard_field(ctx, self.0, allowed).await
     }
 }
 
@@ -38,4 +24,28 @@ impl Guard for Authenticated {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
         ctx.principal().map(|_| ()).map_err(Into::into)
     }
+}
+
+/// A field guard that depends on the row as well as the principal (own profile, own company):
+/// when `allowed` is false the field resolves to `null` with a `FORBIDDEN` error at its path,
+/// and the denial is audited (once per request and permission).
+pub async fn guard_field(
+    ctx: &Context<'_>,
+    permission: Permission,
+    allowed: bool,
+) -> async_graphql::Result<()> {
+    if allowed {
+        return Ok(());
+    }
+    let principal = ctx.principal()?;
+    let first = ctx
+        .data_opt::<DeniedLog>()
+        .is_none_or(|log| log.first_denial(permission));
+    if first {
+        let path = ctx.path_node.map(|p| p.to_string()).unwrap_or_default();
+        let record = AuditRecord::new("access.denied", "field", None)
+            .changes(serde_json::json!({ "permission": permission.as_str(), "path": path }));
+        audit::record_standalone(&ctx.state()?.db, principal, ctx.request_meta(), record).await?;
+    }
+    Err(AppError::Forbidden.into())
 }

@@ -33,7 +33,7 @@ pub fn per_request(
         .data(DeniedLog::default())
         .data(loader);
     match principal {
-        Some(p) => request.data(p),
+        Some(p) => crate::talent::loaders::register(request, &state.db, &p).data(p),
         None => request,
     }
 }

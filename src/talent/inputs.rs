@@ -105,6 +105,25 @@ pub fn website(field: &str, value: Option<String>) -> Result<Option<String>> {
     }
 }
 
+/// An optional phone number: 5–30 characters of digits, spaces and `+-().`.
+pub fn phone(field: &str, value: Option<String>) -> Result<Option<String>> {
+    let Some(phone) = optional_text(field, value, 30)? else {
+        return Ok(None);
+    };
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if allowed && (5..=20).contains(&digits) {
+        Ok(Some(phone))
+    } else {
+        Err(AppError::invalid(
+            field,
+            "must be a phone number (digits, spaces and + - ( ) .)",
+        ))
+    }
+}
+
 /// Years of experience: 0 to 70.
 pub fn years(field: &str, value: i32) -> Result<i32> {
     if (0..=70).contains(&value) {

@@ -14,7 +14,8 @@
 )]
 
 use entity::{
-    MatchStatus, TenderStatus, collaboration, company, consultant, skill, tender, tender_match,
+    MatchStatus, TenderStatus, collaboration, company, consultant, consultant_skill, skill, tender,
+    tender_match, tender_skill,
 };
 use sea_orm::sea_query::{Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
@@ -163,4 +164,16 @@ pub fn collaborations(p: &Principal) -> Select<collaboration::Entity> {
         }
         _ => select.filter(nothing(collaboration::Column::Id)),
     }
+}
+
+/// Skills of consultants. The row rule is the parent's: read them only for consultants already
+/// loaded through [`consultants`].
+pub fn consultant_skills(p: &Principal) -> Select<consultant_skill::Entity> {
+    consultant_skill::Entity::find().filter(consultant_skill::Column::TenantId.eq(p.tenant_id))
+}
+
+/// Required skills of tenders. The row rule is the parent's: read them only for tenders already
+/// loaded through [`tenders`].
+pub fn tender_skills(p: &Principal) -> Select<tender_skill::Entity> {
+    tender_skill::Entity::find().filter(tender_skill::Column::TenantId.eq(p.tenant_id))
 }

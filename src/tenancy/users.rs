@@ -121,6 +121,30 @@ pub async fn invite_user(
             "only CONSULTANT users are linked to a consultant",
         ));
     }
+    if let Some(company_id) = input.company_id {
+        let found = crate::talent::scope::companies(p)
+            .filter(entity::company::Column::Id.eq(company_id))
+            .count(&state.db)
+            .await?;
+        if found == 0 {
+            return Err(AppError::invalid(
+                "companyId",
+                "is not a company of the organisation",
+            ));
+        }
+    }
+    if let Some(consultant_id) = input.consultant_id {
+        let found = crate::talent::scope::consultants(p)
+            .filter(entity::consultant::Column::Id.eq(consultant_id))
+            .count(&state.db)
+            .await?;
+        if found == 0 {
+            return Err(AppError::invalid(
+                "consultantId",
+                "is not a consultant of the organisation",
+            ));
+        }
+    }
     let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
     let exists = scope::users(p)
         .filter(user::Column::EmailIndex.eq(&email_index))

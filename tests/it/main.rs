@@ -18,5 +18,6 @@ mod ops;
 mod rbac;
 mod schema;
 mod talent_catalogue;
+mod talent_consultants;
 mod users;
 mod websocket;

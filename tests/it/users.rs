@@ -170,7 +170,17 @@ async fn last_and_before_page_backwards() {
 async fn a_role_change_drops_links_that_only_the_old_role_has() {
     let app = TestApp::spawn().await;
     let agency = app.agency().await;
-    let company = uuid::Uuid::now_v7().to_string();
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation { createCompany(input: { name: \"Client Co\" }) { id } }",
+            json!({}),
+        )
+        .await;
+    let company = data(&body)["createCompany"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let email = format!("client-{}@x.test", crate::helpers::unique());
     let body = app
         .gql(

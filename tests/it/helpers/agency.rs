@@ -75,28 +75,57 @@ impl Agency {
     pub async fn member(&self, app: &TestApp, role: &str) -> Session {
         let email = format!("{}-{}@{}.test", role.to_lowercase(), unique(), self.slug);
         let token = self.invite(app, &email, role).await;
-        let body = app
-            .anon(
-                &format!("mutation($i: AcceptInvitationInput!) {{ acceptInvitation(input: $i) {{ {AUTH_FIELDS} }} }}"),
-                json!({ "i": { "token": token, "password": PASSWORD, "fullName": format!("{role} person") } }),
-            )
-            .await;
-        Session::from_payload(&data(&body)["acceptInvitation"], &email)
+        self.accept(app, &token, &email, &format!("{role} person"))
+            .await
     }
 
     /// Invites `email` as `role`; returns the invitation token.
     pub async fn invite(&self, app: &TestApp, email: &str, role: &str) -> String {
+        self.invite_linked(app, email, role, json!({})).await
+    }
+
+    /// Invites with extra fields (`companyId`, `consultantId`).
+    pub async fn invite_linked(
+        &self,
+        app: &TestApp,
+        email: &str,
+        role: &str,
+        extra: Value,
+    ) -> String {
+        let mut input = json!({ "email": email, "role": role });
+        if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            input.extend(extra.clone());
+        }
         let body = app
             .gql(
                 self.admin.token(),
                 "mutation($i: InviteUserInput!) { inviteUser(input: $i) { id token role email } }",
-                json!({ "i": { "email": email, "role": role } }),
+                json!({ "i": input }),
             )
             .await;
         data(&body)["inviteUser"]["token"]
             .as_str()
             .expect("token")
             .to_owned()
+    }
+
+    /// A CONSULTANT user linked to `consultant_id`, or a CLIENT user of `company_id`.
+    pub async fn linked_member(&self, app: &TestApp, role: &str, link: Value) -> Session {
+        let email = format!("{}-{}@{}.test", role.to_lowercase(), unique(), self.slug);
+        let token = self.invite_linked(app, &email, role, link).await;
+        self.accept(app, &token, &email, "Linked person").await
+    }
+
+    async fn accept(&self, app: &TestApp, token: &str, email: &str, full_name: &str) -> Session {
+        let body = app
+            .anon(
+                &format!(
+                    "mutation($i: AcceptInvitationInput!) {{ acceptInvitation(input: $i) {{ {AUTH_FIELDS} }} }}"
+                ),
+                json!({ "i": { "token": token, "password": PASSWORD, "fullName": full_name } }),
+            )
+            .await;
+        Session::from_payload(&data(&body)["acceptInvitation"], email)
     }
 
     pub async fn login(&self, app: &TestApp, email: &str, password: &str) -> Value {

@@ -1,0 +1,505 @@
+//! Consultants over GraphQL, with field guards on contact data, rates and internal notes.
+
+use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use chrono::{DateTime, Utc};
+use entity::{consultant, consultant_skill};
+use rust_decimal::Decimal;
+
+use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
+use super::skill::Skill;
+use crate::auth::guard::guard_field;
+use crate::auth::{Permission, PermissionGuard, RowRule, visibility};
+use crate::error::{AppError, Result};
+use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::pagination::{
+    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
+};
+use crate::graphql::patch::patch;
+use crate::graphql::scalars::Date;
+use crate::talent::consultants::{
+    self, ConsultantFilter as Filter, ConsultantInput, SkillAtLeast, SkillEntry,
+};
+use crate::talent::inputs::to_decimal;
+use crate::talent::loaders::{ConsultantSkillsLoader, SkillLoader};
+
+/// Contact data and rates are shown to those with the permission, and to the consultant
+/// themself (introspection shows the fields to whoever may ever see one).
+fn own_profile_visible(ctx: &Context<'_>, permission: Permission) -> bool {
+    ctx.data_opt::<crate::auth::Principal>()
+        .is_some_and(|p| p.can(permission) || p.row_rule() == RowRule::OwnConsultantProfile)
+}
+
+fn contact_visible(ctx: &Context<'_>) -> bool {
+    own_profile_visible(ctx, Permission::ConsultantContactRead)
+}
+
+fn rate_visible(ctx: &Context<'_>) -> bool {
+    own_profile_visible(ctx, Permission::ConsultantRateRead)
+}
+
+/// A consultant of the agency.
+pub struct Consultant(pub consultant::Model);
+
+impl Consultant {
+    /// Allowed with `permission`, or for the consultant's own profile.
+    async fn guard_own(
+        &self,
+        ctx: &Context<'_>,
+        permission: Permission,
+    ) -> async_graphql::Result<()> {
+        let p = ctx.principal()?;
+        let allowed = p.can(permission) || p.consultant_id == Some(self.0.id);
+        guard_field(ctx, permission, allowed).await
+    }
+
+    async fn contact(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<(Option<String>, Option<String>)> {
+        self.guard_own(ctx, Permission::ConsultantContactRead)
+            .await?;
+        let keys = ctx.tenant_keys(self.0.tenant_id).await?;
+        Ok(consultants::contact(&keys, &self.0)?)
+    }
+}
+
+#[Object]
+impl Consultant {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// Job title, e.g. "Senior Rust engineer".
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+    async fn years_experience(&self) -> i32 {
+        self.0.years_experience
+    }
+    /// Daily rate (`consultant.rate:read`, or the consultant themself).
+    #[graphql(visible = "rate_visible")]
+    async fn daily_rate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Decimal>> {
+        self.guard_own(ctx, Permission::ConsultantRateRead).await?;
+        Ok(self.0.daily_rate_cents.map(to_decimal))
+    }
+    /// E-mail, stored encrypted (`consultant.contact:read`, or the consultant themself).
+    #[graphql(visible = "contact_visible")]
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.contact(ctx).await?.0)
+    }
+    /// Phone, stored encrypted (`consultant.contact:read`, or the consultant themself).
+    #[graphql(visible = "contact_visible")]
+    async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.contact(ctx).await?.1)
+    }
+    /// From when the consultant can start; none means now.
+    async fn availability_date(&self) -> Option<Date> {
+        self.0.availability_date.map(Date)
+    }
+    async fn status(&self) -> ConsultantStatus {
+        self.0.status.into()
+    }
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+    async fn remote(&self) -> RemotePreference {
+        self.0.remote.into()
+    }
+    /// The agency's internal notes (`internal_notes:read`).
+    #[graphql(visible = "visibility::internal_notes_read")]
+    async fn internal_notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let allowed = ctx.principal()?.can(Permission::InternalNotesRead);
+        guard_field(ctx, Permission::InternalNotesRead, allowed).await?;
+        Ok(self.0.internal_notes.as_deref())
+    }
+    /// The consultant's skills.
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsultantSkill>> {
+        let loader = ctx
+            .data_opt::<DataLoader<ConsultantSkillsLoader>>()
+            .ok_or_else(|| AppError::internal("consultant skills loader missing"))?;
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(ConsultantSkill)
+            .collect())
+    }
+    /// Set when the consultant was deleted (only listed with `includeDeleted`).
+    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.deleted_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A consultant's mastery of one skill.
+pub struct ConsultantSkill(consultant_skill::Model);
+
+#[Object]
+impl ConsultantSkill {
+    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
+        let loader = ctx
+            .data_opt::<DataLoader<SkillLoader>>()
+            .ok_or_else(|| AppError::internal("skill loader missing"))?;
+        loader
+            .load_one(self.0.skill_id)
+            .await?
+            .map(Skill)
+            .ok_or_else(|| AppError::NotFound("skill").into())
+    }
+    async fn level(&self) -> SkillLevel {
+        self.0.level.into()
+    }
+    async fn years_experience(&self) -> i32 {
+        self.0.years_experience
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateConsultantInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub title: String,
+    pub bio: Option<String>,
+    #[graphql(default)]
+    pub years_experience: i32,
+    /// Daily rate, e.g. `"650.00"`.
+    pub daily_rate: Option<Decimal>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub availability_date: Option<Date>,
+    /// AVAILABLE unless given.
+    pub status: Option<ConsultantStatus>,
+    pub location: Option<String>,
+    /// HYBRID unless given.
+    pub remote: Option<RemotePreference>,
+    pub internal_notes: Option<String>,
+}
+
+/// Changes to a consultant: omitted fields stay as they are, `null` clears them.
+#[derive(InputObject)]
+pub struct UpdateConsultantInput {
+    pub id: ID,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub title: Option<String>,
+    pub bio: MaybeUndefined<String>,
+    pub years_experience: Option<i32>,
+    pub daily_rate: MaybeUndefined<Decimal>,
+    pub email: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub availability_date: MaybeUndefined<Date>,
+    pub status: Option<ConsultantStatus>,
+    pub location: MaybeUndefined<String>,
+    pub remote: Option<RemotePreference>,
+    pub internal_notes: MaybeUndefined<String>,
+}
+
+#[derive(InputObject)]
+pub struct ConsultantSkillInput {
+    pub skill_id: ID,
+    pub level: SkillLevel,
+    #[graphql(default)]
+    pub years_experience: i32,
+}
+
+#[derive(InputObject)]
+pub struct SetConsultantSkillsInput {
+    pub consultant_id: ID,
+    /// The complete set: skills not listed are removed.
+    pub skills: Vec<ConsultantSkillInput>,
+}
+
+#[derive(InputObject)]
+pub struct SkillLevelFilter {
+    pub skill_id: ID,
+    #[graphql(default_with = "SkillLevel::Beginner")]
+    pub min_level: SkillLevel,
+}
+
+/// Filters of `consultants`.
+#[derive(InputObject, Default)]
+pub struct ConsultantFilter {
+    /// Any of these statuses.
+    pub status: Option<Vec<ConsultantStatus>>,
+    /// Every listed skill, at the given level or above.
+    pub skills: Option<Vec<SkillLevelFilter>>,
+    /// Available on or before this date (no availability date means available now).
+    pub available_by: Option<Date>,
+    /// Part of the first name, last name or title, case-insensitive.
+    pub text: Option<String>,
+    /// Deleted consultants too (those who may restore them).
+    #[graphql(default)]
+    pub include_deleted: bool,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum ConsultantOrderField {
+    #[default]
+    LastName,
+    CreatedAt,
+    YearsExperience,
+}
+
+#[derive(InputObject, Default)]
+pub struct ConsultantOrder {
+    #[graphql(default)]
+    pub field: ConsultantOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ConsultantOrder {
+    fn order(&self) -> Order<consultant::Column> {
+        let descending = self.direction == OrderDirection::Desc;
+        match self.field {
+            ConsultantOrderField::LastName => Order::Column {
+                column: consultant::Column::LastName,
+                descending,
+            },
+            ConsultantOrderField::YearsExperience => Order::Column {
+                column: consultant::Column::YearsExperience,
+                descending,
+            },
+            ConsultantOrderField::CreatedAt => Order::Id { descending },
+        }
+    }
+}
+
+fn filter_spec(filter: ConsultantFilter) -> Result<Filter> {
+    let skills = filter
+        .skills
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            Ok(SkillAtLeast {
+                skill_id: parse_id(&format!("filter.skills[{i}].skillId"), &s.skill_id)?,
+                min_level: s.min_level.into(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Filter {
+        status: filter
+            .status
+            .map(|s| s.into_iter().map(Into::into).collect()),
+        skills,
+        available_by: filter.available_by.map(|d| d.0),
+        text: filter.text,
+        include_deleted: filter.include_deleted,
+    })
+}
+
+#[derive(Default)]
+pub struct ConsultantQuery;
+
+#[Object]
+impl ConsultantQuery {
+    /// One consultant.
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantRead)",
+        visible = "visibility::consultant_read"
+    )]
+    async fn consultant(&self, ctx: &Context<'_>, id: ID) -> Result<Consultant> {
+        let id = parse_id("id", &id)?;
+        consultants::find(ctx.state()?, ctx.principal()?, id)
+            .await
+            .map(Consultant)
+    }
+
+    /// Consultants (by last name unless `orderBy` says otherwise).
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantRead)",
+        visible = "visibility::consultant_read",
+        complexity = "pagination::weight(first, last) * child_complexity"
+    )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and orderBy"
+    )]
+    async fn consultants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<ConsultantFilter>,
+        order_by: Option<ConsultantOrder>,
+    ) -> Result<Connection<String, Consultant, ConnectionFields>> {
+        let select = consultants::list(ctx.principal()?, filter_spec(filter.unwrap_or_default())?)?;
+        pagination::paginate(
+            &ctx.state()?.db,
+            select,
+            consultant::Column::Id,
+            |c| c.id,
+            order_by.unwrap_or_default().order(),
+            PageQuery {
+                args: PageArgs {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+                want_total: pagination::wants_total(ctx),
+            },
+            Consultant,
+        )
+        .await
+    }
+}
+
+#[derive(Default)]
+pub struct ConsultantMutation;
+
+#[Object]
+impl ConsultantMutation {
+    /// Adds a consultant; e-mail and phone are stored encrypted.
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantWrite)",
+        visible = "visibility::consultant_write"
+    )]
+    async fn create_consultant(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateConsultantInput,
+    ) -> Result<Consultant> {
+        let p = ctx.principal()?;
+        let keys = ctx.tenant_keys(p.tenant_id).await?;
+        consultants::create(
+            ctx.state()?,
+            p,
+            &ctx.request_meta(),
+            &keys,
+            ConsultantInput {
+                first_name: Some(input.first_name),
+                last_name: Some(input.last_name),
+                title: Some(input.title),
+                bio: Some(input.bio),
+                years_experience: Some(input.years_experience),
+                daily_rate: Some(input.daily_rate),
+                email: Some(input.email),
+                phone: Some(input.phone),
+                availability_date: Some(input.availability_date.map(|d| d.0)),
+                status: input.status.map(Into::into),
+                location: Some(input.location),
+                remote: input.remote.map(Into::into),
+                internal_notes: Some(input.internal_notes),
+            },
+        )
+        .await
+        .map(Consultant)
+    }
+
+    /// Changes a consultant.
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantWrite)",
+        visible = "visibility::consultant_write"
+    )]
+    async fn update_consultant(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateConsultantInput,
+    ) -> Result<Consultant> {
+        let id = parse_id("id", &input.id)?;
+        let p = ctx.principal()?;
+        let keys = ctx.tenant_keys(p.tenant_id).await?;
+        consultants::update(
+            ctx.state()?,
+            p,
+            &ctx.request_meta(),
+            &keys,
+            id,
+            ConsultantInput {
+                first_name: input.first_name,
+                last_name: input.last_name,
+                title: input.title,
+                bio: patch(input.bio),
+                years_experience: input.years_experience,
+                daily_rate: patch(input.daily_rate),
+                email: patch(input.email),
+                phone: patch(input.phone),
+                availability_date: patch(input.availability_date).map(|d| d.map(|d| d.0)),
+                status: input.status.map(Into::into),
+                location: patch(input.location),
+                remote: input.remote.map(Into::into),
+                internal_notes: patch(input.internal_notes),
+            },
+        )
+        .await
+        .map(Consultant)
+    }
+
+    /// Replaces a consultant's skills.
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantWrite)",
+        visible = "visibility::consultant_write"
+    )]
+    async fn set_consultant_skills(
+        &self,
+        ctx: &Context<'_>,
+        input: SetConsultantSkillsInput,
+    ) -> Result<Consultant> {
+        let id = parse_id("consultantId", &input.consultant_id)?;
+        let skills = input
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                Ok(SkillEntry {
+                    skill_id: parse_id(&format!("skills[{i}].skillId"), &s.skill_id)?,
+                    level: s.level.into(),
+                    years_experience: s.years_experience,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        consultants::set_skills(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            id,
+            skills,
+        )
+        .await
+        .map(Consultant)
+    }
+
+    /// Deletes a consultant (restorable with `restoreConsultant`); returns the id.
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantWrite)",
+        visible = "visibility::consultant_write"
+    )]
+    async fn delete_consultant(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        let id = parse_id("id", &id)?;
+        consultants::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(|id| ID(id.to_string()))
+    }
+
+    /// Brings back a deleted consultant.
+    #[graphql(
+        guard = "PermissionGuard(Permission::ConsultantWrite)",
+        visible = "visibility::consultant_write"
+    )]
+    async fn restore_consultant(&self, ctx: &Context<'_>, id: ID) -> Result<Consultant> {
+        let id = parse_id("id", &id)?;
+        consultants::restore(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(Consultant)
+    }
+}

@@ -1,0 +1,137 @@
+//! DataLoaders of the talent domain: one statement per relation and batch, built per request
+//! with the principal inside, so every batch goes through the principal's row scope and a cache
+//! can never mix tenants.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{company, consultant, consultant_skill, skill, tender, tender_skill};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::scope;
+use crate::auth::Principal;
+use crate::error::AppError;
+
+/// What every loader of a request shares.
+#[derive(Clone)]
+pub struct LoaderContext {
+    db: DatabaseConnection,
+    principal: Principal,
+}
+
+fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
+    AppError::from(err).into()
+}
+
+macro_rules! by_id_loader {
+    ($(#[$doc:meta])* $name:ident, $entity:ident, $scope:path) => {
+        $(#[$doc])*
+        pub struct $name(LoaderContext);
+
+        impl Loader<Uuid> for $name {
+            type Value = $entity::Model;
+            type Error = async_graphql::Error;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+                let rows = $scope(&self.0.principal)
+                    .filter($entity::Column::Id.is_in(keys.iter().copied()))
+                    .all(&self.0.db)
+                    .await
+                    .map_err(db_error)?;
+                Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(
+    /// Companies by id, in scope.
+    CompanyLoader,
+    company,
+    scope::companies
+);
+by_id_loader!(
+    /// Skills by id, in scope.
+    SkillLoader,
+    skill,
+    scope::skills
+);
+by_id_loader!(
+    /// Consultants by id, in scope (soft-deleted ones included: a match still shows who it was).
+    ConsultantLoader,
+    consultant,
+    scope::consultants_including_deleted
+);
+by_id_loader!(
+    /// Tenders by id, in scope.
+    TenderLoader,
+    tender,
+    scope::tenders
+);
+
+/// The skills of consultants, by consultant id (the consultant itself was loaded in scope).
+pub struct ConsultantSkillsLoader(LoaderContext);
+
+impl Loader<Uuid> for ConsultantSkillsLoader {
+    type Value = Vec<consultant_skill::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = scope::consultant_skills(&self.0.principal)
+            .filter(consultant_skill::Column::ConsultantId.is_in(keys.iter().copied()))
+            .order_by_asc(consultant_skill::Column::SkillId)
+            .all(&self.0.db)
+            .await
+            .map_err(db_error)?;
+        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
+        for row in rows {
+            map.entry(row.consultant_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+/// The required skills of tenders, by tender id (the tender itself was loaded in scope).
+pub struct TenderSkillsLoader(LoaderContext);
+
+impl Loader<Uuid> for TenderSkillsLoader {
+    type Value = Vec<tender_skill::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = scope::tender_skills(&self.0.principal)
+            .filter(tender_skill::Column::TenderId.is_in(keys.iter().copied()))
+            .order_by_asc(tender_skill::Column::SkillId)
+            .all(&self.0.db)
+            .await
+            .map_err(db_error)?;
+        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
+        for row in rows {
+            map.entry(row.tender_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+/// Adds the talent loaders of a signed-in principal to a request.
+pub fn register(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    principal: &Principal,
+) -> async_graphql::Request {
+    let ctx = LoaderContext {
+        db: db.clone(),
+        principal: principal.clone(),
+    };
+    request
+        .data(DataLoader::new(CompanyLoader(ctx.clone()), tokio::spawn))
+        .data(DataLoader::new(SkillLoader(ctx.clone()), tokio::spawn))
+        .data(DataLoader::new(ConsultantLoader(ctx.clone()), tokio::spawn))
+        .data(DataLoader::new(TenderLoader(ctx.clone()), tokio::spawn))
+        .data(DataLoader::new(
+            ConsultantSkillsLoader(ctx.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(TenderSkillsLoader(ctx), tokio::spawn))
+}
