@@ -8,3 +8,4 @@ pub mod inputs;
 pub mod loaders;
 pub mod scope;
 pub mod skills;
+pub mod tenders;

@@ -19,5 +19,6 @@ mod rbac;
 mod schema;
 mod talent_catalogue;
 mod talent_consultants;
+mod talent_tenders;
 mod users;
 mod websocket;

@@ -4,6 +4,7 @@ pub mod company;
 pub mod consultant;
 pub mod enums;
 pub mod skill;
+pub mod tender;
 
 use async_graphql::MergedObject;
 
@@ -12,6 +13,7 @@ pub struct TalentQuery(
     company::CompanyQuery,
     skill::SkillQuery,
     consultant::ConsultantQuery,
+    tender::TenderQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -19,4 +21,5 @@ pub struct TalentMutation(
     company::CompanyMutation,
     skill::SkillMutation,
     consultant::ConsultantMutation,
+    tender::TenderMutation,
 );

@@ -1,0 +1,446 @@
+//! Tenders over GraphQL.
+
+use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use chrono::{DateTime, Utc};
+use entity::{tender, tender_skill};
+use rust_decimal::Decimal;
+
+use super::company::Company;
+use super::enums::{SkillImportance, SkillLevel, TenderStatus};
+use super::skill::Skill;
+use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::error::{AppError, Result};
+use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::pagination::{
+    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
+};
+use crate::graphql::patch::patch;
+use crate::graphql::scalars::Date;
+use crate::talent::inputs::to_decimal;
+use crate::talent::loaders::{CompanyLoader, SkillLoader, TenderSkillsLoader};
+use crate::talent::tenders::{
+    self, RequiredSkill, TenderFilter as Filter, TenderInput, Transition,
+};
+
+/// A mission request of a client company.
+pub struct Tender(pub tender::Model);
+
+#[Object]
+impl Tender {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The client company asking.
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
+        let loader = ctx
+            .data_opt::<DataLoader<CompanyLoader>>()
+            .ok_or_else(|| AppError::internal("company loader missing"))?;
+        loader
+            .load_one(self.0.company_id)
+            .await?
+            .map(Company)
+            .ok_or_else(|| AppError::NotFound("company").into())
+    }
+    async fn start_date(&self) -> Option<Date> {
+        self.0.start_date.map(Date)
+    }
+    async fn end_date(&self) -> Option<Date> {
+        self.0.end_date.map(Date)
+    }
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+    async fn remote_allowed(&self) -> bool {
+        self.0.remote_allowed
+    }
+    /// Lowest daily rate the client considers.
+    async fn budget_min(&self) -> Option<Decimal> {
+        self.0.budget_min_cents.map(to_decimal)
+    }
+    /// Highest daily rate the client considers.
+    async fn budget_max(&self) -> Option<Decimal> {
+        self.0.budget_max_cents.map(to_decimal)
+    }
+    async fn status(&self) -> TenderStatus {
+        self.0.status.into()
+    }
+    /// The skills the mission asks for.
+    async fn required_skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TenderSkill>> {
+        let loader = ctx
+            .data_opt::<DataLoader<TenderSkillsLoader>>()
+            .ok_or_else(|| AppError::internal("tender skills loader missing"))?;
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(TenderSkill)
+            .collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A skill a tender asks for.
+pub struct TenderSkill(tender_skill::Model);
+
+#[Object]
+impl TenderSkill {
+    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
+        let loader = ctx
+            .data_opt::<DataLoader<SkillLoader>>()
+            .ok_or_else(|| AppError::internal("skill loader missing"))?;
+        loader
+            .load_one(self.0.skill_id)
+            .await?
+            .map(Skill)
+            .ok_or_else(|| AppError::NotFound("skill").into())
+    }
+    async fn importance(&self) -> SkillImportance {
+        self.0.importance.into()
+    }
+    async fn min_level(&self) -> SkillLevel {
+        self.0.min_level.into()
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateTenderInput {
+    pub company_id: ID,
+    pub title: String,
+    pub description: Option<String>,
+    pub start_date: Option<Date>,
+    /// Not before `startDate`.
+    pub end_date: Option<Date>,
+    pub location: Option<String>,
+    #[graphql(default)]
+    pub remote_allowed: bool,
+    pub budget_min: Option<Decimal>,
+    /// Not below `budgetMin`.
+    pub budget_max: Option<Decimal>,
+}
+
+/// Changes to a tender: omitted fields stay as they are, `null` clears them.
+#[derive(InputObject)]
+pub struct UpdateTenderInput {
+    pub id: ID,
+    pub company_id: Option<ID>,
+    pub title: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub start_date: MaybeUndefined<Date>,
+    pub end_date: MaybeUndefined<Date>,
+    pub location: MaybeUndefined<String>,
+    pub remote_allowed: Option<bool>,
+    pub budget_min: MaybeUndefined<Decimal>,
+    pub budget_max: MaybeUndefined<Decimal>,
+}
+
+#[derive(InputObject)]
+pub struct TenderSkillInput {
+    pub skill_id: ID,
+    #[graphql(default_with = "SkillImportance::Required")]
+    pub importance: SkillImportance,
+    #[graphql(default_with = "SkillLevel::Intermediate")]
+    pub min_level: SkillLevel,
+}
+
+#[derive(InputObject)]
+pub struct SetTenderSkillsInput {
+    pub tender_id: ID,
+    /// The complete set: skills not listed are removed.
+    pub skills: Vec<TenderSkillInput>,
+}
+
+/// Filters of `tenders`.
+#[derive(InputObject, Default)]
+pub struct TenderFilter {
+    /// Any of these statuses.
+    pub status: Option<Vec<TenderStatus>>,
+    pub company_id: Option<ID>,
+    /// Tenders asking for this skill.
+    pub skill_id: Option<ID>,
+    /// Starting on or after this date.
+    pub start_from: Option<Date>,
+    /// Starting on or before this date.
+    pub start_to: Option<Date>,
+    /// Part of the title, case-insensitive.
+    pub text: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum TenderOrderField {
+    #[default]
+    CreatedAt,
+    Title,
+}
+
+#[derive(InputObject)]
+pub struct TenderOrder {
+    #[graphql(default)]
+    pub field: TenderOrderField,
+    #[graphql(default_with = "OrderDirection::Desc")]
+    pub direction: OrderDirection,
+}
+
+impl TenderOrder {
+    fn order(order: Option<&TenderOrder>) -> Order<tender::Column> {
+        let Some(order) = order else {
+            return Order::Id { descending: true };
+        };
+        let descending = order.direction == OrderDirection::Desc;
+        match order.field {
+            TenderOrderField::Title => Order::Column {
+                column: tender::Column::Title,
+                descending,
+            },
+            TenderOrderField::CreatedAt => Order::Id { descending },
+        }
+    }
+}
+
+fn filter_spec(filter: TenderFilter) -> Result<Filter> {
+    Ok(Filter {
+        status: filter
+            .status
+            .map(|s| s.into_iter().map(Into::into).collect()),
+        company_id: filter
+            .company_id
+            .as_ref()
+            .map(|id| parse_id("filter.companyId", id))
+            .transpose()?,
+        skill_id: filter
+            .skill_id
+            .as_ref()
+            .map(|id| parse_id("filter.skillId", id))
+            .transpose()?,
+        start_from: filter.start_from.map(|d| d.0),
+        start_to: filter.start_to.map(|d| d.0),
+        text: filter.text,
+    })
+}
+
+#[derive(Default)]
+pub struct TenderQuery;
+
+#[Object]
+impl TenderQuery {
+    /// One tender.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderRead)",
+        visible = "visibility::tender_read"
+    )]
+    async fn tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+        let id = parse_id("id", &id)?;
+        tenders::find(ctx.state()?, ctx.principal()?, id)
+            .await
+            .map(Tender)
+    }
+
+    /// Tenders (newest first unless `orderBy` says otherwise).
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderRead)",
+        visible = "visibility::tender_read",
+        complexity = "pagination::weight(first, last) * child_complexity"
+    )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and orderBy"
+    )]
+    async fn tenders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<TenderFilter>,
+        order_by: Option<TenderOrder>,
+    ) -> Result<Connection<String, Tender, ConnectionFields>> {
+        let select = tenders::list(ctx.principal()?, filter_spec(filter.unwrap_or_default())?)?;
+        pagination::paginate(
+            &ctx.state()?.db,
+            select,
+            tender::Column::Id,
+            |t| t.id,
+            TenderOrder::order(order_by.as_ref()),
+            PageQuery {
+                args: PageArgs {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+                want_total: pagination::wants_total(ctx),
+            },
+            Tender,
+        )
+        .await
+    }
+}
+
+async fn transition(ctx: &Context<'_>, id: ID, to: Transition) -> Result<Tender> {
+    let id = parse_id("id", &id)?;
+    tenders::transition(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id, to)
+        .await
+        .map(Tender)
+}
+
+#[derive(Default)]
+pub struct TenderMutation;
+
+#[Object]
+impl TenderMutation {
+    /// Creates a DRAFT tender for a client company.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn create_tender(&self, ctx: &Context<'_>, input: CreateTenderInput) -> Result<Tender> {
+        let company_id = parse_id("companyId", &input.company_id)?;
+        tenders::create(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            TenderInput {
+                company_id: Some(company_id),
+                title: Some(input.title),
+                description: Some(input.description),
+                start_date: Some(input.start_date.map(|d| d.0)),
+                end_date: Some(input.end_date.map(|d| d.0)),
+                location: Some(input.location),
+                remote_allowed: Some(input.remote_allowed),
+                budget_min: Some(input.budget_min),
+                budget_max: Some(input.budget_max),
+            },
+        )
+        .await
+        .map(Tender)
+    }
+
+    /// Changes a tender (not once it is CLOSED or CANCELLED).
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn update_tender(&self, ctx: &Context<'_>, input: UpdateTenderInput) -> Result<Tender> {
+        let id = parse_id("id", &input.id)?;
+        let company_id = input
+            .company_id
+            .as_ref()
+            .map(|c| parse_id("companyId", c))
+            .transpose()?;
+        tenders::update(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            id,
+            TenderInput {
+                company_id,
+                title: input.title,
+                description: patch(input.description),
+                start_date: patch(input.start_date).map(|d| d.map(|d| d.0)),
+                end_date: patch(input.end_date).map(|d| d.map(|d| d.0)),
+                location: patch(input.location),
+                remote_allowed: input.remote_allowed,
+                budget_min: patch(input.budget_min),
+                budget_max: patch(input.budget_max),
+            },
+        )
+        .await
+        .map(Tender)
+    }
+
+    /// Replaces a tender's required skills.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn set_tender_skills(
+        &self,
+        ctx: &Context<'_>,
+        input: SetTenderSkillsInput,
+    ) -> Result<Tender> {
+        let id = parse_id("tenderId", &input.tender_id)?;
+        let skills = input
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                Ok(RequiredSkill {
+                    skill_id: parse_id(&format!("skills[{i}].skillId"), &s.skill_id)?,
+                    importance: s.importance.into(),
+                    min_level: s.min_level.into(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        tenders::set_skills(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            id,
+            skills,
+        )
+        .await
+        .map(Tender)
+    }
+
+    /// Deletes a tender and its matches (refused once a collaboration came of it); returns the id.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn delete_tender(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        let id = parse_id("id", &id)?;
+        tenders::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(|id| ID(id.to_string()))
+    }
+
+    /// DRAFT → OPEN: consultants can see it and matching may start.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn publish_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+        transition(ctx, id, Transition::Publish).await
+    }
+
+    /// OPEN → IN_PROGRESS: the mission has started.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn start_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+        transition(ctx, id, Transition::Start).await
+    }
+
+    /// OPEN or IN_PROGRESS → CLOSED.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn close_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+        transition(ctx, id, Transition::Close).await
+    }
+
+    /// DRAFT, OPEN or IN_PROGRESS → CANCELLED.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderWrite)",
+        visible = "visibility::tender_write"
+    )]
+    async fn cancel_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+        transition(ctx, id, Transition::Cancel).await
+    }
+}
