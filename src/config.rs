@@ -116,6 +116,8 @@ pub struct Limits {
     pub max_tokens: usize,
     /// Concurrent argon2 computations; the rest wait, so a login flood cannot starve the runtime.
     pub password_hash_concurrency: usize,
+    /// How long a DataLoader collects keys before it runs its batch.
+    pub dataloader_delay: Duration,
 }
 
 impl Default for Limits {
@@ -125,13 +127,15 @@ impl Default for Limits {
             max_body_bytes: 2 * 1024 * 1024,
             max_batch: 10,
             max_depth: 12,
-            max_complexity: 2_000,
+            // Lists weigh their page size: 50 tenders × 20 matches each fits, 10 × 100 × 14 does not.
+            max_complexity: 10_000,
             max_aliases: 30,
             max_directives: 20,
             max_tokens: 4_000,
             password_hash_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            dataloader_delay: Duration::from_millis(1),
         }
     }
 }

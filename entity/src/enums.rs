@@ -48,6 +48,7 @@ impl Role {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConsultantStatus {
     #[sea_orm(string_value = "AVAILABLE")]
     Available,
@@ -64,6 +65,7 @@ pub enum ConsultantStatus {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RemotePreference {
     #[sea_orm(string_value = "ONSITE")]
     Onsite,
@@ -89,6 +91,7 @@ pub enum RemotePreference {
     Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SkillLevel {
     #[sea_orm(string_value = "BEGINNER")]
     Beginner,
@@ -130,6 +133,7 @@ impl SkillLevel {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SkillImportance {
     #[sea_orm(string_value = "REQUIRED")]
     Required,
@@ -144,6 +148,7 @@ pub enum SkillImportance {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TenderStatus {
     #[sea_orm(string_value = "DRAFT")]
     Draft,
@@ -162,6 +167,7 @@ pub enum TenderStatus {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MatchStatus {
     #[sea_orm(string_value = "PENDING")]
     Pending,
@@ -180,6 +186,7 @@ pub enum MatchStatus {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CollaborationStatus {
     #[sea_orm(string_value = "DRAFT")]
     Draft,

@@ -26,17 +26,8 @@ impl Guard for Authenticated {
     }
 }
 
-/// A field guard that depends on the row as well as the principal (own profile, own company):
-/// when `allowed` is false the field resolves to `null` with a `FORBIDDEN` error at its path,
-/// and the denial is audited (once per request and permission).
-pub async fn guard_field(
-    ctx: &Context<'_>,
-    permission: Permission,
-    allowed: bool,
-) -> async_graphql::Result<()> {
-    if allowed {
-        return Ok(());
-    }
+/// Records a denial in the audit log, once per request and permission.
+async fn audit_denial(ctx: &Context<'_>, permission: Permission) -> async_graphql::Result<()> {
     let principal = ctx.principal()?;
     let first = ctx
         .data_opt::<DeniedLog>()
@@ -47,5 +38,36 @@ pub async fn guard_field(
             .changes(serde_json::json!({ "permission": permission.as_str(), "path": path }));
         audit::record_standalone(&ctx.state()?.db, principal, ctx.request_meta(), record).await?;
     }
+    Ok(())
+}
+
+/// A guard on an operation or a non-null field: when `allowed` is false the field fails with
+/// `FORBIDDEN` (and the denial is audited).
+pub async fn guard_field(
+    ctx: &Context<'_>,
+    permission: Permission,
+    allowed: bool,
+) -> async_graphql::Result<()> {
+    if allowed {
+        return Ok(());
+    }
+    audit_denial(ctx, permission).await?;
     Err(AppError::Forbidden.into())
+}
+
+/// A guard on a nullable sensitive field that depends on the row as well as the principal (own
+/// profile, own company): when `allowed` is false, the caller answers `null` and a `FORBIDDEN`
+/// error is added at the field's path, so the rest of the response still returns.
+pub async fn field_allowed(
+    ctx: &Context<'_>,
+    permission: Permission,
+    allowed: bool,
+) -> async_graphql::Result<bool> {
+    if allowed {
+        return Ok(true);
+    }
+    audit_denial(ctx, permission).await?;
+    let error = async_graphql::Error::from(AppError::Forbidden).into_server_error(ctx.item.pos);
+    ctx.add_error(ctx.set_error_path(error));
+    Ok(false)
 }

@@ -33,7 +33,13 @@ pub fn per_request(
         .data(DeniedLog::default())
         .data(loader);
     match principal {
-        Some(p) => crate::talent::loaders::register(request, &state.db, &p).data(p),
+        Some(p) => crate::talent::loaders::register(
+            request,
+            &state.db,
+            &p,
+            state.config.limits.dataloader_delay,
+        )
+        .data(p),
         None => request,
     }
 }

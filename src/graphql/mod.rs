@@ -12,6 +12,7 @@ use async_graphql::{EmptySubscription, MergedObject, Object, Schema};
 
 use crate::app::AppState;
 use crate::audit::graphql::AuditQuery;
+use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::talent::graphql::{TalentMutation, TalentQuery};
 use crate::tenancy::graphql::{AuthMutation, TenancyQuery, UserMutation};
 
@@ -28,10 +29,16 @@ impl MetaQuery {
 }
 
 #[derive(MergedObject, Default)]
-pub struct Query(MetaQuery, TenancyQuery, AuditQuery, TalentQuery);
+pub struct Query(
+    MetaQuery,
+    TenancyQuery,
+    AuditQuery,
+    TalentQuery,
+    MatchingQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, UserMutation, TalentMutation);
+pub struct Mutation(AuthMutation, UserMutation, TalentMutation, MatchingMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -119,19 +119,34 @@ pub fn register(
     request: async_graphql::Request,
     db: &DatabaseConnection,
     principal: &Principal,
+    delay: std::time::Duration,
 ) -> async_graphql::Request {
     let ctx = LoaderContext {
         db: db.clone(),
         principal: principal.clone(),
     };
     request
-        .data(DataLoader::new(CompanyLoader(ctx.clone()), tokio::spawn))
-        .data(DataLoader::new(SkillLoader(ctx.clone()), tokio::spawn))
-        .data(DataLoader::new(ConsultantLoader(ctx.clone()), tokio::spawn))
-        .data(DataLoader::new(TenderLoader(ctx.clone()), tokio::spawn))
-        .data(DataLoader::new(
-            ConsultantSkillsLoader(ctx.clone()),
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(TenderSkillsLoader(ctx), tokio::spawn))
+        .data(DataLoader::new(CompanyLoader(ctx.clone()), tokio::spawn).delay(delay))
+        .data(DataLoader::new(SkillLoader(ctx.clone()), tokio::spawn).delay(delay))
+        .data(DataLoader::new(ConsultantLoader(ctx.clone()), tokio::spawn).delay(delay))
+        .data(DataLoader::new(TenderLoader(ctx.clone()), tokio::spawn).delay(delay))
+        .data(DataLoader::new(ConsultantSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
+        .data(DataLoader::new(TenderSkillsLoader(ctx), tokio::spawn).delay(delay))
+        .data(
+            DataLoader::new(
+                crate::matching::loaders::MatchPageLoader::new(db.clone(), principal.clone()),
+                tokio::spawn,
+            )
+            .delay(delay),
+        )
+        .data(
+            DataLoader::new(
+                crate::matching::loaders::CollaborationByMatchLoader::new(
+                    db.clone(),
+                    principal.clone(),
+                ),
+                tokio::spawn,
+            )
+            .delay(delay),
+        )
 }

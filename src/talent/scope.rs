@@ -3,8 +3,9 @@
 //! role's row rule. Outside the scope, a row does not exist (`NOT_FOUND`).
 //!
 //! - ADMIN / MANAGER: the whole tenant.
-//! - CONSULTANT: their own profile, OPEN tenders (and the companies behind them), their own
-//!   matches once PROPOSED or later, their own collaborations.
+//! - CONSULTANT: their own profile, OPEN tenders and the tenders of their own matches and
+//!   collaborations (and the companies behind them), their own matches once PROPOSED or later,
+//!   their own collaborations.
 //! - CLIENT: their own company, its tenders, the matches on those tenders once PROPOSED or
 //!   later, the consultants of those matches, and its collaborations.
 
@@ -44,6 +45,31 @@ pub fn proposed_or_later() -> Condition {
         )
 }
 
+/// Tenders of a consultant's own matches, once PROPOSED or later (subquery).
+fn own_match_tenders(tenant_id: Uuid, consultant_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(tender_match::Column::TenderId)
+        .from(tender_match::Entity)
+        .and_where(tender_match::Column::TenantId.eq(tenant_id))
+        .and_where(tender_match::Column::ConsultantId.eq(consultant_id))
+        .cond_where(proposed_or_later())
+        .to_owned()
+}
+
+/// One column of a consultant's own collaborations (subquery).
+fn own_collaboration_column(
+    tenant_id: Uuid,
+    consultant_id: Uuid,
+    column: collaboration::Column,
+) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(column)
+        .from(collaboration::Entity)
+        .and_where(collaboration::Column::TenantId.eq(tenant_id))
+        .and_where(collaboration::Column::ConsultantId.eq(consultant_id))
+        .to_owned()
+}
+
 /// Ids of the tenders of a company (subquery).
 fn tenders_of_company(tenant_id: Uuid, company_id: Uuid) -> sea_orm::sea_query::SelectStatement {
     Query::select()
@@ -70,13 +96,22 @@ pub fn companies(p: &Principal) -> Select<company::Entity> {
                 .to_owned();
             let mut any = Condition::any().add(company::Column::Id.in_subquery(open_tenders));
             if let Some(consultant_id) = consultant_id {
-                let collaborations = Query::select()
-                    .column(collaboration::Column::CompanyId)
-                    .from(collaboration::Entity)
-                    .and_where(collaboration::Column::TenantId.eq(p.tenant_id))
-                    .and_where(collaboration::Column::ConsultantId.eq(consultant_id))
+                let matched = Query::select()
+                    .column(tender::Column::CompanyId)
+                    .from(tender::Entity)
+                    .and_where(tender::Column::TenantId.eq(p.tenant_id))
+                    .and_where(
+                        tender::Column::Id
+                            .in_subquery(own_match_tenders(p.tenant_id, consultant_id)),
+                    )
                     .to_owned();
-                any = any.add(company::Column::Id.in_subquery(collaborations));
+                any = any.add(company::Column::Id.in_subquery(matched)).add(
+                    company::Column::Id.in_subquery(own_collaboration_column(
+                        p.tenant_id,
+                        consultant_id,
+                        collaboration::Column::CompanyId,
+                    )),
+                );
             }
             select.filter(any)
         }
@@ -124,7 +159,20 @@ pub fn tenders(p: &Principal) -> Select<tender::Entity> {
     match (p.row_rule(), p.company_id) {
         (RowRule::WholeTenant, _) => select,
         (RowRule::OwnConsultantProfile, _) => {
-            select.filter(tender::Column::Status.eq(TenderStatus::Open))
+            let mut any = Condition::any().add(tender::Column::Status.eq(TenderStatus::Open));
+            if let Some(consultant_id) = p.consultant_id {
+                any = any
+                    .add(
+                        tender::Column::Id
+                            .in_subquery(own_match_tenders(p.tenant_id, consultant_id)),
+                    )
+                    .add(tender::Column::Id.in_subquery(own_collaboration_column(
+                        p.tenant_id,
+                        consultant_id,
+                        collaboration::Column::TenderId,
+                    )));
+            }
+            select.filter(any)
         }
         (RowRule::OwnCompany, Some(company_id)) => {
             select.filter(tender::Column::CompanyId.eq(company_id))

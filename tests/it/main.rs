@@ -19,6 +19,7 @@ mod rbac;
 mod schema;
 mod talent_catalogue;
 mod talent_consultants;
+mod talent_matching;
 mod talent_tenders;
 mod users;
 mod websocket;

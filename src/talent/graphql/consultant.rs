@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
 use super::skill::Skill;
-use crate::auth::guard::guard_field;
+use crate::auth::guard::field_allowed;
 use crate::auth::{Permission, PermissionGuard, RowRule, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
@@ -43,25 +43,30 @@ fn rate_visible(ctx: &Context<'_>) -> bool {
 pub struct Consultant(pub consultant::Model);
 
 impl Consultant {
-    /// Allowed with `permission`, or for the consultant's own profile.
-    async fn guard_own(
+    /// Allowed with `permission`, or for the consultant's own profile; otherwise the field is
+    /// null with `FORBIDDEN` at its path.
+    async fn allowed_own(
         &self,
         ctx: &Context<'_>,
         permission: Permission,
-    ) -> async_graphql::Result<()> {
+    ) -> async_graphql::Result<bool> {
         let p = ctx.principal()?;
         let allowed = p.can(permission) || p.consultant_id == Some(self.0.id);
-        guard_field(ctx, permission, allowed).await
+        field_allowed(ctx, permission, allowed).await
     }
 
     async fn contact(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<(Option<String>, Option<String>)> {
-        self.guard_own(ctx, Permission::ConsultantContactRead)
-            .await?;
+    ) -> async_graphql::Result<Option<(Option<String>, Option<String>)>> {
+        if !self
+            .allowed_own(ctx, Permission::ConsultantContactRead)
+            .await?
+        {
+            return Ok(None);
+        }
         let keys = ctx.tenant_keys(self.0.tenant_id).await?;
-        Ok(consultants::contact(&keys, &self.0)?)
+        Ok(Some(consultants::contact(&keys, &self.0)?))
     }
 }
 
@@ -89,18 +94,23 @@ impl Consultant {
     /// Daily rate (`consultant.rate:read`, or the consultant themself).
     #[graphql(visible = "rate_visible")]
     async fn daily_rate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Decimal>> {
-        self.guard_own(ctx, Permission::ConsultantRateRead).await?;
+        if !self
+            .allowed_own(ctx, Permission::ConsultantRateRead)
+            .await?
+        {
+            return Ok(None);
+        }
         Ok(self.0.daily_rate_cents.map(to_decimal))
     }
     /// E-mail, stored encrypted (`consultant.contact:read`, or the consultant themself).
     #[graphql(visible = "contact_visible")]
     async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.contact(ctx).await?.0)
+        Ok(self.contact(ctx).await?.and_then(|c| c.0))
     }
     /// Phone, stored encrypted (`consultant.contact:read`, or the consultant themself).
     #[graphql(visible = "contact_visible")]
     async fn phone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.contact(ctx).await?.1)
+        Ok(self.contact(ctx).await?.and_then(|c| c.1))
     }
     /// From when the consultant can start; none means now.
     async fn availability_date(&self) -> Option<Date> {
@@ -119,7 +129,9 @@ impl Consultant {
     #[graphql(visible = "visibility::internal_notes_read")]
     async fn internal_notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
         let allowed = ctx.principal()?.can(Permission::InternalNotesRead);
-        guard_field(ctx, Permission::InternalNotesRead, allowed).await?;
+        if !field_allowed(ctx, Permission::InternalNotesRead, allowed).await? {
+            return Ok(None);
+        }
         Ok(self.0.internal_notes.as_deref())
     }
     /// The consultant's skills.
@@ -144,6 +156,30 @@ impl Consultant {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// This consultant's matches, best score first.
+    #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<crate::matching::graphql::MatchFilter>,
+    ) -> Result<
+        async_graphql::connection::Connection<
+            String,
+            crate::matching::graphql::Match,
+            crate::graphql::pagination::ConnectionFields,
+        >,
+    > {
+        crate::matching::graphql::matches_of(
+            ctx,
+            crate::matching::loaders::MatchParent::Consultant(self.0.id),
+            first,
+            after,
+            filter,
+        )
+        .await
     }
 }
 

@@ -91,6 +91,30 @@ impl Tender {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// The consultants matched to this tender, best score first.
+    #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<crate::matching::graphql::MatchFilter>,
+    ) -> Result<
+        async_graphql::connection::Connection<
+            String,
+            crate::matching::graphql::Match,
+            crate::graphql::pagination::ConnectionFields,
+        >,
+    > {
+        crate::matching::graphql::matches_of(
+            ctx,
+            crate::matching::loaders::MatchParent::Tender(self.0.id),
+            first,
+            after,
+            filter,
+        )
+        .await
+    }
 }
 
 /// A skill a tender asks for.

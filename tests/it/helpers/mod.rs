@@ -4,6 +4,7 @@
 
 pub mod agency;
 mod database;
+pub mod talent;
 
 pub use agency::{Agency, Session};
 
@@ -41,6 +42,10 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// SQL statements run so far on this server's pool (sea-orm's metric callback).
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The SQL of every statement, for tests that explain their counts.
+    pub sql_log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     pub state: AppState,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -66,10 +71,20 @@ impl TestApp {
         // Generous per-IP limit: every test client is 127.0.0.1.
         config.throttle.ip_max_failures = 10_000;
         tweak(&mut config);
-        let db = talentgraph::db::connect(&database.url)
+        let mut db = talentgraph::db::connect(&database.url)
             .await
             .expect("connect");
         talentgraph::db::migrate(&db).await.expect("migrate");
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = statements.clone();
+        let sql_log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = sql_log.clone();
+        db.set_metric_callback(move |info| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Ok(mut log) = log.lock() {
+                log.push(info.statement.sql.clone());
+            }
+        });
         let state = AppState::new(db, config).expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -87,6 +102,8 @@ impl TestApp {
         });
         TestApp {
             addr,
+            statements,
+            sql_log,
             state,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
@@ -109,6 +126,23 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+    }
+
+    /// SQL statements run so far by this server.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Runs a request and returns its body with the number of SQL statements it ran.
+    pub async fn gql_counted(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (Value, u64) {
+        let before = self.statements();
+        let body = self.gql(token, query, variables).await;
+        (body, self.statements() - before)
     }
 
     pub fn database_url(&self) -> &str {

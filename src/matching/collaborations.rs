@@ -1,0 +1,188 @@
+//! Collaborations: the missions that follow accepted matches. Status moves
+//! DRAFT → ACTIVE → COMPLETED, or to CANCELLED before completion.
+
+use chrono::{NaiveDate, Utc};
+use entity::{CollaborationStatus, collaboration};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::auth::{Permission, Principal};
+use crate::error::{AppError, Result, Validation};
+use crate::talent::inputs::{date, money, to_decimal};
+use crate::talent::scope;
+
+pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collaboration::Model> {
+    scope::collaborations(p)
+        .filter(collaboration::Column::Id.eq(id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("collaboration"))
+}
+
+/// Filters of `collaborations`.
+#[derive(Debug, Default)]
+pub struct CollaborationFilter {
+    pub status: Option<Vec<CollaborationStatus>>,
+    pub consultant_id: Option<Uuid>,
+    pub company_id: Option<Uuid>,
+    pub tender_id: Option<Uuid>,
+}
+
+pub fn list(p: &Principal, filter: CollaborationFilter) -> Select<collaboration::Entity> {
+    let mut select = scope::collaborations(p);
+    if let Some(statuses) = filter.status.filter(|s| !s.is_empty()) {
+        select = select.filter(collaboration::Column::Status.is_in(statuses));
+    }
+    if let Some(id) = filter.consultant_id {
+        select = select.filter(collaboration::Column::ConsultantId.eq(id));
+    }
+    if let Some(id) = filter.company_id {
+        select = select.filter(collaboration::Column::CompanyId.eq(id));
+    }
+    if let Some(id) = filter.tender_id {
+        select = select.filter(collaboration::Column::TenderId.eq(id));
+    }
+    select
+}
+
+/// Whether a collaboration may move from `from` to `to`.
+pub fn legal(from: CollaborationStatus, to: CollaborationStatus) -> bool {
+    use CollaborationStatus::*;
+    from == to
+        || matches!(
+            (from, to),
+            (Draft, Active) | (Active, Completed) | (Draft | Active, Cancelled)
+        )
+}
+
+/// Changes of a collaboration; `None` leaves a field unchanged, `Some(None)` clears it.
+#[derive(Debug, Default)]
+pub struct CollaborationInput {
+    pub status: Option<CollaborationStatus>,
+    pub start_date: Option<Option<NaiveDate>>,
+    pub end_date: Option<Option<NaiveDate>>,
+    pub daily_rate: Option<Option<Decimal>>,
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn update(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    id: Uuid,
+    input: CollaborationInput,
+) -> Result<collaboration::Model> {
+    p.require(Permission::CollaborationWrite)?;
+    let txn = state.db.begin().await?;
+    let current = scope::collaborations(p)
+        .filter(collaboration::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("collaboration"))?;
+    let mut v = Validation::new();
+    let status = input.status.unwrap_or(current.status);
+    if !legal(current.status, status) {
+        v.fail(
+            "status",
+            format!(
+                "cannot move a {} collaboration to {}",
+                json!(current.status).as_str().unwrap_or(""),
+                json!(status).as_str().unwrap_or("")
+            ),
+        );
+    }
+    let start = match input.start_date {
+        Some(d) => v.check(date("startDate", d)).unwrap_or(current.start_date),
+        None => current.start_date,
+    };
+    let end = match input.end_date {
+        Some(d) => v.check(date("endDate", d)).unwrap_or(current.end_date),
+        None => current.end_date,
+    };
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        v.fail("endDate", "must not be before startDate");
+    }
+    let rate = match input.daily_rate {
+        Some(r) => v
+            .check(money("dailyRate", r))
+            .unwrap_or(current.daily_rate_cents),
+        None => current.daily_rate_cents,
+    };
+    v.finish()?;
+    let mut c = Changes::new();
+    c.diff("status", &current.status, &status)
+        .diff("startDate", &current.start_date, &start)
+        .diff("endDate", &current.end_date, &end)
+        .diff(
+            "dailyRate",
+            &current.daily_rate_cents.map(to_decimal),
+            &rate.map(to_decimal),
+        );
+    if c.is_empty() {
+        return Ok(current);
+    }
+    let mut a: collaboration::ActiveModel = current.into();
+    a.status = Set(status);
+    a.start_date = Set(start);
+    a.end_date = Set(end);
+    a.daily_rate_cents = Set(rate);
+    a.updated_at = Set(Utc::now());
+    let updated = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("collaboration.updated", "collaboration", Some(id))
+            .changes(c.into_value()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+    p.require(Permission::CollaborationWrite)?;
+    let txn = state.db.begin().await?;
+    let current = scope::collaborations(p)
+        .filter(collaboration::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("collaboration"))?;
+    collaboration::Entity::delete_by_id(current.id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("collaboration.deleted", "collaboration", Some(id)).changes(json!({
+            "matchId": current.match_id, "status": current.status,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collaboration_moves() {
+        use CollaborationStatus::*;
+        assert!(legal(Draft, Active) && legal(Active, Completed) && legal(Active, Cancelled));
+        assert!(!legal(Completed, Active) && !legal(Draft, Completed) && !legal(Cancelled, Draft));
+    }
+}

@@ -1,0 +1,648 @@
+//! Matches and collaborations over GraphQL.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{collaboration, tender_match};
+use rust_decimal::Decimal;
+
+use super::collaborations::{self, CollaborationFilter as CFilter, CollaborationInput};
+use super::loaders::{
+    CollaborationByMatchLoader, MatchPageKey, MatchPageLoader, MatchParent, PageFilter,
+};
+use super::matches::{self, Decision, MatchFilter as Filter};
+use crate::auth::guard::field_allowed;
+use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::error::{AppError, Result};
+use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::pagination::{
+    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery, encode_cursor,
+};
+use crate::graphql::patch::patch;
+use crate::graphql::scalars::Date;
+use crate::talent::graphql::company::Company;
+use crate::talent::graphql::consultant::Consultant;
+use crate::talent::graphql::enums::{CollaborationStatus, MatchStatus};
+use crate::talent::graphql::tender::Tender;
+use crate::talent::inputs::to_decimal;
+use crate::talent::loaders::{CompanyLoader, ConsultantLoader, TenderLoader};
+
+/// The components of a match score, each in 0..1.
+#[derive(SimpleObject, Default)]
+pub struct MatchBreakdown {
+    /// Weighted coverage of the required skills (importance × level, years as tie-breaker).
+    pub skills: f64,
+    /// Availability against the tender's start.
+    pub availability: f64,
+    /// Daily rate against the budget.
+    pub rate: f64,
+    /// Location and remote fit.
+    pub location: f64,
+}
+
+/// A scored pairing of a tender and a consultant.
+pub struct Match(pub tender_match::Model);
+
+#[Object]
+impl Match {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// 0..1, higher is better.
+    async fn score(&self) -> f64 {
+        self.0.score
+    }
+    async fn breakdown(&self) -> Result<MatchBreakdown> {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.0.breakdown).map_err(AppError::internal)?;
+        let get = |k: &str| v[k].as_f64().unwrap_or(0.0);
+        Ok(MatchBreakdown {
+            skills: get("skills"),
+            availability: get("availability"),
+            rate: get("rate"),
+            location: get("location"),
+        })
+    }
+    /// Why the score is what it is, in plain words.
+    async fn reasons(&self) -> Result<Vec<String>> {
+        serde_json::from_str(&self.0.reasons).map_err(AppError::internal)
+    }
+    async fn status(&self) -> MatchStatus {
+        self.0.status.into()
+    }
+    /// The agency's internal notes (`internal_notes:read`).
+    #[graphql(visible = "visibility::internal_notes_read")]
+    async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let allowed = ctx.principal()?.can(Permission::InternalNotesRead);
+        if !field_allowed(ctx, Permission::InternalNotesRead, allowed).await? {
+            return Ok(None);
+        }
+        Ok(self.0.notes.as_deref())
+    }
+    /// Why the client rejected the proposal, if they said.
+    async fn rejection_reason(&self) -> Option<&str> {
+        self.0.rejection_reason.as_deref()
+    }
+    async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
+        let loader = ctx
+            .data_opt::<DataLoader<TenderLoader>>()
+            .ok_or_else(|| AppError::internal("tender loader missing"))?;
+        loader
+            .load_one(self.0.tender_id)
+            .await?
+            .map(Tender)
+            .ok_or_else(|| AppError::NotFound("tender").into())
+    }
+    async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
+        let loader = ctx
+            .data_opt::<DataLoader<ConsultantLoader>>()
+            .ok_or_else(|| AppError::internal("consultant loader missing"))?;
+        loader
+            .load_one(self.0.consultant_id)
+            .await?
+            .map(Consultant)
+            .ok_or_else(|| AppError::NotFound("consultant").into())
+    }
+    /// The collaboration that followed, once accepted.
+    async fn collaboration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Collaboration>> {
+        let loader = ctx
+            .data_opt::<DataLoader<CollaborationByMatchLoader>>()
+            .ok_or_else(|| AppError::internal("collaboration loader missing"))?;
+        Ok(loader.load_one(self.0.id).await?.map(Collaboration))
+    }
+    async fn proposed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.proposed_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A mission that followed an accepted match.
+pub struct Collaboration(pub collaboration::Model);
+
+#[Object]
+impl Collaboration {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn status(&self) -> CollaborationStatus {
+        self.0.status.into()
+    }
+    async fn start_date(&self) -> Option<Date> {
+        self.0.start_date.map(Date)
+    }
+    async fn end_date(&self) -> Option<Date> {
+        self.0.end_date.map(Date)
+    }
+    /// The agreed daily rate.
+    async fn daily_rate(&self) -> Option<Decimal> {
+        self.0.daily_rate_cents.map(to_decimal)
+    }
+    async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
+        let loader = ctx
+            .data_opt::<DataLoader<TenderLoader>>()
+            .ok_or_else(|| AppError::internal("tender loader missing"))?;
+        loader
+            .load_one(self.0.tender_id)
+            .await?
+            .map(Tender)
+            .ok_or_else(|| AppError::NotFound("tender").into())
+    }
+    async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
+        let loader = ctx
+            .data_opt::<DataLoader<ConsultantLoader>>()
+            .ok_or_else(|| AppError::internal("consultant loader missing"))?;
+        loader
+            .load_one(self.0.consultant_id)
+            .await?
+            .map(Consultant)
+            .ok_or_else(|| AppError::NotFound("consultant").into())
+    }
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
+        let loader = ctx
+            .data_opt::<DataLoader<CompanyLoader>>()
+            .ok_or_else(|| AppError::internal("company loader missing"))?;
+        loader
+            .load_one(self.0.company_id)
+            .await?
+            .map(Company)
+            .ok_or_else(|| AppError::NotFound("company").into())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filters of `matches` and of the `matches` of a tender or consultant.
+#[derive(InputObject, Default)]
+pub struct MatchFilter {
+    pub tender_id: Option<ID>,
+    pub consultant_id: Option<ID>,
+    /// Any of these statuses.
+    pub status: Option<Vec<MatchStatus>>,
+    /// Scores at or above this (0..1).
+    pub min_score: Option<f64>,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum MatchOrderField {
+    #[default]
+    Score,
+    CreatedAt,
+}
+
+#[derive(InputObject)]
+pub struct MatchOrder {
+    #[graphql(default)]
+    pub field: MatchOrderField,
+    #[graphql(default_with = "OrderDirection::Desc")]
+    pub direction: OrderDirection,
+}
+
+impl MatchOrder {
+    fn order(order: Option<&MatchOrder>) -> Order<tender_match::Column> {
+        let (field, descending) = order.map_or((MatchOrderField::Score, true), |o| {
+            (o.field, o.direction == OrderDirection::Desc)
+        });
+        match field {
+            MatchOrderField::Score => Order::Column {
+                column: tender_match::Column::Score,
+                descending,
+            },
+            MatchOrderField::CreatedAt => Order::Id { descending },
+        }
+    }
+}
+
+fn filter_spec(filter: &MatchFilter) -> Result<Filter> {
+    Ok(Filter {
+        tender_id: filter
+            .tender_id
+            .as_ref()
+            .map(|id| parse_id("filter.tenderId", id))
+            .transpose()?,
+        consultant_id: filter
+            .consultant_id
+            .as_ref()
+            .map(|id| parse_id("filter.consultantId", id))
+            .transpose()?,
+        status: filter
+            .status
+            .clone()
+            .map(|s| s.into_iter().map(Into::into).collect()),
+        min_score: filter.min_score,
+    })
+}
+
+/// The `matches` connection of a tender or consultant: batched across parents for a first page,
+/// paged one parent at a time after a cursor.
+pub async fn matches_of(
+    ctx: &Context<'_>,
+    parent: MatchParent,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<MatchFilter>,
+) -> Result<Connection<String, Match, ConnectionFields>> {
+    let filter = filter.unwrap_or_default();
+    let spec = filter_spec(&filter)?;
+    let want_total = pagination::wants_total(ctx);
+    if after.is_some() {
+        let p = ctx.principal()?;
+        let mut select = matches::list(p, &spec)?;
+        select = sea_orm::QueryFilter::filter(
+            select,
+            sea_orm::ColumnTrait::eq(&parent_column(parent), parent_id(parent)),
+        );
+        return pagination::paginate(
+            &ctx.state()?.db,
+            select,
+            tender_match::Column::Id,
+            |m| m.id,
+            MatchOrder::order(None),
+            PageQuery {
+                args: PageArgs {
+                    first,
+                    after,
+                    ..PageArgs::default()
+                },
+                want_total,
+            },
+            Match,
+        )
+        .await;
+    }
+    let limit = match first {
+        None => pagination::DEFAULT_PAGE,
+        Some(n) if (0..=pagination::MAX_PAGE).contains(&n) => n,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "first",
+                format!("must be between 0 and {}", pagination::MAX_PAGE),
+            ));
+        }
+    };
+    let loader = ctx
+        .data_opt::<DataLoader<MatchPageLoader>>()
+        .ok_or_else(|| AppError::internal("match page loader missing"))?;
+    let key = MatchPageKey {
+        parent,
+        limit: u64::try_from(limit).unwrap_or(0),
+        filter: PageFilter::new(spec.status, spec.min_score),
+        want_total,
+    };
+    let page = loader
+        .load_one(key)
+        .await
+        .map_err(|e| AppError::internal(e.message))?
+        .unwrap_or_default();
+    let mut connection = Connection::with_additional_fields(
+        false,
+        page.has_next,
+        ConnectionFields {
+            total_count: page.total,
+        },
+    );
+    connection.edges.extend(
+        page.rows
+            .into_iter()
+            .map(|m| Edge::new(encode_cursor(m.id), Match(m))),
+    );
+    Ok(connection)
+}
+
+fn parent_column(parent: MatchParent) -> tender_match::Column {
+    match parent {
+        MatchParent::Tender(_) => tender_match::Column::TenderId,
+        MatchParent::Consultant(_) => tender_match::Column::ConsultantId,
+    }
+}
+
+fn parent_id(parent: MatchParent) -> uuid::Uuid {
+    match parent {
+        MatchParent::Tender(id) | MatchParent::Consultant(id) => id,
+    }
+}
+
+/// Filters of `collaborations`.
+#[derive(InputObject, Default)]
+pub struct CollaborationFilter {
+    pub status: Option<Vec<CollaborationStatus>>,
+    pub consultant_id: Option<ID>,
+    pub company_id: Option<ID>,
+    pub tender_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct MatchingQuery;
+
+#[Object]
+impl MatchingQuery {
+    /// One match.
+    #[graphql(
+        name = "match",
+        guard = "PermissionGuard(Permission::MatchRead)",
+        visible = "visibility::match_read"
+    )]
+    async fn match_(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+        let id = parse_id("id", &id)?;
+        matches::find(ctx.state()?, ctx.principal()?, id)
+            .await
+            .map(Match)
+    }
+
+    /// Matches (best score first unless `orderBy` says otherwise). CONSULTANT and CLIENT users
+    /// see their matches once PROPOSED.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchRead)",
+        visible = "visibility::match_read",
+        complexity = "pagination::weight(first, last) * child_complexity"
+    )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and orderBy"
+    )]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<MatchFilter>,
+        order_by: Option<MatchOrder>,
+    ) -> Result<Connection<String, Match, ConnectionFields>> {
+        let select = matches::list(ctx.principal()?, &filter_spec(&filter.unwrap_or_default())?)?;
+        pagination::paginate(
+            &ctx.state()?.db,
+            select,
+            tender_match::Column::Id,
+            |m| m.id,
+            MatchOrder::order(order_by.as_ref()),
+            PageQuery {
+                args: PageArgs {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+                want_total: pagination::wants_total(ctx),
+            },
+            Match,
+        )
+        .await
+    }
+
+    /// One collaboration.
+    #[graphql(
+        guard = "PermissionGuard(Permission::CollaborationRead)",
+        visible = "visibility::collaboration_read"
+    )]
+    async fn collaboration(&self, ctx: &Context<'_>, id: ID) -> Result<Collaboration> {
+        let id = parse_id("id", &id)?;
+        collaborations::find(ctx.state()?, ctx.principal()?, id)
+            .await
+            .map(Collaboration)
+    }
+
+    /// Collaborations, newest first.
+    #[graphql(
+        guard = "PermissionGuard(Permission::CollaborationRead)",
+        visible = "visibility::collaboration_read",
+        complexity = "pagination::weight(first, last) * child_complexity"
+    )]
+    async fn collaborations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CollaborationFilter>,
+    ) -> Result<Connection<String, Collaboration, ConnectionFields>> {
+        let filter = filter.unwrap_or_default();
+        let id = |field: &str, v: &Option<ID>| v.as_ref().map(|id| parse_id(field, id)).transpose();
+        let select = collaborations::list(
+            ctx.principal()?,
+            CFilter {
+                status: filter
+                    .status
+                    .map(|s| s.into_iter().map(Into::into).collect()),
+                consultant_id: id("filter.consultantId", &filter.consultant_id)?,
+                company_id: id("filter.companyId", &filter.company_id)?,
+                tender_id: id("filter.tenderId", &filter.tender_id)?,
+            },
+        );
+        pagination::paginate(
+            &ctx.state()?.db,
+            select,
+            collaboration::Column::Id,
+            |c| c.id,
+            Order::Id { descending: true },
+            PageQuery {
+                args: PageArgs {
+                    first,
+                    after,
+                    last,
+                    before,
+                },
+                want_total: pagination::wants_total(ctx),
+            },
+            Collaboration,
+        )
+        .await
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateMatchInput {
+    pub tender_id: ID,
+    pub consultant_id: ID,
+    /// Internal notes.
+    pub notes: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateMatchInput {
+    pub id: ID,
+    /// Internal notes; `null` clears them.
+    pub notes: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RejectMatchInput {
+    pub id: ID,
+    pub reason: Option<String>,
+}
+
+/// Changes to a collaboration: omitted fields stay as they are, `null` clears them.
+#[derive(InputObject)]
+pub struct UpdateCollaborationInput {
+    pub id: ID,
+    /// DRAFT → ACTIVE → COMPLETED, or CANCELLED before completion.
+    pub status: Option<CollaborationStatus>,
+    pub start_date: async_graphql::MaybeUndefined<Date>,
+    pub end_date: async_graphql::MaybeUndefined<Date>,
+    pub daily_rate: async_graphql::MaybeUndefined<Decimal>,
+}
+
+async fn decide(ctx: &Context<'_>, id: &ID, decision: Decision) -> Result<Match> {
+    let id = parse_id("id", id)?;
+    matches::decide(
+        ctx.state()?,
+        ctx.principal()?,
+        &ctx.request_meta(),
+        id,
+        decision,
+    )
+    .await
+    .map(Match)
+}
+
+#[derive(Default)]
+pub struct MatchingMutation;
+
+#[Object]
+impl MatchingMutation {
+    /// Pairs a consultant with a tender by hand (PENDING, scored like a generated match).
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchWrite)",
+        visible = "visibility::match_write"
+    )]
+    async fn create_match(&self, ctx: &Context<'_>, input: CreateMatchInput) -> Result<Match> {
+        let tender_id = parse_id("tenderId", &input.tender_id)?;
+        let consultant_id = parse_id("consultantId", &input.consultant_id)?;
+        matches::create(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            tender_id,
+            consultant_id,
+            input.notes,
+        )
+        .await
+        .map(Match)
+    }
+
+    /// Changes a match's internal notes.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchWrite)",
+        visible = "visibility::match_write"
+    )]
+    async fn update_match(&self, ctx: &Context<'_>, input: UpdateMatchInput) -> Result<Match> {
+        let id = parse_id("id", &input.id)?;
+        matches::update_notes(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            id,
+            input.notes,
+        )
+        .await
+        .map(Match)
+    }
+
+    /// Deletes a match (not once accepted); returns its id.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchWrite)",
+        visible = "visibility::match_write"
+    )]
+    async fn delete_match(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        let id = parse_id("id", &id)?;
+        matches::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(|id| ID(id.to_string()))
+    }
+
+    /// PENDING → PROPOSED: the client and the consultant can now see it.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchWrite)",
+        visible = "visibility::match_write"
+    )]
+    async fn propose_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+        decide(ctx, &id, Decision::Propose).await
+    }
+
+    /// PROPOSED → ACCEPTED, creating a DRAFT collaboration.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchDecide)",
+        visible = "visibility::match_decide"
+    )]
+    async fn accept_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+        decide(ctx, &id, Decision::Accept).await
+    }
+
+    /// PROPOSED → REJECTED, with an optional reason.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchDecide)",
+        visible = "visibility::match_decide"
+    )]
+    async fn reject_match(&self, ctx: &Context<'_>, input: RejectMatchInput) -> Result<Match> {
+        decide(
+            ctx,
+            &input.id,
+            Decision::Reject {
+                reason: input.reason,
+            },
+        )
+        .await
+    }
+
+    /// PENDING or PROPOSED → CANCELLED.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchWrite)",
+        visible = "visibility::match_write"
+    )]
+    async fn cancel_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+        decide(ctx, &id, Decision::Cancel).await
+    }
+
+    /// Changes a collaboration's status, dates or agreed rate.
+    #[graphql(
+        guard = "PermissionGuard(Permission::CollaborationWrite)",
+        visible = "visibility::collaboration_write"
+    )]
+    async fn update_collaboration(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCollaborationInput,
+    ) -> Result<Collaboration> {
+        let id = parse_id("id", &input.id)?;
+        collaborations::update(
+            ctx.state()?,
+            ctx.principal()?,
+            &ctx.request_meta(),
+            id,
+            CollaborationInput {
+                status: input.status.map(Into::into),
+                start_date: patch(input.start_date).map(|d| d.map(|d| d.0)),
+                end_date: patch(input.end_date).map(|d| d.map(|d| d.0)),
+                daily_rate: patch(input.daily_rate),
+            },
+        )
+        .await
+        .map(Collaboration)
+    }
+
+    /// Deletes a collaboration; returns its id.
+    #[graphql(
+        guard = "PermissionGuard(Permission::CollaborationWrite)",
+        visible = "visibility::collaboration_write"
+    )]
+    async fn delete_collaboration(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+        let id = parse_id("id", &id)?;
+        collaborations::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(|id| ID(id.to_string()))
+    }
+}

@@ -1,0 +1,246 @@
+//! Batched loaders of the matching domain. `tender.matches(first: N)` and
+//! `consultant.matches(first: N)` load the first N matches of every parent in a batch with one
+//! window-function statement (ROW_NUMBER() OVER (PARTITION BY parent)), so the number of
+//! statements never depends on the number of parents.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use entity::{MatchStatus, collaboration, tender_match};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait as _, Func, Order, Query, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+};
+use uuid::Uuid;
+
+use super::matches::{MatchFilter, filtered};
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::talent::scope;
+
+fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
+    AppError::from(err).into()
+}
+
+/// Whose matches a page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchParent {
+    Tender(Uuid),
+    Consultant(Uuid),
+}
+
+impl MatchParent {
+    fn id(self) -> Uuid {
+        match self {
+            MatchParent::Tender(id) | MatchParent::Consultant(id) => id,
+        }
+    }
+
+    fn column(self) -> tender_match::Column {
+        match self {
+            MatchParent::Tender(_) => tender_match::Column::TenderId,
+            MatchParent::Consultant(_) => tender_match::Column::ConsultantId,
+        }
+    }
+
+    fn of(self, m: &tender_match::Model) -> Uuid {
+        match self {
+            MatchParent::Tender(_) => m.tender_id,
+            MatchParent::Consultant(_) => m.consultant_id,
+        }
+    }
+}
+
+/// The filter part of a page key: hashable, so equal pages batch together.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct PageFilter {
+    /// Sorted, deduplicated.
+    pub statuses: Vec<MatchStatus>,
+    /// Minimum score in ten-thousandths (scores are stored with four decimals).
+    pub min_score_e4: Option<i64>,
+}
+
+impl PageFilter {
+    pub fn new(statuses: Option<Vec<MatchStatus>>, min_score: Option<f64>) -> Self {
+        let mut statuses = statuses.unwrap_or_default();
+        statuses.sort_by_key(|s| format!("{s:?}"));
+        statuses.dedup();
+        PageFilter {
+            statuses,
+            min_score_e4: min_score.map(|s| (s * 10_000.0).round() as i64),
+        }
+    }
+
+    pub fn to_match_filter(&self) -> MatchFilter {
+        MatchFilter {
+            status: (!self.statuses.is_empty()).then(|| self.statuses.clone()),
+            min_score: self.min_score_e4.map(|s| s as f64 / 10_000.0),
+            ..MatchFilter::default()
+        }
+    }
+}
+
+/// One first page of a parent's matches (best score first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MatchPageKey {
+    pub parent: MatchParent,
+    pub limit: u64,
+    pub filter: PageFilter,
+    pub want_total: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MatchPage {
+    pub rows: Vec<tender_match::Model>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+pub struct MatchPageLoader {
+    db: DatabaseConnection,
+    principal: Principal,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ParentCount {
+    parent: Uuid,
+    n: i64,
+}
+
+impl MatchPageLoader {
+    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
+        MatchPageLoader { db, principal }
+    }
+
+    /// Every key of one group shares kind, limit, filter and total flag.
+    async fn load_group(
+        &self,
+        keys: &[&MatchPageKey],
+    ) -> Result<HashMap<MatchPageKey, MatchPage>, async_graphql::Error> {
+        let Some(first) = keys.first() else {
+            return Ok(HashMap::new());
+        };
+        let column = first.parent.column();
+        let parents: Vec<Uuid> = keys.iter().map(|k| k.parent.id()).collect();
+        let base = filtered(
+            scope::matches(&self.principal),
+            &first.filter.to_match_filter(),
+        )?
+        .filter(column.is_in(parents.iter().copied()));
+
+        let mut inner = base.clone().into_query();
+        inner.expr_window_as(
+            Func::cust("ROW_NUMBER"),
+            WindowStatement::partition_by(column)
+                .order_by(tender_match::Column::Score, Order::Desc)
+                .order_by(tender_match::Column::Id, Order::Desc)
+                .to_owned(),
+            Alias::new("rn"),
+        );
+        let page = Alias::new("page");
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, page.clone())
+            .and_where(Expr::col((page, Alias::new("rn"))).lte(first.limit + 1))
+            .to_owned();
+        let backend = self.db.get_database_backend();
+        let rows = tender_match::Model::find_by_statement(backend.build(&outer))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+
+        let totals: HashMap<Uuid, u64> = if first.want_total {
+            let counts = base
+                .select_only()
+                .column_as(column, "parent")
+                .column_as(tender_match::Column::Id.count(), "n")
+                .group_by(column)
+                .into_model::<ParentCount>()
+                .all(&self.db)
+                .await
+                .map_err(db_error)?;
+            counts
+                .into_iter()
+                .map(|c| (c.parent, u64::try_from(c.n).unwrap_or(0)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+
+        let mut by_parent: HashMap<Uuid, Vec<tender_match::Model>> = HashMap::new();
+        for row in rows {
+            by_parent
+                .entry(first.parent.of(&row))
+                .or_default()
+                .push(row);
+        }
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let mut rows = by_parent.remove(&key.parent.id()).unwrap_or_default();
+                rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+                let limit = usize::try_from(key.limit).unwrap_or(usize::MAX);
+                let has_next = rows.len() > limit;
+                rows.truncate(limit);
+                let page = MatchPage {
+                    rows,
+                    has_next,
+                    total: totals.get(&key.parent.id()).copied().unwrap_or(0),
+                };
+                ((*key).clone(), page)
+            })
+            .collect())
+    }
+}
+
+impl Loader<MatchPageKey> for MatchPageLoader {
+    type Value = MatchPage;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[MatchPageKey],
+    ) -> Result<HashMap<MatchPageKey, MatchPage>, Self::Error> {
+        let mut groups: HashMap<(bool, u64, PageFilter, bool), Vec<&MatchPageKey>> = HashMap::new();
+        for key in keys {
+            let kind = matches!(key.parent, MatchParent::Tender(_));
+            groups
+                .entry((kind, key.limit, key.filter.clone(), key.want_total))
+                .or_default()
+                .push(key);
+        }
+        let mut out = HashMap::new();
+        for group in groups.values() {
+            out.extend(self.load_group(group).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// The collaboration of a match, by match id, in scope.
+pub struct CollaborationByMatchLoader {
+    db: DatabaseConnection,
+    principal: Principal,
+}
+
+impl CollaborationByMatchLoader {
+    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
+        CollaborationByMatchLoader { db, principal }
+    }
+}
+
+impl Loader<Uuid> for CollaborationByMatchLoader {
+    type Value = collaboration::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = scope::collaborations(&self.principal)
+            .filter(collaboration::Column::MatchId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows.into_iter().map(|c| (c.match_id, c)).collect())
+    }
+}

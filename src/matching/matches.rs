@@ -1,0 +1,449 @@
+//! Matches: manual creation with a computed score, notes, and the life cycle
+//! PENDING → PROPOSED → ACCEPTED | REJECTED, or CANCELLED. Accepting creates a collaboration.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{
+    CollaborationStatus, MatchStatus, TenderStatus, collaboration, consultant, consultant_skill,
+    skill, tender, tender_match, tender_skill,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Select, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::scoring::{self, ConsultantFacts, Requirement, Score, TenderFacts, Weights};
+use crate::app::AppState;
+use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::auth::{Permission, Principal};
+use crate::error::{AppError, Result, Validation, is_unique_violation};
+use crate::talent::inputs::{MAX_LONG_TEXT, optional_text};
+use crate::talent::scope;
+
+pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender_match::Model> {
+    scope::matches(p)
+        .filter(tender_match::Column::Id.eq(id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("match"))
+}
+
+/// Filters of `matches`.
+#[derive(Debug, Default)]
+pub struct MatchFilter {
+    pub tender_id: Option<Uuid>,
+    pub consultant_id: Option<Uuid>,
+    pub status: Option<Vec<MatchStatus>>,
+    pub min_score: Option<f64>,
+}
+
+pub fn filtered(
+    select: Select<tender_match::Entity>,
+    filter: &MatchFilter,
+) -> Result<Select<tender_match::Entity>> {
+    let mut select = select;
+    if let Some(id) = filter.tender_id {
+        select = select.filter(tender_match::Column::TenderId.eq(id));
+    }
+    if let Some(id) = filter.consultant_id {
+        select = select.filter(tender_match::Column::ConsultantId.eq(id));
+    }
+    if let Some(statuses) = filter.status.clone().filter(|s| !s.is_empty()) {
+        select = select.filter(tender_match::Column::Status.is_in(statuses));
+    }
+    if let Some(min) = filter.min_score {
+        if !(0.0..=1.0).contains(&min) {
+            return Err(AppError::invalid(
+                "filter.minScore",
+                "must be between 0 and 1",
+            ));
+        }
+        select = select.filter(tender_match::Column::Score.gte(min));
+    }
+    Ok(select)
+}
+
+pub fn list(p: &Principal, filter: &MatchFilter) -> Result<Select<tender_match::Entity>> {
+    filtered(scope::matches(p), filter)
+}
+
+/// Gathers what the score needs and scores the pair.
+pub async fn score_pair(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    t: &tender::Model,
+    c: &consultant::Model,
+) -> Result<Score> {
+    let required = scope::tender_skills(p)
+        .filter(tender_skill::Column::TenderId.eq(t.id))
+        .all(txn)
+        .await?;
+    let names: HashMap<Uuid, String> = scope::skills(p)
+        .filter(skill::Column::Id.is_in(required.iter().map(|r| r.skill_id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let has = scope::consultant_skills(p)
+        .filter(consultant_skill::Column::ConsultantId.eq(c.id))
+        .all(txn)
+        .await?;
+    let tender_facts = TenderFacts {
+        start_date: t.start_date,
+        budget_min_cents: t.budget_min_cents,
+        budget_max_cents: t.budget_max_cents,
+        location: t.location.clone(),
+        remote_allowed: t.remote_allowed,
+        skills: required
+            .iter()
+            .map(|r| Requirement {
+                skill_id: r.skill_id,
+                name: names.get(&r.skill_id).cloned().unwrap_or_default(),
+                importance: r.importance,
+                min_level: r.min_level,
+            })
+            .collect(),
+    };
+    let consultant_facts = ConsultantFacts {
+        status: c.status,
+        availability_date: c.availability_date,
+        daily_rate_cents: c.daily_rate_cents,
+        location: c.location.clone(),
+        remote: c.remote,
+        skills: has
+            .iter()
+            .map(|s| (s.skill_id, (s.level, s.years_experience)))
+            .collect(),
+    };
+    Ok(scoring::score(
+        &tender_facts,
+        &consultant_facts,
+        &Weights::default(),
+    ))
+}
+
+/// Creates a PENDING match by hand, scored like a generated one.
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn create(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    tender_id: Uuid,
+    consultant_id: Uuid,
+    notes: Option<String>,
+) -> Result<tender_match::Model> {
+    p.require(Permission::MatchWrite)?;
+    let notes = optional_text("notes", notes, MAX_LONG_TEXT)?;
+    let txn = state.db.begin().await?;
+    let mut v = Validation::new();
+    let t = scope::tenders(p)
+        .filter(tender::Column::Id.eq(tender_id))
+        .one(&txn)
+        .await?;
+    let c = scope::consultants(p)
+        .filter(consultant::Column::Id.eq(consultant_id))
+        .one(&txn)
+        .await?;
+    match &t {
+        None => v.fail("tenderId", "is not a tender of the organisation"),
+        Some(t) if matches!(t.status, TenderStatus::Closed | TenderStatus::Cancelled) => {
+            v.fail("tenderId", "the tender is closed or cancelled")
+        }
+        Some(_) => {}
+    }
+    if c.is_none() {
+        v.fail("consultantId", "is not a consultant of the organisation");
+    }
+    v.finish()?;
+    let (Some(t), Some(c)) = (t, c) else {
+        return Err(AppError::internal(
+            "validated tender or consultant vanished",
+        ));
+    };
+    let taken = scope::matches(p)
+        .filter(tender_match::Column::TenderId.eq(t.id))
+        .filter(tender_match::Column::ConsultantId.eq(c.id))
+        .count(&txn)
+        .await?;
+    let duplicate = || AppError::conflict("consultantId", "is already matched to this tender");
+    if taken > 0 {
+        return Err(duplicate());
+    }
+    let scored = score_pair(&txn, p, &t, &c).await?;
+    let now = Utc::now();
+    let created = tender_match::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(p.tenant_id),
+        tender_id: Set(t.id),
+        consultant_id: Set(c.id),
+        score: Set(scored.score),
+        breakdown: Set(json!(scored.breakdown).to_string()),
+        reasons: Set(json!(scored.reasons).to_string()),
+        status: Set(MatchStatus::Pending),
+        notes: Set(notes),
+        rejection_reason: Set(None),
+        proposed_at: Set(None),
+        decided_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            duplicate()
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("match.created", "match", Some(created.id)).changes(json!({
+            "tenderId": t.id, "consultantId": c.id, "score": created.score, "manual": true,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn current_in(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    id: Uuid,
+) -> Result<tender_match::Model> {
+    scope::matches(p)
+        .filter(tender_match::Column::Id.eq(id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("match"))
+}
+
+/// Changes a match's internal notes.
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn update_notes(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    id: Uuid,
+    notes: Option<String>,
+) -> Result<tender_match::Model> {
+    p.require(Permission::MatchWrite)?;
+    let notes = optional_text("notes", notes, MAX_LONG_TEXT)?;
+    let txn = state.db.begin().await?;
+    let current = current_in(&txn, p, id).await?;
+    let mut c = Changes::new();
+    c.diff_redacted("notes", &current.notes, &notes);
+    if c.is_empty() {
+        return Ok(current);
+    }
+    let mut a: tender_match::ActiveModel = current.into();
+    a.notes = Set(notes);
+    a.updated_at = Set(Utc::now());
+    let updated = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("match.updated", "match", Some(id)).changes(c.into_value()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes a match; refused (`CONFLICT`) once it was accepted.
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+    p.require(Permission::MatchWrite)?;
+    let txn = state.db.begin().await?;
+    let current = current_in(&txn, p, id).await?;
+    if current.status == MatchStatus::Accepted {
+        return Err(AppError::conflict(
+            "id",
+            "an accepted match has a collaboration; cancel the collaboration instead",
+        ));
+    }
+    tender_match::Entity::delete_by_id(current.id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("match.deleted", "match", Some(id)).changes(json!({
+            "tenderId": current.tender_id, "consultantId": current.consultant_id, "status": current.status,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A decision on a match.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    Propose,
+    Accept,
+    Reject { reason: Option<String> },
+    Cancel,
+}
+
+impl Decision {
+    fn verb(&self) -> &'static str {
+        match self {
+            Decision::Propose => "propose",
+            Decision::Accept => "accept",
+            Decision::Reject { .. } => "reject",
+            Decision::Cancel => "cancel",
+        }
+    }
+
+    fn permission(&self) -> Permission {
+        match self {
+            Decision::Accept | Decision::Reject { .. } => Permission::MatchDecide,
+            Decision::Propose | Decision::Cancel => Permission::MatchWrite,
+        }
+    }
+
+    /// The status reached from `from`, if the move is legal.
+    pub fn apply(&self, from: MatchStatus) -> Option<MatchStatus> {
+        use MatchStatus::*;
+        match (self, from) {
+            (Decision::Propose, Pending) => Some(Proposed),
+            (Decision::Accept, Proposed) => Some(Accepted),
+            (Decision::Reject { .. }, Proposed) => Some(Rejected),
+            (Decision::Cancel, Pending | Proposed) => Some(Cancelled),
+            _ => None,
+        }
+    }
+}
+
+fn status_name(status: MatchStatus) -> String {
+    json!(status).as_str().unwrap_or("UNKNOWN").to_owned()
+}
+
+/// Moves a match along its life cycle; accepting creates a DRAFT collaboration with the
+/// tender's dates and the consultant's daily rate.
+#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+pub async fn decide(
+    state: &AppState,
+    p: &Principal,
+    meta: &RequestMeta,
+    id: Uuid,
+    decision: Decision,
+) -> Result<tender_match::Model> {
+    p.require(decision.permission())?;
+    let reason = match &decision {
+        Decision::Reject { reason } => optional_text("reason", reason.clone(), 2_000)?,
+        _ => None,
+    };
+    let txn = state.db.begin().await?;
+    let current = current_in(&txn, p, id).await?;
+    let from = current.status;
+    let Some(to) = decision.apply(from) else {
+        return Err(AppError::invalid(
+            "id",
+            format!(
+                "cannot {} a match that is {}",
+                decision.verb(),
+                status_name(from)
+            ),
+        ));
+    };
+    let now = Utc::now();
+    let mut a: tender_match::ActiveModel = current.clone().into();
+    a.status = Set(to);
+    a.updated_at = Set(now);
+    match to {
+        MatchStatus::Proposed => a.proposed_at = Set(Some(now)),
+        MatchStatus::Accepted | MatchStatus::Rejected => a.decided_at = Set(Some(now)),
+        _ => {}
+    }
+    if to == MatchStatus::Rejected {
+        a.rejection_reason = Set(reason.clone());
+    }
+    let updated = a.update(&txn).await?;
+    let mut changes = json!({ "status": { "from": from, "to": to } });
+    if let Some(reason) = &reason {
+        changes["reason"] = json!(reason);
+    }
+    if to == MatchStatus::Accepted {
+        let collaboration = open_collaboration(&txn, p, &current).await?;
+        changes["collaborationId"] = json!(collaboration.id);
+    }
+    audit::record(
+        &txn,
+        p.tenant_id,
+        Some(p),
+        meta,
+        AuditRecord::new("match.status_changed", "match", Some(id)).changes(changes),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The DRAFT collaboration that follows an accepted match.
+async fn open_collaboration(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    m: &tender_match::Model,
+) -> Result<collaboration::Model> {
+    // The decider sees both: the match is PROPOSED, on a tender of their scope.
+    let t = scope::tenders(p)
+        .filter(tender::Column::Id.eq(m.tender_id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("tender"))?;
+    let c = scope::consultants_including_deleted(p)
+        .filter(consultant::Column::Id.eq(m.consultant_id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("consultant"))?;
+    let now = Utc::now();
+    Ok(collaboration::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(p.tenant_id),
+        match_id: Set(m.id),
+        tender_id: Set(t.id),
+        consultant_id: Set(c.id),
+        company_id: Set(t.company_id),
+        status: Set(CollaborationStatus::Draft),
+        start_date: Set(t.start_date),
+        end_date: Set(t.end_date),
+        daily_rate_cents: Set(c.daily_rate_cents),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_legal_decisions_apply() {
+        use MatchStatus::*;
+        assert_eq!(Decision::Propose.apply(Pending), Some(Proposed));
+        assert_eq!(Decision::Accept.apply(Pending), None);
+        assert_eq!(Decision::Accept.apply(Proposed), Some(Accepted));
+        assert_eq!(
+            Decision::Reject { reason: None }.apply(Proposed),
+            Some(Rejected)
+        );
+        assert_eq!(Decision::Cancel.apply(Accepted), None);
+        assert_eq!(status_name(Cancelled), "CANCELLED");
+    }
+}

@@ -1,0 +1,415 @@
+//! The matching score: pure functions, no I/O. A score in 0..1 is the weighted sum of four
+//! components (skill coverage, availability, daily rate, location), and it explains itself.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{ConsultantStatus, RemotePreference, SkillImportance, SkillLevel};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Relative weights of the components; they need not sum to 1.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Weights {
+    pub skills: f64,
+    pub availability: f64,
+    pub rate: f64,
+    pub location: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            skills: 0.55,
+            availability: 0.15,
+            rate: 0.15,
+            location: 0.15,
+        }
+    }
+}
+
+/// What the score needs of a tender.
+#[derive(Debug, Clone)]
+pub struct TenderFacts {
+    pub start_date: Option<NaiveDate>,
+    pub budget_min_cents: Option<i64>,
+    pub budget_max_cents: Option<i64>,
+    pub location: Option<String>,
+    pub remote_allowed: bool,
+    pub skills: Vec<Requirement>,
+}
+
+/// One skill a tender asks for.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub skill_id: Uuid,
+    pub name: String,
+    pub importance: SkillImportance,
+    pub min_level: SkillLevel,
+}
+
+/// What the score needs of a consultant.
+#[derive(Debug, Clone)]
+pub struct ConsultantFacts {
+    pub status: ConsultantStatus,
+    pub availability_date: Option<NaiveDate>,
+    pub daily_rate_cents: Option<i64>,
+    pub location: Option<String>,
+    pub remote: RemotePreference,
+    /// skill id → (level, years).
+    pub skills: HashMap<Uuid, (SkillLevel, i32)>,
+}
+
+/// The components of a score, each in 0..1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Breakdown {
+    pub skills: f64,
+    pub availability: f64,
+    pub rate: f64,
+    pub location: f64,
+}
+
+/// A score with its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub score: f64,
+    pub breakdown: Breakdown,
+    pub reasons: Vec<String>,
+}
+
+fn importance_weight(importance: SkillImportance) -> f64 {
+    match importance {
+        SkillImportance::Required => 3.0,
+        SkillImportance::Preferred => 2.0,
+        SkillImportance::NiceToHave => 1.0,
+    }
+}
+
+fn level_name(level: SkillLevel) -> &'static str {
+    match level {
+        SkillLevel::Beginner => "BEGINNER",
+        SkillLevel::Intermediate => "INTERMEDIATE",
+        SkillLevel::Advanced => "ADVANCED",
+        SkillLevel::Expert => "EXPERT",
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// Skill coverage: importance × level fit, with years as a small tie-breaker.
+fn skills(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 {
+    if t.skills.is_empty() {
+        reasons.push("The tender lists no required skills".to_owned());
+        return 1.0;
+    }
+    let mut total = 0.0;
+    let mut got = 0.0;
+    let mut met = 0;
+    for req in &t.skills {
+        let w = importance_weight(req.importance);
+        total += w;
+        match c.skills.get(&req.skill_id) {
+            Some((level, years)) => {
+                let fit = (f64::from(level.rank()) / f64::from(req.min_level.rank())).min(1.0);
+                let seniority = f64::from((*years).clamp(0, 10)) / 10.0 * 0.05;
+                got += w * (fit * 0.95 + seniority);
+                if *level >= req.min_level {
+                    met += 1;
+                    reasons.push(format!(
+                        "{} at {} (asked {})",
+                        req.name,
+                        level_name(*level),
+                        level_name(req.min_level)
+                    ));
+                } else {
+                    reasons.push(format!(
+                        "{} only at {} (asked {})",
+                        req.name,
+                        level_name(*level),
+                        level_name(req.min_level)
+                    ));
+                }
+            }
+            None => reasons.push(format!("Lacks {}", req.name)),
+        }
+    }
+    reasons.push(format!(
+        "Meets {met} of {} skill requirements",
+        t.skills.len()
+    ));
+    (got / total).clamp(0.0, 1.0)
+}
+
+fn availability(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 {
+    if matches!(
+        c.status,
+        ConsultantStatus::Unavailable | ConsultantStatus::Leaving
+    ) {
+        reasons.push("Not available for missions".to_owned());
+        return 0.0;
+    }
+    match (t.start_date, c.availability_date) {
+        (Some(start), Some(from)) if from > start => {
+            let late = (from - start).num_days();
+            reasons.push(format!("Available {late} day(s) after the start"));
+            (1.0 - late as f64 / 60.0).max(0.0)
+        }
+        _ => {
+            reasons.push("Available for the start".to_owned());
+            1.0
+        }
+    }
+}
+
+fn rate(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 {
+    let Some(rate) = c.daily_rate_cents else {
+        reasons.push("No daily rate on file".to_owned());
+        return 0.5;
+    };
+    match t.budget_max_cents {
+        None => {
+            reasons.push("No budget given".to_owned());
+            0.75
+        }
+        Some(max) if rate <= max => {
+            reasons.push(format!("Daily rate {} within budget", money(rate)));
+            1.0
+        }
+        Some(max) => {
+            let over = (rate - max) as f64 / max.max(1) as f64;
+            reasons.push(format!(
+                "Daily rate {} is {:.0}% over the budget of {}",
+                money(rate),
+                over * 100.0,
+                money(max)
+            ));
+            (1.0 - over * 2.0).max(0.0)
+        }
+    }
+}
+
+fn location(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 {
+    if t.remote_allowed && c.remote != RemotePreference::Onsite {
+        reasons.push("Remote work suits both".to_owned());
+        return 1.0;
+    }
+    let Some(place) = t.location.as_deref() else {
+        reasons.push("No location constraint".to_owned());
+        return 1.0;
+    };
+    match c.location.as_deref() {
+        Some(home) if home.trim().eq_ignore_ascii_case(place.trim()) => {
+            reasons.push(format!("Based in {place}"));
+            1.0
+        }
+        _ if c.remote == RemotePreference::Remote => {
+            reasons.push(format!("Works remotely; the mission is on site in {place}"));
+            0.2
+        }
+        _ => {
+            reasons.push(format!("Would travel to {place}"));
+            0.5
+        }
+    }
+}
+
+/// Scores a consultant against a tender.
+pub fn score(t: &TenderFacts, c: &ConsultantFacts, w: &Weights) -> Score {
+    let mut reasons = Vec::new();
+    let breakdown = Breakdown {
+        skills: round4(skills(t, c, &mut reasons)),
+        availability: round4(availability(t, c, &mut reasons)),
+        rate: round4(rate(t, c, &mut reasons)),
+        location: round4(location(t, c, &mut reasons)),
+    };
+    let total = w.skills + w.availability + w.rate + w.location;
+    let weighted = if total > 0.0 {
+        (breakdown.skills * w.skills
+            + breakdown.availability * w.availability
+            + breakdown.rate * w.rate
+            + breakdown.location * w.location)
+            / total
+    } else {
+        0.0
+    };
+    Score {
+        score: round4(weighted.clamp(0.0, 1.0)),
+        breakdown,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn tender(skills: Vec<Requirement>) -> TenderFacts {
+        TenderFacts {
+            start_date: Some(date("2027-03-01")),
+            budget_min_cents: Some(50_000),
+            budget_max_cents: Some(70_000),
+            location: Some("Paris".into()),
+            remote_allowed: false,
+            skills,
+        }
+    }
+
+    fn consultant(skills: &[(Uuid, SkillLevel, i32)]) -> ConsultantFacts {
+        ConsultantFacts {
+            status: ConsultantStatus::Available,
+            availability_date: None,
+            daily_rate_cents: Some(60_000),
+            location: Some("paris".into()),
+            remote: RemotePreference::Hybrid,
+            skills: skills.iter().map(|(id, l, y)| (*id, (*l, *y))).collect(),
+        }
+    }
+
+    fn req(id: Uuid, name: &str, importance: SkillImportance, min: SkillLevel) -> Requirement {
+        Requirement {
+            skill_id: id,
+            name: name.into(),
+            importance,
+            min_level: min,
+        }
+    }
+
+    #[test]
+    fn a_perfect_fit_scores_close_to_one_and_explains_itself() {
+        let rust = Uuid::now_v7();
+        let t = tender(vec![req(
+            rust,
+            "Rust",
+            SkillImportance::Required,
+            SkillLevel::Advanced,
+        )]);
+        let c = consultant(&[(rust, SkillLevel::Expert, 10)]);
+        let s = score(&t, &c, &Weights::default());
+        assert!(s.score > 0.99, "{s:?}");
+        assert!(
+            s.reasons.iter().any(|r| r.contains("Rust at EXPERT")),
+            "{s:?}"
+        );
+        assert!(
+            s.reasons.iter().any(|r| r.contains("Based in Paris")),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn missing_required_skills_weigh_more_than_nice_to_haves() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let t = tender(vec![
+            req(
+                a,
+                "Rust",
+                SkillImportance::Required,
+                SkillLevel::Intermediate,
+            ),
+            req(
+                b,
+                "Figma",
+                SkillImportance::NiceToHave,
+                SkillLevel::Intermediate,
+            ),
+        ]);
+        let has_required = score(
+            &t,
+            &consultant(&[(a, SkillLevel::Intermediate, 2)]),
+            &Weights::default(),
+        );
+        let has_nice = score(
+            &t,
+            &consultant(&[(b, SkillLevel::Intermediate, 2)]),
+            &Weights::default(),
+        );
+        assert!(has_required.breakdown.skills > has_nice.breakdown.skills);
+        assert!(has_nice.reasons.iter().any(|r| r == "Lacks Rust"));
+    }
+
+    #[test]
+    fn years_break_ties_and_level_below_minimum_is_partial() {
+        let rust = Uuid::now_v7();
+        let t = tender(vec![req(
+            rust,
+            "Rust",
+            SkillImportance::Required,
+            SkillLevel::Expert,
+        )]);
+        let senior = score(
+            &t,
+            &consultant(&[(rust, SkillLevel::Expert, 9)]),
+            &Weights::default(),
+        );
+        let junior = score(
+            &t,
+            &consultant(&[(rust, SkillLevel::Expert, 1)]),
+            &Weights::default(),
+        );
+        let weak = score(
+            &t,
+            &consultant(&[(rust, SkillLevel::Beginner, 9)]),
+            &Weights::default(),
+        );
+        assert!(senior.score > junior.score && junior.score > weak.score);
+    }
+
+    #[test]
+    fn availability_rate_and_location_lower_the_score() {
+        let t = tender(vec![]);
+        let mut late = consultant(&[]);
+        late.availability_date = Some(date("2027-04-01"));
+        assert!(
+            (score(&t, &late, &Weights::default()).breakdown.availability - 0.4833).abs() < 1e-3
+        );
+        let mut pricey = consultant(&[]);
+        pricey.daily_rate_cents = Some(84_000);
+        assert!((score(&t, &pricey, &Weights::default()).breakdown.rate - 0.6).abs() < 1e-9);
+        let mut remote = consultant(&[]);
+        remote.remote = RemotePreference::Remote;
+        remote.location = Some("Lyon".into());
+        assert!(score(&t, &remote, &Weights::default()).breakdown.location < 0.5);
+        let mut leaving = consultant(&[]);
+        leaving.status = ConsultantStatus::Leaving;
+        assert_eq!(
+            score(&t, &leaving, &Weights::default())
+                .breakdown
+                .availability,
+            0.0
+        );
+    }
+
+    #[test]
+    fn scores_stay_in_range_whatever_the_weights() {
+        let t = tender(vec![]);
+        let c = consultant(&[]);
+        for w in [
+            Weights {
+                skills: 0.0,
+                availability: 0.0,
+                rate: 0.0,
+                location: 0.0,
+            },
+            Weights {
+                skills: 10.0,
+                availability: 0.0,
+                rate: 0.0,
+                location: 1.0,
+            },
+        ] {
+            let s = score(&t, &c, &w).score;
+            assert!((0.0..=1.0).contains(&s), "{s}");
+        }
+    }
+}
