@@ -6,8 +6,9 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
-use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{Alias, Asterisk, Order, Query, WindowStatement};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryTrait, Select};
 
 use crate::config::is_postgres;
 
@@ -70,4 +71,34 @@ pub fn contains_ci<C: ColumnTrait>(column: C, needle: &str) -> SimpleExpr {
         .replace('_', "\\_");
     Expr::expr(Func::lower(Expr::col(column)))
         .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
+/// The first `limit` rows of every parent of a batch, in one statement:
+/// `SELECT * FROM (SELECT …, ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …) AS rn FROM …)
+/// WHERE rn <= limit`. `select` carries the scope and filters (and the parents' `IN` list).
+pub async fn first_rows_per_parent<E>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    parent: E::Column,
+    order: &[(E::Column, Order)],
+    limit: u64,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+{
+    let mut window = WindowStatement::partition_by(parent);
+    for (column, direction) in order {
+        window.order_by(*column, direction.clone());
+    }
+    let mut inner = select.into_query();
+    inner.expr_window_as(Func::cust("ROW_NUMBER"), window, Alias::new("rn"));
+    let page = Alias::new("page");
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, page.clone())
+        .and_where(Expr::col((page, Alias::new("rn"))).lte(limit))
+        .to_owned();
+    let statement = conn.get_database_backend().build(&outer);
+    E::Model::find_by_statement(statement).all(conn).await
 }

@@ -223,3 +223,26 @@ where
     }));
     Ok(connection)
 }
+
+/// The page size of a batched first page (`first`, default 20, at most 100).
+pub fn first_page_size(first: Option<i32>) -> Result<u64> {
+    match page_size("first", first)? {
+        Some(n) => Ok(n),
+        None => Ok(u64::try_from(DEFAULT_PAGE).unwrap_or(20)),
+    }
+}
+
+/// A first page built from already loaded rows.
+pub fn connection_of<N: OutputType>(
+    rows: impl IntoIterator<Item = (Uuid, N)>,
+    has_next: bool,
+    total_count: u64,
+) -> Connection<String, N, ConnectionFields> {
+    let mut connection =
+        Connection::with_additional_fields(false, has_next, ConnectionFields { total_count });
+    connection.edges.extend(
+        rows.into_iter()
+            .map(|(id, node)| Edge::new(encode_cursor(id), node)),
+    );
+    connection
+}

@@ -1,6 +1,6 @@
 //! Matches and collaborations over GraphQL.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -17,7 +17,7 @@ use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{
-    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery, encode_cursor,
+    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
 };
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
@@ -282,22 +282,13 @@ pub async fn matches_of(
         )
         .await;
     }
-    let limit = match first {
-        None => pagination::DEFAULT_PAGE,
-        Some(n) if (0..=pagination::MAX_PAGE).contains(&n) => n,
-        Some(_) => {
-            return Err(AppError::invalid(
-                "first",
-                format!("must be between 0 and {}", pagination::MAX_PAGE),
-            ));
-        }
-    };
+    let limit = pagination::first_page_size(first)?;
     let loader = ctx
         .data_opt::<DataLoader<MatchPageLoader>>()
         .ok_or_else(|| AppError::internal("match page loader missing"))?;
     let key = MatchPageKey {
         parent,
-        limit: u64::try_from(limit).unwrap_or(0),
+        limit,
         filter: PageFilter::new(spec.status, spec.min_score),
         want_total,
     };
@@ -306,19 +297,11 @@ pub async fn matches_of(
         .await
         .map_err(|e| AppError::internal(e.message))?
         .unwrap_or_default();
-    let mut connection = Connection::with_additional_fields(
-        false,
+    Ok(pagination::connection_of(
+        page.rows.into_iter().map(|m| (m.id, Match(m))),
         page.has_next,
-        ConnectionFields {
-            total_count: page.total,
-        },
-    );
-    connection.edges.extend(
-        page.rows
-            .into_iter()
-            .map(|m| Edge::new(encode_cursor(m.id), Match(m))),
-    );
-    Ok(connection)
+        page.total,
+    ))
 }
 
 fn parent_column(parent: MatchParent) -> tender_match::Column {

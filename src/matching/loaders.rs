@@ -7,12 +7,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::{MatchStatus, collaboration, tender_match};
-use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait as _, Func, Order, Query, WindowStatement,
-};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
-};
+use sea_orm::sea_query::Order;
+use sea_orm::{ColumnTrait, DatabaseConnection, FromQueryResult, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::matches::{MatchFilter, filtered};
@@ -130,26 +126,18 @@ impl MatchPageLoader {
         )?
         .filter(column.is_in(parents.iter().copied()));
 
-        let mut inner = base.clone().into_query();
-        inner.expr_window_as(
-            Func::cust("ROW_NUMBER"),
-            WindowStatement::partition_by(column)
-                .order_by(tender_match::Column::Score, Order::Desc)
-                .order_by(tender_match::Column::Id, Order::Desc)
-                .to_owned(),
-            Alias::new("rn"),
-        );
-        let page = Alias::new("page");
-        let outer = Query::select()
-            .column(Asterisk)
-            .from_subquery(inner, page.clone())
-            .and_where(Expr::col((page, Alias::new("rn"))).lte(first.limit + 1))
-            .to_owned();
-        let backend = self.db.get_database_backend();
-        let rows = tender_match::Model::find_by_statement(backend.build(&outer))
-            .all(&self.db)
-            .await
-            .map_err(db_error)?;
+        let rows = crate::db::first_rows_per_parent(
+            &self.db,
+            base.clone(),
+            column,
+            &[
+                (tender_match::Column::Score, Order::Desc),
+                (tender_match::Column::Id, Order::Desc),
+            ],
+            first.limit + 1,
+        )
+        .await
+        .map_err(db_error)?;
 
         let totals: HashMap<Uuid, u64> = if first.want_total {
             let counts = base

@@ -131,7 +131,8 @@ pub fn register(
         .data(DataLoader::new(ConsultantLoader(ctx.clone()), tokio::spawn).delay(delay))
         .data(DataLoader::new(TenderLoader(ctx.clone()), tokio::spawn).delay(delay))
         .data(DataLoader::new(ConsultantSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(TenderSkillsLoader(ctx), tokio::spawn).delay(delay))
+        .data(DataLoader::new(TenderSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
+        .data(DataLoader::new(TenderPageLoader(ctx), tokio::spawn).delay(delay))
         .data(
             DataLoader::new(
                 crate::matching::loaders::MatchPageLoader::new(db.clone(), principal.clone()),
@@ -149,4 +150,118 @@ pub fn register(
             )
             .delay(delay),
         )
+}
+
+/// One first page of a company's tenders (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TenderPageKey {
+    pub company_id: Uuid,
+    pub limit: u64,
+    /// Sorted, deduplicated; empty means every status.
+    pub statuses: Vec<entity::TenderStatus>,
+    pub want_total: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TenderPage {
+    pub rows: Vec<tender::Model>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+/// `company.tenders(first: N)` for every company of a batch in one statement.
+pub struct TenderPageLoader(LoaderContext);
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct CompanyCount {
+    parent: Uuid,
+    n: i64,
+}
+
+impl TenderPageLoader {
+    async fn load_group(
+        &self,
+        keys: &[&TenderPageKey],
+    ) -> Result<HashMap<TenderPageKey, TenderPage>, async_graphql::Error> {
+        use sea_orm::QuerySelect as _;
+        let Some(first) = keys.first() else {
+            return Ok(HashMap::new());
+        };
+        let mut base = scope::tenders(&self.0.principal)
+            .filter(tender::Column::CompanyId.is_in(keys.iter().map(|k| k.company_id)));
+        if !first.statuses.is_empty() {
+            base = base.filter(tender::Column::Status.is_in(first.statuses.clone()));
+        }
+        let rows = crate::db::first_rows_per_parent(
+            &self.0.db,
+            base.clone(),
+            tender::Column::CompanyId,
+            &[(tender::Column::Id, sea_orm::sea_query::Order::Desc)],
+            first.limit + 1,
+        )
+        .await
+        .map_err(db_error)?;
+        let totals: HashMap<Uuid, u64> = if first.want_total {
+            base.select_only()
+                .column_as(tender::Column::CompanyId, "parent")
+                .column_as(tender::Column::Id.count(), "n")
+                .group_by(tender::Column::CompanyId)
+                .into_model::<CompanyCount>()
+                .all(&self.0.db)
+                .await
+                .map_err(db_error)?
+                .into_iter()
+                .map(|c| (c.parent, u64::try_from(c.n).unwrap_or(0)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut by_company: HashMap<Uuid, Vec<tender::Model>> = HashMap::new();
+        for row in rows {
+            by_company.entry(row.company_id).or_default().push(row);
+        }
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let mut rows = by_company.remove(&key.company_id).unwrap_or_default();
+                rows.sort_by_key(|t| std::cmp::Reverse(t.id));
+                let limit = usize::try_from(key.limit).unwrap_or(usize::MAX);
+                let has_next = rows.len() > limit;
+                rows.truncate(limit);
+                let total = totals.get(&key.company_id).copied().unwrap_or(0);
+                (
+                    (*key).clone(),
+                    TenderPage {
+                        rows,
+                        has_next,
+                        total,
+                    },
+                )
+            })
+            .collect())
+    }
+}
+
+impl Loader<TenderPageKey> for TenderPageLoader {
+    type Value = TenderPage;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[TenderPageKey],
+    ) -> Result<HashMap<TenderPageKey, TenderPage>, Self::Error> {
+        let mut groups: HashMap<(u64, Vec<entity::TenderStatus>, bool), Vec<&TenderPageKey>> =
+            HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.limit, key.statuses.clone(), key.want_total))
+                .or_default()
+                .push(key);
+        }
+        let mut out = HashMap::new();
+        for group in groups.values() {
+            out.extend(self.load_group(group).await?);
+        }
+        Ok(out)
+    }
 }

@@ -384,3 +384,56 @@ async fn tender_ids_of_another_tenant_are_not_found() {
         .await;
     assert_eq!(data(&body)["tender"]["status"], "DRAFT");
 }
+
+#[tokio::test]
+async fn companies_list_their_tenders_in_one_batch() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let mut companies = Vec::new();
+    for (name, count) in [("A", 3), ("B", 1), ("C", 0)] {
+        let id = company(&app, &agency, name).await;
+        for i in 0..count {
+            tender(&app, &agency, &id, &format!("{name}{i}"), json!({})).await;
+        }
+        companies.push(id);
+    }
+    let first_open = tender(&app, &agency, &companies[1], "B-open", json!({})).await;
+    data(&publish(&app, &agency, &first_open).await);
+    let query = "{ companies(orderBy: { field: NAME }) { edges { node { name
+        tenders(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } }
+        open: tenders(status: [OPEN]) { totalCount } } } } }";
+    let (body, statements) = app
+        .gql_counted(agency.admin.token(), query, json!({}))
+        .await;
+    let nodes: Vec<&Value> = data(&body)["companies"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| &e["node"])
+        .collect();
+    assert_eq!(nodes[0]["tenders"]["totalCount"], 3);
+    assert_eq!(nodes[0]["tenders"]["pageInfo"]["hasNextPage"], true);
+    let titles: Vec<&str> = nodes[0]["tenders"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(titles, ["A2", "A1"], "newest first");
+    assert_eq!(nodes[1]["tenders"]["totalCount"], 2);
+    assert_eq!(nodes[1]["open"]["totalCount"], 1);
+    assert_eq!(nodes[2]["tenders"]["totalCount"], 0);
+    // principal, companies, then per tenders field: one page statement and one count.
+    assert!(statements <= 6, "{statements} statements");
+    // Paging on after the first page.
+    let cursor = nodes[0]["tenders"]["pageInfo"]["endCursor"]
+        .as_str()
+        .expect("cursor");
+    let body = app
+        .gql(agency.admin.token(), "query($id: ID!, $after: String) { company(id: $id) { tenders(first: 2, after: $after) { edges { node { title } } } } }", json!({ "id": companies[0], "after": cursor }))
+        .await;
+    assert_eq!(
+        data(&body)["company"]["tenders"]["edges"],
+        json!([{ "node": { "title": "A0" } }])
+    );
+}

@@ -1,18 +1,23 @@
 //! Companies over GraphQL.
 
 use async_graphql::connection::Connection;
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use entity::company;
 
+use super::enums::TenderStatus;
+use super::tender::Tender;
 use crate::auth::{Permission, PermissionGuard, visibility};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{
     self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
 };
 use crate::graphql::patch::patch;
 use crate::talent::companies::{self, CompanyFilter as Filter, CompanyInput};
+use crate::talent::loaders::{TenderPageKey, TenderPageLoader};
+use crate::talent::tenders;
 
 /// A client company of the agency.
 pub struct Company(pub company::Model);
@@ -40,6 +45,67 @@ impl Company {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// The company's tenders, newest first.
+    #[graphql(complexity = "pagination::weight(first, None) * child_complexity")]
+    async fn tenders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<Vec<TenderStatus>>,
+    ) -> Result<Connection<String, Tender, ConnectionFields>> {
+        let mut statuses: Vec<entity::TenderStatus> = status
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        statuses.sort_by_key(|s| format!("{s:?}"));
+        statuses.dedup();
+        let want_total = pagination::wants_total(ctx);
+        if after.is_some() {
+            let filter = tenders::TenderFilter {
+                company_id: Some(self.0.id),
+                status: Some(statuses),
+                ..tenders::TenderFilter::default()
+            };
+            return pagination::paginate(
+                &ctx.state()?.db,
+                tenders::list(ctx.principal()?, filter)?,
+                entity::tender::Column::Id,
+                |t| t.id,
+                Order::Id { descending: true },
+                PageQuery {
+                    args: PageArgs {
+                        first,
+                        after,
+                        ..PageArgs::default()
+                    },
+                    want_total,
+                },
+                Tender,
+            )
+            .await;
+        }
+        let limit = pagination::first_page_size(first)?;
+        let loader = ctx
+            .data_opt::<DataLoader<TenderPageLoader>>()
+            .ok_or_else(|| AppError::internal("tender page loader missing"))?;
+        let page = loader
+            .load_one(TenderPageKey {
+                company_id: self.0.id,
+                limit,
+                statuses,
+                want_total,
+            })
+            .await
+            .map_err(|e| AppError::internal(e.message))?
+            .unwrap_or_default();
+        Ok(pagination::connection_of(
+            page.rows.into_iter().map(|t| (t.id, Tender(t))),
+            page.has_next,
+            page.total,
+        ))
     }
 }
 
