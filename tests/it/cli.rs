@@ -98,3 +98,62 @@ fn seed_demo_create_tenant_migrate_and_rotate_work_end_to_end() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_demo_agency_is_believable_and_each_login_sees_its_share() {
+    use serde_json::json;
+
+    use crate::helpers::{TestApp, data};
+
+    let app = TestApp::spawn().await;
+    talentgraph::demo::seed(&app.state).await.expect("seed");
+    let login = |email: &'static str| {
+        let app = &app;
+        async move {
+            let body = app
+                .anon(
+                    "mutation($e: String!) { login(input: { tenantSlug: \"demo\", email: $e, password: \"talentgraph-demo\" }) { accessToken } }",
+                    json!({ "e": email }),
+                )
+                .await;
+            data(&body)["login"]["accessToken"]
+                .as_str()
+                .expect("token")
+                .to_owned()
+        }
+    };
+    let admin = login("admin@demo.talentgraph.dev").await;
+    let counts = "{ companies { totalCount } skills { totalCount } consultants { totalCount }
+        tenders { totalCount } matches { totalCount } collaborations { totalCount }
+        open: tenders(filter: { status: [OPEN] }) { totalCount }
+        drafts: tenders(filter: { status: [DRAFT] }) { totalCount } }";
+    let body = app.gql(Some(&admin), counts, json!({})).await;
+    let d = data(&body);
+    assert_eq!(d["companies"]["totalCount"], 5);
+    assert_eq!(d["skills"]["totalCount"], 60);
+    assert_eq!(d["consultants"]["totalCount"], 200);
+    assert_eq!(d["tenders"]["totalCount"], 60);
+    assert_eq!(d["open"]["totalCount"], 25);
+    assert_eq!(d["drafts"]["totalCount"], 10);
+    assert_eq!(d["matches"]["totalCount"], 250);
+    assert_eq!(d["collaborations"]["totalCount"], 20);
+
+    let client = login("client@demo.talentgraph.dev").await;
+    let body = app.gql(Some(&client), "{ companies { totalCount } tenders { totalCount } collaborations { totalCount } matches(filter: { status: [PENDING] }) { totalCount } }", json!({})).await;
+    let d = data(&body);
+    assert_eq!(d["companies"]["totalCount"], 1);
+    assert_eq!(d["tenders"]["totalCount"], 12);
+    assert!(d["collaborations"]["totalCount"].as_u64().unwrap_or(0) >= 1);
+    assert_eq!(d["matches"]["totalCount"], 0);
+
+    let consultant = login("consultant@demo.talentgraph.dev").await;
+    let body = app.gql(Some(&consultant), "{ consultants { totalCount edges { node { email dailyRate } } } collaborations { totalCount } }", json!({})).await;
+    let d = data(&body);
+    assert_eq!(d["consultants"]["totalCount"], 1);
+    assert!(
+        d["consultants"]["edges"][0]["node"]["email"]
+            .as_str()
+            .is_some_and(|e| e.ends_with("@consultants.example"))
+    );
+    assert!(d["collaborations"]["totalCount"].as_u64().unwrap_or(0) >= 1);
+}
