@@ -16,6 +16,7 @@ mod crypto;
 mod http_hardening;
 mod ops;
 mod rbac;
+mod role_matrix;
 mod schema;
 mod talent_catalogue;
 mod talent_consultants;
