@@ -37,19 +37,44 @@ const MANAGER_EMAIL: &str = "manager@demo.talentgraph.dev";
 const CONSULTANT_EMAIL: &str = "consultant@demo.talentgraph.dev";
 const CLIENT_EMAIL: &str = "client@demo.talentgraph.dev";
 
-/// Creates the demo organisation unless it exists, then prints its logins.
+/// Creates the demo organisation unless it exists, then prints its logins. Safe to run again,
+/// also after an interrupted run: the data and the linked logins are written in one
+/// transaction, and written whenever the organisation has no company yet.
 #[expect(
     clippy::disallowed_methods,
     reason = "the demo tenant is found by slug before any principal exists"
 )]
 pub async fn seed(state: &AppState) -> Result<()> {
-    let exists = tenant::Entity::find()
+    let existing = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(DEMO_SLUG))
+        .one(&state.db)
+        .await?;
+    let tenant_id = match existing {
+        Some(t) => t.id,
+        None => {
+            sessions::sign_up(
+                state,
+                &RequestMeta::default(),
+                SignUp {
+                    organization_name: "Demo Talent Agency".to_owned(),
+                    slug: DEMO_SLUG.to_owned(),
+                    email: ADMIN_EMAIL.to_owned(),
+                    password: DEMO_PASSWORD.to_owned(),
+                    full_name: "Ada Admin".to_owned(),
+                },
+            )
+            .await?
+            .user
+            .tenant_id
+        }
+    };
+    let seeded = company::Entity::find()
+        .filter(company::Column::TenantId.eq(tenant_id))
         .one(&state.db)
         .await?
         .is_some();
-    if !exists {
-        create(state).await?;
+    if !seeded {
+        fill(state, tenant_id).await?;
         tracing::info!("seeded the demo organisation");
     }
     println!("Demo organisation `{DEMO_SLUG}` — every login uses the password `{DEMO_PASSWORD}`:");
@@ -64,20 +89,8 @@ pub async fn seed(state: &AppState) -> Result<()> {
     Ok(())
 }
 
-async fn create(state: &AppState) -> Result<()> {
-    let session = sessions::sign_up(
-        state,
-        &RequestMeta::default(),
-        SignUp {
-            organization_name: "Demo Talent Agency".to_owned(),
-            slug: DEMO_SLUG.to_owned(),
-            email: ADMIN_EMAIL.to_owned(),
-            password: DEMO_PASSWORD.to_owned(),
-            full_name: "Ada Admin".to_owned(),
-        },
-    )
-    .await?;
-    let tenant_id = session.user.tenant_id;
+/// Writes the agency's data and the linked logins, in one transaction.
+async fn fill(state: &AppState, tenant_id: Uuid) -> Result<()> {
     let keys = load_tenant_keys(&state.db, &state.config.master_keys, tenant_id).await?;
     let hash = state
         .passwords
@@ -120,9 +133,7 @@ async fn create(state: &AppState) -> Result<()> {
         tenant_id,
         None,
         &RequestMeta::default(),
-        AuditRecord::new("demo.seeded", "tenant", Some(tenant_id))
-            .actor(Some(session.user.id), Some(Role::Admin))
-            .changes(json!(data.counts)),
+        AuditRecord::new("demo.seeded", "tenant", Some(tenant_id)).changes(json!(data.counts)),
     )
     .await?;
     txn.commit().await?;

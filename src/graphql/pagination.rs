@@ -169,6 +169,20 @@ where
         .map(|c| decode_cursor("before", c))
         .transpose()?;
 
+    // With a column order the cursor row's sort value is read back: a row that left the list
+    // (deleted, filtered out) cannot anchor a page, so say so instead of ending the list.
+    if let Order::Column { .. } = order {
+        for (field, cursor) in [("after", after), ("before", before)] {
+            let Some(cursor) = cursor else { continue };
+            let present = select.clone().filter(id_col.eq(cursor)).count(conn).await?;
+            if present == 0 {
+                return Err(AppError::invalid(
+                    field,
+                    "is no longer in this list; start again from the first page",
+                ));
+            }
+        }
+    }
     let total_count = if want_total {
         select.clone().count(conn).await?
     } else {

@@ -142,9 +142,16 @@ impl Collaboration {
     async fn end_date(&self) -> Option<Date> {
         self.0.end_date.map(Date)
     }
-    /// The agreed daily rate.
-    async fn daily_rate(&self) -> Option<Decimal> {
-        self.0.daily_rate_cents.map(to_decimal)
+    /// The agreed daily rate (`consultant.rate:read`, or the consultant themself).
+    #[graphql(visible = "crate::talent::graphql::consultant::rate_visible")]
+    async fn daily_rate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Decimal>> {
+        let p = ctx.principal()?;
+        let allowed =
+            p.can(Permission::ConsultantRateRead) || p.consultant_id == Some(self.0.consultant_id);
+        if !field_allowed(ctx, Permission::ConsultantRateRead, allowed).await? {
+            return Ok(None);
+        }
+        Ok(self.0.daily_rate_cents.map(to_decimal))
     }
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
         let loader = ctx
@@ -241,7 +248,15 @@ fn filter_spec(filter: &MatchFilter) -> Result<Filter> {
             .status
             .clone()
             .map(|s| s.into_iter().map(Into::into).collect()),
-        min_score: filter.min_score,
+        min_score: match filter.min_score {
+            Some(s) if !(0.0..=1.0).contains(&s) => {
+                return Err(AppError::invalid(
+                    "filter.minScore",
+                    "must be between 0 and 1",
+                ));
+            }
+            other => other,
+        },
     })
 }
 
@@ -253,7 +268,7 @@ pub async fn matches_of(
     first: Option<i32>,
     after: Option<String>,
     filter: Option<MatchFilter>,
-) -> Result<Connection<String, Match, ConnectionFields>> {
+) -> async_graphql::Result<Connection<String, Match, ConnectionFields>> {
     let filter = filter.unwrap_or_default();
     let spec = filter_spec(&filter)?;
     let want_total = pagination::wants_total(ctx);
@@ -264,7 +279,7 @@ pub async fn matches_of(
             select,
             sea_orm::ColumnTrait::eq(&parent_column(parent), parent_id(parent)),
         );
-        return pagination::paginate(
+        return Ok(pagination::paginate(
             &ctx.state()?.db,
             select,
             tender_match::Column::Id,
@@ -280,7 +295,7 @@ pub async fn matches_of(
             },
             Match,
         )
-        .await;
+        .await?);
     }
     let limit = pagination::first_page_size(first)?;
     let loader = ctx
@@ -289,14 +304,10 @@ pub async fn matches_of(
     let key = MatchPageKey {
         parent,
         limit,
-        filter: PageFilter::new(spec.status, spec.min_score),
+        filter: PageFilter::new(&spec),
         want_total,
     };
-    let page = loader
-        .load_one(key)
-        .await
-        .map_err(|e| AppError::internal(e.message))?
-        .unwrap_or_default();
+    let page = loader.load_one(key).await?.unwrap_or_default();
     Ok(pagination::connection_of(
         page.rows.into_iter().map(|m| (m.id, Match(m))),
         page.has_next,

@@ -52,6 +52,8 @@ impl MatchParent {
 /// The filter part of a page key: hashable, so equal pages batch together.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PageFilter {
+    pub tender_id: Option<Uuid>,
+    pub consultant_id: Option<Uuid>,
     /// Sorted, deduplicated.
     pub statuses: Vec<MatchStatus>,
     /// Minimum score in ten-thousandths (scores are stored with four decimals).
@@ -59,21 +61,24 @@ pub struct PageFilter {
 }
 
 impl PageFilter {
-    pub fn new(statuses: Option<Vec<MatchStatus>>, min_score: Option<f64>) -> Self {
-        let mut statuses = statuses.unwrap_or_default();
+    pub fn new(filter: &MatchFilter) -> Self {
+        let mut statuses = filter.status.clone().unwrap_or_default();
         statuses.sort_by_key(|s| format!("{s:?}"));
         statuses.dedup();
         PageFilter {
+            tender_id: filter.tender_id,
+            consultant_id: filter.consultant_id,
             statuses,
-            min_score_e4: min_score.map(|s| (s * 10_000.0).round() as i64),
+            min_score_e4: filter.min_score.map(|s| (s * 10_000.0).round() as i64),
         }
     }
 
     pub fn to_match_filter(&self) -> MatchFilter {
         MatchFilter {
+            tender_id: self.tender_id,
+            consultant_id: self.consultant_id,
             status: (!self.statuses.is_empty()).then(|| self.statuses.clone()),
             min_score: self.min_score_e4.map(|s| s as f64 / 10_000.0),
-            ..MatchFilter::default()
         }
     }
 }

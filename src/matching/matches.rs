@@ -343,12 +343,35 @@ pub async fn decide(
     decision: Decision,
 ) -> Result<tender_match::Model> {
     p.require(decision.permission())?;
+    let txn = state.db.begin().await?;
+    let current = current_in(&txn, p, id).await?;
     let reason = match &decision {
         Decision::Reject { reason } => optional_text("reason", reason.clone(), 2_000)?,
         _ => None,
     };
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    if matches!(decision, Decision::Propose | Decision::Accept) {
+        let tender_status = scope::tenders(p)
+            .filter(tender::Column::Id.eq(current.tender_id))
+            .one(&txn)
+            .await?
+            .map(|t| t.status);
+        if !matches!(
+            tender_status,
+            Some(TenderStatus::Open | TenderStatus::InProgress)
+        ) {
+            return Err(AppError::invalid(
+                "id",
+                format!(
+                    "cannot {} a match while its tender is {}",
+                    decision.verb(),
+                    tender_status.map_or("not visible".to_owned(), |s| json!(s)
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned())
+                ),
+            ));
+        }
+    }
     let from = current.status;
     let Some(to) = decision.apply(from) else {
         return Err(AppError::invalid(

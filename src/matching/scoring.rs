@@ -99,10 +99,6 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
-}
-
 /// Skill coverage: importance × level fit, with years as a small tie-breaker.
 fn skills(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 {
     if t.skills.is_empty() {
@@ -168,6 +164,7 @@ fn availability(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>)
     }
 }
 
+/// Reasons never carry amounts: they are shown to clients, who may not read rates.
 fn rate(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 {
     let Some(rate) = c.daily_rate_cents else {
         reasons.push("No daily rate on file".to_owned());
@@ -179,17 +176,12 @@ fn rate(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> f64 
             0.75
         }
         Some(max) if rate <= max => {
-            reasons.push(format!("Daily rate {} within budget", money(rate)));
+            reasons.push("Daily rate within budget".to_owned());
             1.0
         }
         Some(max) => {
+            reasons.push("Daily rate over budget".to_owned());
             let over = (rate - max) as f64 / max.max(1) as f64;
-            reasons.push(format!(
-                "Daily rate {} is {:.0}% over the budget of {}",
-                money(rate),
-                over * 100.0,
-                money(max)
-            ));
             (1.0 - over * 2.0).max(0.0)
         }
     }
@@ -375,7 +367,16 @@ mod tests {
         );
         let mut pricey = consultant(&[]);
         pricey.daily_rate_cents = Some(84_000);
-        assert!((score(&t, &pricey, &Weights::default()).breakdown.rate - 0.6).abs() < 1e-9);
+        let priced = score(&t, &pricey, &Weights::default());
+        assert!((priced.breakdown.rate - 0.6).abs() < 1e-9);
+        // Amounts never appear in reasons (clients read them).
+        assert!(
+            priced
+                .reasons
+                .iter()
+                .all(|r| !r.contains("840") && !r.contains("700")),
+            "{priced:?}"
+        );
         let mut remote = consultant(&[]);
         remote.remote = RemotePreference::Remote;
         remote.location = Some("Lyon".into());

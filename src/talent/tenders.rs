@@ -2,10 +2,11 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    SkillImportance, SkillLevel, TenderStatus, collaboration, company, tender, tender_skill,
+    MatchStatus, SkillImportance, SkillLevel, TenderStatus, collaboration, company, tender,
+    tender_match, tender_skill,
 };
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
     QueryFilter, Select, Set, TransactionTrait,
@@ -335,6 +336,18 @@ pub async fn update(
     ensure_editable(&current)?;
     let before = Values::of(&current);
     let after = merge(&txn, p, Values::of(&current), input).await?;
+    if after.company_id != before.company_id {
+        let matched = scope::matches(p)
+            .filter(tender_match::Column::TenderId.eq(id))
+            .count(&txn)
+            .await?;
+        if matched > 0 {
+            return Err(AppError::conflict(
+                "companyId",
+                "the tender already has matches; it cannot move to another company",
+            ));
+        }
+    }
     let c = changes(&before, &after);
     if c.is_empty() {
         return Ok(current);
@@ -516,17 +529,39 @@ pub async fn transition(
             ),
         ));
     };
+    let now = Utc::now();
     let mut a: tender::ActiveModel = current.into();
     a.status = Set(to);
-    a.updated_at = Set(Utc::now());
+    a.updated_at = Set(now);
     let updated = a.update(&txn).await?;
+    // A closed or cancelled tender takes its open matches with it.
+    let cancelled_matches = if matches!(to, TenderStatus::Closed | TenderStatus::Cancelled) {
+        tender_match::Entity::update_many()
+            .col_expr(
+                tender_match::Column::Status,
+                Expr::value(MatchStatus::Cancelled),
+            )
+            .col_expr(tender_match::Column::UpdatedAt, Expr::value(now))
+            .filter(tender_match::Column::TenantId.eq(p.tenant_id))
+            .filter(tender_match::Column::TenderId.eq(id))
+            .filter(
+                tender_match::Column::Status.is_in([MatchStatus::Pending, MatchStatus::Proposed]),
+            )
+            .exec(&txn)
+            .await?
+            .rows_affected
+    } else {
+        0
+    };
     audit::record(
         &txn,
         p.tenant_id,
         Some(p),
         meta,
-        AuditRecord::new("tender.status_changed", "tender", Some(id))
-            .changes(json!({ "status": { "from": from, "to": to } })),
+        AuditRecord::new("tender.status_changed", "tender", Some(id)).changes(json!({
+            "status": { "from": from, "to": to },
+            "cancelledMatches": cancelled_matches,
+        })),
     )
     .await?;
     txn.commit().await?;

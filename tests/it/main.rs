@@ -20,6 +20,7 @@ mod role_matrix;
 mod schema;
 mod talent_catalogue;
 mod talent_consultants;
+mod talent_edges;
 mod talent_matching;
 mod talent_tenders;
 mod users;

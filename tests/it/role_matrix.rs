@@ -313,7 +313,7 @@ async fn every_role_against_every_operation() {
             "collaboration",
             "query($id: ID!) { collaboration(id: $id) { status dailyRate } }",
             json!({ "id": col }),
-            [Ok, Ok, Ok, Ok],
+            [Ok, Ok, Ok, FieldNull],
         ),
         // Mutations, probed non-destructively.
         (
@@ -495,6 +495,12 @@ async fn every_role_against_every_operation() {
             "mutation($id: ID!) { rejectMatch(input: { id: $id }) { id } }",
             json!({ "id": m2 }),
             [Refused, Refused, Forbidden, NotFound],
+        ),
+        (
+            "rejectMatch (proposed, reason too long)",
+            "mutation($id: ID!, $r: String) { rejectMatch(input: { id: $id, reason: $r }) { id } }",
+            json!({ "id": m1, "r": "x".repeat(2_001) }),
+            [Refused, Refused, Forbidden, Refused],
         ),
         (
             "cancelMatch",

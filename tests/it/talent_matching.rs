@@ -102,8 +102,12 @@ async fn manual_matches_are_scored_and_explained() {
     assert_eq!(bob["breakdown"]["skills"], 0.0);
     let reasons = bob["reasons"].to_string();
     assert!(
-        reasons.contains("Lacks Rust") && reasons.contains("over the budget"),
+        reasons.contains("Lacks Rust") && reasons.contains("over budget"),
         "{reasons}"
+    );
+    assert!(
+        !reasons.contains("900") && !reasons.contains("700"),
+        "amounts leak: {reasons}"
     );
     // One match per pair.
     let again = app
@@ -279,14 +283,24 @@ async fn accepting_creates_a_collaboration_that_follows_its_life_cycle() {
         .await,
     );
     let body = app.gql(client.token(), accept, json!({ "id": m })).await;
-    let accepted = &data(&body)["acceptMatch"];
+    // The client decides, but the consultant's rate stays hidden from it.
+    let accepted = &body["data"]["acceptMatch"];
     assert_eq!(accepted["status"], "ACCEPTED");
     let collab = &accepted["collaboration"];
     assert_eq!(collab["status"], "DRAFT");
-    assert_eq!(collab["dailyRate"], "650.00");
+    assert!(collab["dailyRate"].is_null());
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
     assert_eq!(collab["startDate"], "2027-03-01");
     assert_eq!(collab["company"]["name"], "Acme");
     let collab_id = collab["id"].as_str().expect("id").to_owned();
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "query($id: ID!) { collaboration(id: $id) { dailyRate } }",
+            json!({ "id": collab_id }),
+        )
+        .await;
+    assert_eq!(data(&body)["collaboration"]["dailyRate"], "650.00");
 
     let body = app.gql(client.token(), accept, json!({ "id": m })).await;
     assert!(

@@ -54,7 +54,7 @@ impl Company {
         first: Option<i32>,
         after: Option<String>,
         status: Option<Vec<TenderStatus>>,
-    ) -> Result<Connection<String, Tender, ConnectionFields>> {
+    ) -> async_graphql::Result<Connection<String, Tender, ConnectionFields>> {
         let mut statuses: Vec<entity::TenderStatus> = status
             .unwrap_or_default()
             .into_iter()
@@ -69,7 +69,7 @@ impl Company {
                 status: Some(statuses),
                 ..tenders::TenderFilter::default()
             };
-            return pagination::paginate(
+            return Ok(pagination::paginate(
                 &ctx.state()?.db,
                 tenders::list(ctx.principal()?, filter)?,
                 entity::tender::Column::Id,
@@ -85,7 +85,7 @@ impl Company {
                 },
                 Tender,
             )
-            .await;
+            .await?);
         }
         let limit = pagination::first_page_size(first)?;
         let loader = ctx
@@ -98,8 +98,7 @@ impl Company {
                 statuses,
                 want_total,
             })
-            .await
-            .map_err(|e| AppError::internal(e.message))?
+            .await?
             .unwrap_or_default();
         Ok(pagination::connection_of(
             page.rows.into_iter().map(|t| (t.id, Tender(t))),

@@ -35,7 +35,7 @@ fn contact_visible(ctx: &Context<'_>) -> bool {
     own_profile_visible(ctx, Permission::ConsultantContactRead)
 }
 
-fn rate_visible(ctx: &Context<'_>) -> bool {
+pub fn rate_visible(ctx: &Context<'_>) -> bool {
     own_profile_visible(ctx, Permission::ConsultantRateRead)
 }
 
@@ -165,7 +165,7 @@ impl Consultant {
         first: Option<i32>,
         after: Option<String>,
         filter: Option<crate::matching::graphql::MatchFilter>,
-    ) -> Result<
+    ) -> async_graphql::Result<
         async_graphql::connection::Connection<
             String,
             crate::matching::graphql::Match,

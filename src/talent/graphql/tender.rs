@@ -99,7 +99,7 @@ impl Tender {
         first: Option<i32>,
         after: Option<String>,
         filter: Option<crate::matching::graphql::MatchFilter>,
-    ) -> Result<
+    ) -> async_graphql::Result<
         async_graphql::connection::Connection<
             String,
             crate::matching::graphql::Match,
