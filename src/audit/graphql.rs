@@ -10,7 +10,7 @@ use super::service::{AuditChainReport as Report, verify_chain};
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{self, ConnectionFields, Order, PageArgs, PageQuery};
+use crate::graphql::pagination::{self, ConnectionFields, Order, PageQuery};
 
 /// One audited action.
 pub struct AuditEvent(audit_event::Model);
@@ -144,15 +144,7 @@ impl AuditQuery {
             audit_event::Column::Id,
             |e| e.id,
             Order::Id { descending: true },
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             AuditEvent,
         )
         .await

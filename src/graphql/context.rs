@@ -109,3 +109,27 @@ impl ContextExt for Context<'_> {
 pub fn parse_id(field: &str, id: &async_graphql::ID) -> Result<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| AppError::invalid(field, "is not a valid id"))
 }
+
+/// The request's DataLoader of type `L`.
+pub fn loader<'a, L: Send + Sync + 'static>(
+    ctx: &'a Context<'_>,
+) -> Result<&'a async_graphql::dataloader::DataLoader<L>> {
+    ctx.data_opt::<async_graphql::dataloader::DataLoader<L>>()
+        .ok_or_else(|| AppError::internal("a DataLoader is missing from the request"))
+}
+
+/// A related row through the request's DataLoader; outside the principal's scope it is
+/// `NOT_FOUND` (`what` names it).
+pub async fn load_related<L>(
+    ctx: &Context<'_>,
+    key: Uuid,
+    what: &'static str,
+) -> async_graphql::Result<L::Value>
+where
+    L: async_graphql::dataloader::Loader<Uuid, Error = async_graphql::Error>,
+{
+    loader::<L>(ctx)?
+        .load_one(key)
+        .await?
+        .ok_or_else(|| AppError::NotFound(what).into())
+}

@@ -55,6 +55,27 @@ pub struct PageQuery {
     pub want_total: bool,
 }
 
+impl PageQuery {
+    /// The paging arguments of a connection field, counting only if `totalCount` is selected.
+    pub fn new(
+        ctx: &async_graphql::Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        PageQuery {
+            args: PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            want_total: wants_total(ctx),
+        }
+    }
+}
+
 /// The order of a list: by id (creation order), or by a non-null column then id.
 #[derive(Debug, Clone, Copy)]
 pub enum Order<C> {

@@ -1,7 +1,6 @@
 //! Matches and collaborations over GraphQL.
 
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{collaboration, tender_match};
@@ -15,7 +14,7 @@ use super::matches::{self, Decision, MatchFilter as Filter};
 use crate::auth::guard::field_allowed;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
-use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::context::{ContextExt as _, load_related, parse_id};
 use crate::graphql::pagination::{
     self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
 };
@@ -85,33 +84,21 @@ impl Match {
         self.0.rejection_reason.as_deref()
     }
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
-        let loader = ctx
-            .data_opt::<DataLoader<TenderLoader>>()
-            .ok_or_else(|| AppError::internal("tender loader missing"))?;
-        loader
-            .load_one(self.0.tender_id)
-            .await?
+        load_related::<TenderLoader>(ctx, self.0.tender_id, "tender")
+            .await
             .map(Tender)
-            .ok_or_else(|| AppError::NotFound("tender").into())
     }
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
-        let loader = ctx
-            .data_opt::<DataLoader<ConsultantLoader>>()
-            .ok_or_else(|| AppError::internal("consultant loader missing"))?;
-        loader
-            .load_one(self.0.consultant_id)
-            .await?
+        load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
+            .await
             .map(Consultant)
-            .ok_or_else(|| AppError::NotFound("consultant").into())
     }
     /// The collaboration that followed, once accepted.
     async fn collaboration(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Collaboration>> {
-        let loader = ctx
-            .data_opt::<DataLoader<CollaborationByMatchLoader>>()
-            .ok_or_else(|| AppError::internal("collaboration loader missing"))?;
+        let loader = crate::graphql::context::loader::<CollaborationByMatchLoader>(ctx)?;
         Ok(loader.load_one(self.0.id).await?.map(Collaboration))
     }
     async fn proposed_at(&self) -> Option<DateTime<Utc>> {
@@ -154,34 +141,19 @@ impl Collaboration {
         Ok(self.0.daily_rate_cents.map(to_decimal))
     }
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
-        let loader = ctx
-            .data_opt::<DataLoader<TenderLoader>>()
-            .ok_or_else(|| AppError::internal("tender loader missing"))?;
-        loader
-            .load_one(self.0.tender_id)
-            .await?
+        load_related::<TenderLoader>(ctx, self.0.tender_id, "tender")
+            .await
             .map(Tender)
-            .ok_or_else(|| AppError::NotFound("tender").into())
     }
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
-        let loader = ctx
-            .data_opt::<DataLoader<ConsultantLoader>>()
-            .ok_or_else(|| AppError::internal("consultant loader missing"))?;
-        loader
-            .load_one(self.0.consultant_id)
-            .await?
+        load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
+            .await
             .map(Consultant)
-            .ok_or_else(|| AppError::NotFound("consultant").into())
     }
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
-        let loader = ctx
-            .data_opt::<DataLoader<CompanyLoader>>()
-            .ok_or_else(|| AppError::internal("company loader missing"))?;
-        loader
-            .load_one(self.0.company_id)
-            .await?
+        load_related::<CompanyLoader>(ctx, self.0.company_id, "company")
+            .await
             .map(Company)
-            .ok_or_else(|| AppError::NotFound("company").into())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -298,9 +270,7 @@ pub async fn matches_of(
         .await?);
     }
     let limit = pagination::first_page_size(first)?;
-    let loader = ctx
-        .data_opt::<DataLoader<MatchPageLoader>>()
-        .ok_or_else(|| AppError::internal("match page loader missing"))?;
+    let loader = crate::graphql::context::loader::<MatchPageLoader>(ctx)?;
     let key = MatchPageKey {
         parent,
         limit,
@@ -383,15 +353,7 @@ impl MatchingQuery {
             tender_match::Column::Id,
             |m| m.id,
             MatchOrder::order(order_by.as_ref()),
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             Match,
         )
         .await
@@ -443,15 +405,7 @@ impl MatchingQuery {
             collaboration::Column::Id,
             |c| c.id,
             Order::Id { descending: true },
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             Collaboration,
         )
         .await

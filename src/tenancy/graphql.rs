@@ -1,7 +1,6 @@
 //! GraphQL API of tenancy: sign-up and sign-in, the current user and tenant, user administration.
 
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::{Role as DbRole, invitation, tenant, user};
@@ -13,8 +12,8 @@ use super::users::{self, InviteUser, UserFilter as UserFilterSpec};
 use crate::auth::guard::Authenticated;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
-use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{self, ConnectionFields, Order, PageArgs, PageQuery};
+use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::pagination::{self, ConnectionFields, Order, PageQuery};
 
 /// A user's role; each role is a bundle of permissions.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -111,14 +110,9 @@ impl User {
     }
     /// The user's organisation.
     async fn tenant(&self, ctx: &Context<'_>) -> async_graphql::Result<Tenant> {
-        let loader = ctx
-            .data_opt::<DataLoader<TenantLoader>>()
-            .ok_or_else(|| AppError::internal("tenant loader missing from the request"))?;
-        loader
-            .load_one(self.0.tenant_id)
-            .await?
+        load_related::<TenantLoader>(ctx, self.0.tenant_id, "tenant")
+            .await
             .map(Tenant)
-            .ok_or_else(|| AppError::NotFound("tenant").into())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -298,15 +292,7 @@ impl TenancyQuery {
             user::Column::Id,
             |u| u.id,
             Order::Id { descending: false },
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             User,
         )
         .await

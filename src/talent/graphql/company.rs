@@ -1,7 +1,6 @@
 //! Companies over GraphQL.
 
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use entity::company;
@@ -9,7 +8,7 @@ use entity::company;
 use super::enums::TenderStatus;
 use super::tender::Tender;
 use crate::auth::{Permission, PermissionGuard, visibility};
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{
     self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
@@ -88,9 +87,7 @@ impl Company {
             .await?);
         }
         let limit = pagination::first_page_size(first)?;
-        let loader = ctx
-            .data_opt::<DataLoader<TenderPageLoader>>()
-            .ok_or_else(|| AppError::internal("tender page loader missing"))?;
+        let loader = crate::graphql::context::loader::<TenderPageLoader>(ctx)?;
         let page = loader
             .load_one(TenderPageKey {
                 company_id: self.0.id,
@@ -221,15 +218,7 @@ impl CompanyQuery {
             company::Column::Id,
             |c| c.id,
             order_by.unwrap_or_default().order(),
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             Company,
         )
         .await

@@ -1,7 +1,6 @@
 //! Consultants over GraphQL, with field guards on contact data, rates and internal notes.
 
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use entity::{consultant, consultant_skill};
@@ -11,11 +10,9 @@ use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
 use super::skill::Skill;
 use crate::auth::guard::field_allowed;
 use crate::auth::{Permission, PermissionGuard, RowRule, visibility};
-use crate::error::{AppError, Result};
-use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{
-    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
-};
+use crate::error::Result;
+use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
 use crate::talent::consultants::{
@@ -136,9 +133,7 @@ impl Consultant {
     }
     /// The consultant's skills.
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsultantSkill>> {
-        let loader = ctx
-            .data_opt::<DataLoader<ConsultantSkillsLoader>>()
-            .ok_or_else(|| AppError::internal("consultant skills loader missing"))?;
+        let loader = crate::graphql::context::loader::<ConsultantSkillsLoader>(ctx)?;
         Ok(loader
             .load_one(self.0.id)
             .await?
@@ -189,14 +184,9 @@ pub struct ConsultantSkill(consultant_skill::Model);
 #[Object]
 impl ConsultantSkill {
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
-        let loader = ctx
-            .data_opt::<DataLoader<SkillLoader>>()
-            .ok_or_else(|| AppError::internal("skill loader missing"))?;
-        loader
-            .load_one(self.0.skill_id)
-            .await?
+        load_related::<SkillLoader>(ctx, self.0.skill_id, "skill")
+            .await
             .map(Skill)
-            .ok_or_else(|| AppError::NotFound("skill").into())
     }
     async fn level(&self) -> SkillLevel {
         self.0.level.into()
@@ -385,15 +375,7 @@ impl ConsultantQuery {
             consultant::Column::Id,
             |c| c.id,
             order_by.unwrap_or_default().order(),
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             Consultant,
         )
         .await

@@ -8,9 +8,7 @@ use entity::skill;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{
-    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
-};
+use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::talent::skills::{self, SkillFilter as Filter};
 
@@ -133,15 +131,7 @@ impl SkillQuery {
             skill::Column::Id,
             |s| s.id,
             order_by.unwrap_or_default().order(),
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             Skill,
         )
         .await

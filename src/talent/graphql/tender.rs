@@ -1,7 +1,6 @@
 //! Tenders over GraphQL.
 
 use async_graphql::connection::Connection;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use entity::{tender, tender_skill};
@@ -11,11 +10,9 @@ use super::company::Company;
 use super::enums::{SkillImportance, SkillLevel, TenderStatus};
 use super::skill::Skill;
 use crate::auth::{Permission, PermissionGuard, visibility};
-use crate::error::{AppError, Result};
-use crate::graphql::context::{ContextExt as _, parse_id};
-use crate::graphql::pagination::{
-    self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
-};
+use crate::error::Result;
+use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
 use crate::talent::inputs::to_decimal;
@@ -40,14 +37,9 @@ impl Tender {
     }
     /// The client company asking.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
-        let loader = ctx
-            .data_opt::<DataLoader<CompanyLoader>>()
-            .ok_or_else(|| AppError::internal("company loader missing"))?;
-        loader
-            .load_one(self.0.company_id)
-            .await?
+        load_related::<CompanyLoader>(ctx, self.0.company_id, "company")
+            .await
             .map(Company)
-            .ok_or_else(|| AppError::NotFound("company").into())
     }
     async fn start_date(&self) -> Option<Date> {
         self.0.start_date.map(Date)
@@ -74,9 +66,7 @@ impl Tender {
     }
     /// The skills the mission asks for.
     async fn required_skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TenderSkill>> {
-        let loader = ctx
-            .data_opt::<DataLoader<TenderSkillsLoader>>()
-            .ok_or_else(|| AppError::internal("tender skills loader missing"))?;
+        let loader = crate::graphql::context::loader::<TenderSkillsLoader>(ctx)?;
         Ok(loader
             .load_one(self.0.id)
             .await?
@@ -123,14 +113,9 @@ pub struct TenderSkill(tender_skill::Model);
 #[Object]
 impl TenderSkill {
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
-        let loader = ctx
-            .data_opt::<DataLoader<SkillLoader>>()
-            .ok_or_else(|| AppError::internal("skill loader missing"))?;
-        loader
-            .load_one(self.0.skill_id)
-            .await?
+        load_related::<SkillLoader>(ctx, self.0.skill_id, "skill")
+            .await
             .map(Skill)
-            .ok_or_else(|| AppError::NotFound("skill").into())
     }
     async fn importance(&self) -> SkillImportance {
         self.0.importance.into()
@@ -299,15 +284,7 @@ impl TenderQuery {
             tender::Column::Id,
             |t| t.id,
             TenderOrder::order(order_by.as_ref()),
-            PageQuery {
-                args: PageArgs {
-                    first,
-                    after,
-                    last,
-                    before,
-                },
-                want_total: pagination::wants_total(ctx),
-            },
+            PageQuery::new(ctx, first, after, last, before),
             Tender,
         )
         .await
