@@ -95,6 +95,14 @@ pub struct AuditEventFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// Order of `auditEvents` (the chain's order).
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum AuditEventOrder {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
 #[derive(Default)]
 pub struct AuditQuery;
 
@@ -106,6 +114,10 @@ impl AuditQuery {
         visible = "visibility::audit_read",
         complexity = "pagination::weight(first, last) * child_complexity"
     )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and orderBy"
+    )]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
@@ -114,6 +126,9 @@ impl AuditQuery {
         last: Option<i32>,
         before: Option<String>,
         filter: Option<AuditEventFilter>,
+        #[graphql(desc = "NEWEST_FIRST (default) or OLDEST_FIRST")] order_by: Option<
+            AuditEventOrder,
+        >,
     ) -> Result<Connection<String, AuditEvent, ConnectionFields>> {
         let p = ctx.principal()?;
         p.require(Permission::AuditRead)?;
@@ -143,7 +158,9 @@ impl AuditQuery {
             select,
             audit_event::Column::Id,
             |e| e.id,
-            Order::Id { descending: true },
+            Order::Id {
+                descending: order_by.unwrap_or_default() == AuditEventOrder::NewestFirst,
+            },
             PageQuery::new(ctx, first, after, last, before),
             AuditEvent,
         )

@@ -298,6 +298,37 @@ fn parent_id(parent: MatchParent) -> uuid::Uuid {
     }
 }
 
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CollaborationOrderField {
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(InputObject)]
+pub struct CollaborationOrder {
+    #[graphql(default)]
+    pub field: CollaborationOrderField,
+    #[graphql(default_with = "OrderDirection::Desc")]
+    pub direction: OrderDirection,
+}
+
+impl CollaborationOrder {
+    fn order(order: Option<&CollaborationOrder>) -> Order<collaboration::Column> {
+        let Some(order) = order else {
+            return Order::Id { descending: true };
+        };
+        let descending = order.direction == OrderDirection::Desc;
+        match order.field {
+            CollaborationOrderField::CreatedAt => Order::Id { descending },
+            CollaborationOrderField::UpdatedAt => Order::Column {
+                column: collaboration::Column::UpdatedAt,
+                descending,
+            },
+        }
+    }
+}
+
 /// Filters of `collaborations`.
 #[derive(InputObject, Default)]
 pub struct CollaborationFilter {
@@ -377,6 +408,10 @@ impl MatchingQuery {
         visible = "visibility::collaboration_read",
         complexity = "pagination::weight(first, last) * child_complexity"
     )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and orderBy"
+    )]
     async fn collaborations(
         &self,
         ctx: &Context<'_>,
@@ -385,6 +420,7 @@ impl MatchingQuery {
         last: Option<i32>,
         before: Option<String>,
         filter: Option<CollaborationFilter>,
+        order_by: Option<CollaborationOrder>,
     ) -> Result<Connection<String, Collaboration, ConnectionFields>> {
         let filter = filter.unwrap_or_default();
         let id = |field: &str, v: &Option<ID>| v.as_ref().map(|id| parse_id(field, id)).transpose();
@@ -404,7 +440,7 @@ impl MatchingQuery {
             select,
             collaboration::Column::Id,
             |c| c.id,
-            Order::Id { descending: true },
+            CollaborationOrder::order(order_by.as_ref()),
             PageQuery::new(ctx, first, after, last, before),
             Collaboration,
         )

@@ -13,7 +13,7 @@ use crate::auth::guard::Authenticated;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
-use crate::graphql::pagination::{self, ConnectionFields, Order, PageQuery};
+use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 
 /// A user's role; each role is a bundle of permissions.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -233,6 +233,35 @@ pub struct UserFilter {
     pub text: Option<String>,
 }
 
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum UserOrderField {
+    /// Oldest first by default.
+    #[default]
+    CreatedAt,
+    FullName,
+}
+
+#[derive(InputObject, Default)]
+pub struct UserOrder {
+    #[graphql(default)]
+    pub field: UserOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl UserOrder {
+    fn order(&self) -> Order<user::Column> {
+        let descending = self.direction == OrderDirection::Desc;
+        match self.field {
+            UserOrderField::CreatedAt => Order::Id { descending },
+            UserOrderField::FullName => Order::Column {
+                column: user::Column::FullName,
+                descending,
+            },
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct TenancyQuery;
 
@@ -264,6 +293,10 @@ impl TenancyQuery {
         visible = "visibility::user_read",
         complexity = "pagination::weight(first, last) * child_complexity"
     )]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay paging arguments plus filter and orderBy"
+    )]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -272,6 +305,7 @@ impl TenancyQuery {
         last: Option<i32>,
         before: Option<String>,
         filter: Option<UserFilter>,
+        order_by: Option<UserOrder>,
     ) -> Result<Connection<String, User, ConnectionFields>> {
         let p = ctx.principal()?;
         let state = ctx.state()?;
@@ -291,7 +325,7 @@ impl TenancyQuery {
             select,
             user::Column::Id,
             |u| u.id,
-            Order::Id { descending: false },
+            order_by.unwrap_or_default().order(),
             PageQuery::new(ctx, first, after, last, before),
             User,
         )

@@ -225,3 +225,48 @@ async fn a_role_change_drops_links_that_only_the_old_role_has() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn users_are_ordered_by_name_and_audit_events_oldest_first() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    for role in ["MANAGER", "CLIENT", "CONSULTANT"] {
+        agency.member(&app, role).await;
+    }
+    let body = app
+        .gql(agency.admin.token(), "{ users(orderBy: { field: FULL_NAME, direction: DESC }) { edges { node { fullName } } } }", json!({}))
+        .await;
+    let names: Vec<&str> = data(&body)["users"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["fullName"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "MANAGER person",
+            "CONSULTANT person",
+            "CLIENT person",
+            "Ada Admin"
+        ]
+    );
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "{ auditEvents(first: 3, orderBy: OLDEST_FIRST) { edges { node { seq action } } } }",
+            json!({}),
+        )
+        .await;
+    let seqs: Vec<i64> = data(&body)["auditEvents"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["seq"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    assert_eq!(
+        data(&body)["auditEvents"]["edges"][0]["node"]["action"],
+        "tenant.signed_up"
+    );
+}
