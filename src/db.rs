@@ -8,9 +8,13 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use sea_orm::sea_query::{Alias, Asterisk, Order, Query, WindowStatement};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryTrait, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Select,
+};
+use uuid::Uuid;
 
 use crate::config::is_postgres;
+use crate::error::AppError;
 
 /// Opens the pool. SQLite gets WAL, foreign keys and a single connection: SQLite has one
 /// writer, and one connection serialises transactions instead of failing them with
@@ -101,4 +105,20 @@ where
         .to_owned();
     let statement = conn.get_database_backend().build(&outer);
     E::Model::find_by_statement(statement).all(conn).await
+}
+
+/// The row `id` within a scoped select, or `NOT_FOUND` naming `what`: a row outside the scope
+/// answers exactly like a missing one.
+pub async fn find_in_scope<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    id_col: E::Column,
+    id: Uuid,
+    what: &'static str,
+) -> Result<E::Model, AppError> {
+    select
+        .filter(id_col.eq(id))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound(what))
 }

@@ -13,16 +13,19 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{AppError, Result, Validation};
+use crate::error::{Result, Validation};
 use crate::talent::inputs::{date, money, to_decimal};
 use crate::talent::scope;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collaboration::Model> {
-    scope::collaborations(p)
-        .filter(collaboration::Column::Id.eq(id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("collaboration"))
+    crate::db::find_in_scope(
+        &state.db,
+        scope::collaborations(p),
+        collaboration::Column::Id,
+        id,
+        "collaboration",
+    )
+    .await
 }
 
 /// Filters of `collaborations`.
@@ -80,11 +83,14 @@ pub async fn update(
 ) -> Result<collaboration::Model> {
     p.require(Permission::CollaborationWrite)?;
     let txn = state.db.begin().await?;
-    let current = scope::collaborations(p)
-        .filter(collaboration::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("collaboration"))?;
+    let current = crate::db::find_in_scope(
+        &txn,
+        scope::collaborations(p),
+        collaboration::Column::Id,
+        id,
+        "collaboration",
+    )
+    .await?;
     let mut v = Validation::new();
     let status = input.status.unwrap_or(current.status);
     if !legal(current.status, status) {
@@ -153,11 +159,14 @@ pub async fn update(
 pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
     p.require(Permission::CollaborationWrite)?;
     let txn = state.db.begin().await?;
-    let current = scope::collaborations(p)
-        .filter(collaboration::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("collaboration"))?;
+    let current = crate::db::find_in_scope(
+        &txn,
+        scope::collaborations(p),
+        collaboration::Column::Id,
+        id,
+        "collaboration",
+    )
+    .await?;
     collaboration::Entity::delete_by_id(current.id)
         .exec(&txn)
         .await?;

@@ -24,11 +24,14 @@ use crate::talent::inputs::{MAX_LONG_TEXT, optional_text};
 use crate::talent::scope;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender_match::Model> {
-    scope::matches(p)
-        .filter(tender_match::Column::Id.eq(id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("match"))
+    crate::db::find_in_scope(
+        &state.db,
+        scope::matches(p),
+        tender_match::Column::Id,
+        id,
+        "match",
+    )
+    .await
 }
 
 /// Filters of `matches`.
@@ -219,11 +222,14 @@ async fn current_in(
     p: &Principal,
     id: Uuid,
 ) -> Result<tender_match::Model> {
-    scope::matches(p)
-        .filter(tender_match::Column::Id.eq(id))
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("match"))
+    crate::db::find_in_scope(
+        txn,
+        scope::matches(p),
+        tender_match::Column::Id,
+        id,
+        "match",
+    )
+    .await
 }
 
 /// Changes a match's internal notes.
@@ -423,16 +429,22 @@ async fn open_collaboration(
     m: &tender_match::Model,
 ) -> Result<collaboration::Model> {
     // The decider sees both: the match is PROPOSED, on a tender of their scope.
-    let t = scope::tenders(p)
-        .filter(tender::Column::Id.eq(m.tender_id))
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("tender"))?;
-    let c = scope::consultants_including_deleted(p)
-        .filter(consultant::Column::Id.eq(m.consultant_id))
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("consultant"))?;
+    let t = crate::db::find_in_scope(
+        txn,
+        scope::tenders(p),
+        tender::Column::Id,
+        m.tender_id,
+        "tender",
+    )
+    .await?;
+    let c = crate::db::find_in_scope(
+        txn,
+        scope::consultants_including_deleted(p),
+        consultant::Column::Id,
+        m.consultant_id,
+        "consultant",
+    )
+    .await?;
     let now = Utc::now();
     Ok(collaboration::ActiveModel {
         id: Set(Uuid::now_v7()),

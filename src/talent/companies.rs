@@ -20,11 +20,14 @@ use crate::tenancy::inputs::required_text;
 
 /// A company by id, within the principal's scope.
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<company::Model> {
-    scope::companies(p)
-        .filter(company::Column::Id.eq(id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("company"))
+    crate::db::find_in_scope(
+        &state.db,
+        scope::companies(p),
+        company::Column::Id,
+        id,
+        "company",
+    )
+    .await
 }
 
 /// Filters of `companies`.
@@ -131,11 +134,14 @@ pub async fn update(
     p.require(Permission::CompanyWrite)?;
     let parsed = parse(input)?;
     let txn = state.db.begin().await?;
-    let current = scope::companies(p)
-        .filter(company::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("company"))?;
+    let current = crate::db::find_in_scope(
+        &txn,
+        scope::companies(p),
+        company::Column::Id,
+        id,
+        "company",
+    )
+    .await?;
     let mut changes = Changes::new();
     let mut active: company::ActiveModel = current.clone().into();
     if let Some(name) = parsed.name {
@@ -184,11 +190,14 @@ pub async fn delete(
 ) -> Result<Uuid> {
     p.require(Permission::CompanyWrite)?;
     let txn = state.db.begin().await?;
-    let current = scope::companies(p)
-        .filter(company::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("company"))?;
+    let current = crate::db::find_in_scope(
+        &txn,
+        scope::companies(p),
+        company::Column::Id,
+        id,
+        "company",
+    )
+    .await?;
     let tenders = scope::tenders(p)
         .filter(tender::Column::CompanyId.eq(id))
         .count(&txn)

@@ -24,11 +24,14 @@ const TABLE: &str = "consultant";
 
 /// A consultant by id, within the principal's scope (soft-deleted ones are gone).
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<consultant::Model> {
-    scope::consultants(p)
-        .filter(consultant::Column::Id.eq(id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("consultant"))
+    crate::db::find_in_scope(
+        &state.db,
+        scope::consultants(p),
+        consultant::Column::Id,
+        id,
+        "consultant",
+    )
+    .await
 }
 
 /// A skill requirement of the `consultants` filter.
@@ -277,11 +280,14 @@ async fn current_in(
     p: &Principal,
     id: Uuid,
 ) -> Result<consultant::Model> {
-    scope::consultants(p)
-        .filter(consultant::Column::Id.eq(id))
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("consultant"))
+    crate::db::find_in_scope(
+        txn,
+        scope::consultants(p),
+        consultant::Column::Id,
+        id,
+        "consultant",
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
@@ -401,11 +407,14 @@ pub async fn restore(
 ) -> Result<consultant::Model> {
     p.require(Permission::ConsultantWrite)?;
     let txn = state.db.begin().await?;
-    let current = scope::consultants_including_deleted(p)
-        .filter(consultant::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("consultant"))?;
+    let current = crate::db::find_in_scope(
+        &txn,
+        scope::consultants_including_deleted(p),
+        consultant::Column::Id,
+        id,
+        "consultant",
+    )
+    .await?;
     if current.deleted_at.is_none() {
         return Ok(current);
     }

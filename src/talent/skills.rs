@@ -18,11 +18,7 @@ use crate::error::{AppError, Result, is_unique_violation};
 use crate::tenancy::inputs::required_text;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<skill::Model> {
-    scope::skills(p)
-        .filter(skill::Column::Id.eq(id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("skill"))
+    crate::db::find_in_scope(&state.db, scope::skills(p), skill::Column::Id, id, "skill").await
 }
 
 /// Filters of `skills`.
@@ -133,11 +129,8 @@ pub async fn update(
         .map(|c| optional_text("category", c, 100))
         .transpose()?;
     let txn = state.db.begin().await?;
-    let current = scope::skills(p)
-        .filter(skill::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("skill"))?;
+    let current =
+        crate::db::find_in_scope(&txn, scope::skills(p), skill::Column::Id, id, "skill").await?;
     let mut changes = Changes::new();
     let mut active: skill::ActiveModel = current.clone().into();
     if let Some(name) = name {
@@ -174,11 +167,8 @@ pub async fn update(
 pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
     p.require(Permission::SkillWrite)?;
     let txn = state.db.begin().await?;
-    let current = scope::skills(p)
-        .filter(skill::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("skill"))?;
+    let current =
+        crate::db::find_in_scope(&txn, scope::skills(p), skill::Column::Id, id, "skill").await?;
     let consultants = consultant_skill::Entity::delete_many()
         .filter(consultant_skill::Column::TenantId.eq(p.tenant_id))
         .filter(consultant_skill::Column::SkillId.eq(id))

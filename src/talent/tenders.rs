@@ -24,11 +24,14 @@ use crate::error::{AppError, Result, Validation};
 use crate::tenancy::inputs::required_text;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender::Model> {
-    scope::tenders(p)
-        .filter(tender::Column::Id.eq(id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("tender"))
+    crate::db::find_in_scope(
+        &state.db,
+        scope::tenders(p),
+        tender::Column::Id,
+        id,
+        "tender",
+    )
+    .await
 }
 
 /// Filters of `tenders`.
@@ -287,11 +290,7 @@ impl Values {
 }
 
 async fn current_in(txn: &DatabaseTransaction, p: &Principal, id: Uuid) -> Result<tender::Model> {
-    scope::tenders(p)
-        .filter(tender::Column::Id.eq(id))
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound("tender"))
+    crate::db::find_in_scope(txn, scope::tenders(p), tender::Column::Id, id, "tender").await
 }
 
 fn is_final(status: TenderStatus) -> bool {

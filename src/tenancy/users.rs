@@ -26,11 +26,7 @@ pub async fn find_user(
     p: &Principal,
     id: Uuid,
 ) -> Result<user::Model> {
-    scope::users(p)
-        .filter(user::Column::Id.eq(id))
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound("user"))
+    crate::db::find_in_scope(conn, scope::users(p), user::Column::Id, id, "user").await
 }
 
 /// Filters of the `users` list.
