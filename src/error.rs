@@ -140,6 +140,14 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
     }
 }
 
+/// The API name of a stored enum value (`IN_PROGRESS`, `PROPOSED`, …), for messages.
+pub fn wire_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// Collects the field errors of several parses, so that one response names every bad field.
 #[derive(Debug, Default)]
 pub struct Validation {

@@ -86,11 +86,17 @@ impl Extension for RequestSetupExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let limits = ctx
-            .data_opt::<AppState>()
-            .map(|s| s.config.limits.clone())
-            .unwrap_or_default();
-        check_tokens(query, limits.max_tokens)?;
+        let (max_tokens, max_aliases) = match ctx.data_opt::<AppState>() {
+            Some(state) => (
+                state.config.limits.max_tokens,
+                state.config.limits.max_aliases,
+            ),
+            None => {
+                let limits = crate::config::Limits::default();
+                (limits.max_tokens, limits.max_aliases)
+            }
+        };
+        check_tokens(query, max_tokens)?;
         let doc = next.run(ctx, query, variables).await.map_err(|err| {
             // The engine checks its directive limit while parsing.
             let code = match classify_engine_error(&err.message) {
@@ -99,7 +105,7 @@ impl Extension for RequestSetupExtension {
             };
             with_code(err, code)
         })?;
-        check_aliases(&doc, limits.max_aliases)?;
+        check_aliases(&doc, max_aliases)?;
         Ok(doc)
     }
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{Result, Validation};
+use crate::error::{Result, Validation, wire_name};
 use crate::talent::inputs::{date, money, to_decimal};
 use crate::talent::scope;
 
@@ -98,8 +98,8 @@ pub async fn update(
             "status",
             format!(
                 "cannot move a {} collaboration to {}",
-                json!(current.status).as_str().unwrap_or(""),
-                json!(status).as_str().unwrap_or("")
+                wire_name(&current.status),
+                wire_name(&status)
             ),
         );
     }

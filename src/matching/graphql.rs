@@ -249,7 +249,7 @@ pub async fn matches_of(
         let mut select = matches::list(p, &spec)?;
         select = sea_orm::QueryFilter::filter(
             select,
-            sea_orm::ColumnTrait::eq(&parent_column(parent), parent_id(parent)),
+            sea_orm::ColumnTrait::eq(&parent.column(), parent.id()),
         );
         return Ok(pagination::paginate(
             &ctx.state()?.db,
@@ -283,19 +283,6 @@ pub async fn matches_of(
         page.has_next,
         page.total,
     ))
-}
-
-fn parent_column(parent: MatchParent) -> tender_match::Column {
-    match parent {
-        MatchParent::Tender(_) => tender_match::Column::TenderId,
-        MatchParent::Consultant(_) => tender_match::Column::ConsultantId,
-    }
-}
-
-fn parent_id(parent: MatchParent) -> uuid::Uuid {
-    match parent {
-        MatchParent::Tender(id) | MatchParent::Consultant(id) => id,
-    }
 }
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]

@@ -28,13 +28,13 @@ pub enum MatchParent {
 }
 
 impl MatchParent {
-    fn id(self) -> Uuid {
+    pub fn id(self) -> Uuid {
         match self {
             MatchParent::Tender(id) | MatchParent::Consultant(id) => id,
         }
     }
 
-    fn column(self) -> tender_match::Column {
+    pub fn column(self) -> tender_match::Column {
         match self {
             MatchParent::Tender(_) => tender_match::Column::TenderId,
             MatchParent::Consultant(_) => tender_match::Column::ConsultantId,

@@ -19,7 +19,7 @@ use super::scoring::{self, ConsultantFacts, Requirement, Score, TenderFacts, Wei
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{AppError, Result, Validation, is_unique_violation};
+use crate::error::{AppError, Result, Validation, is_unique_violation, wire_name};
 use crate::talent::inputs::{MAX_LONG_TEXT, optional_text};
 use crate::talent::scope;
 
@@ -334,10 +334,6 @@ impl Decision {
     }
 }
 
-fn status_name(status: MatchStatus) -> String {
-    json!(status).as_str().unwrap_or("UNKNOWN").to_owned()
-}
-
 /// Moves a match along its life cycle; accepting creates a DRAFT collaboration with the
 /// tender's dates and the consultant's daily rate.
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
@@ -370,10 +366,7 @@ pub async fn decide(
                 format!(
                     "cannot {} a match while its tender is {}",
                     decision.verb(),
-                    tender_status.map_or("not visible".to_owned(), |s| json!(s)
-                        .as_str()
-                        .unwrap_or("")
-                        .to_owned())
+                    tender_status.map_or("not visible".to_owned(), |s| wire_name(&s))
                 ),
             ));
         }
@@ -385,7 +378,7 @@ pub async fn decide(
             format!(
                 "cannot {} a match that is {}",
                 decision.verb(),
-                status_name(from)
+                wire_name(&from)
             ),
         ));
     };
@@ -479,6 +472,6 @@ mod tests {
             Some(Rejected)
         );
         assert_eq!(Decision::Cancel.apply(Accepted), None);
-        assert_eq!(status_name(Cancelled), "CANCELLED");
+        assert_eq!(crate::error::wire_name(&Cancelled), "CANCELLED");
     }
 }

@@ -20,7 +20,7 @@ use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{AppError, Result, Validation};
+use crate::error::{AppError, Result, Validation, wire_name};
 use crate::tenancy::inputs::required_text;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender::Model> {
@@ -304,21 +304,11 @@ fn ensure_editable(t: &tender::Model) -> Result<()> {
             "id",
             format!(
                 "the tender is {} and can no longer change",
-                status_name(t.status)
+                wire_name(&t.status)
             ),
         ));
     }
     Ok(())
-}
-
-fn status_name(status: TenderStatus) -> &'static str {
-    match status {
-        TenderStatus::Draft => "DRAFT",
-        TenderStatus::Open => "OPEN",
-        TenderStatus::InProgress => "IN_PROGRESS",
-        TenderStatus::Closed => "CLOSED",
-        TenderStatus::Cancelled => "CANCELLED",
-    }
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
@@ -524,7 +514,7 @@ pub async fn transition(
             format!(
                 "cannot {} a tender that is {}",
                 transition.verb(),
-                status_name(from)
+                wire_name(&from)
             ),
         ));
     };

@@ -1,4 +1,4 @@
-//! Row scopes of the tenancy domain: every read of users and invitations starts here, filtered
+//! Row scopes of the tenancy domain: every read of users and the tenant starts here, filtered
 //! by the principal's tenant and role.
 
 #![expect(
@@ -6,7 +6,7 @@
     reason = "scopes are where the tenant and row filters are added"
 )]
 
-use entity::{invitation, tenant, user};
+use entity::{tenant, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use crate::auth::{Permission, Principal};
@@ -24,14 +24,4 @@ pub fn users(p: &Principal) -> Select<user::Entity> {
 /// The principal's own tenant.
 pub fn tenant(p: &Principal) -> Select<tenant::Entity> {
     tenant::Entity::find_by_id(p.tenant_id)
-}
-
-/// Invitations of the principal's tenant (only inviters see them).
-pub fn invitations(p: &Principal) -> Select<invitation::Entity> {
-    let select = invitation::Entity::find().filter(invitation::Column::TenantId.eq(p.tenant_id));
-    if p.can(Permission::UserInvite) {
-        select
-    } else {
-        select.filter(invitation::Column::Id.is_null())
-    }
 }
