@@ -8,8 +8,11 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use sea_orm::sea_query::{Alias, Asterisk, Order, Query, WindowStatement};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr, SimpleExpr};
+use std::collections::HashMap;
+
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -121,4 +124,31 @@ pub async fn find_in_scope<E: EntityTrait>(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound(what))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ParentCount {
+    parent: Uuid,
+    n: i64,
+}
+
+/// Rows of `select` per parent, in one `GROUP BY` statement (the `totalCount` of batched pages).
+pub async fn count_per_parent<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    parent: E::Column,
+    id_col: E::Column,
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    let counts = select
+        .select_only()
+        .column_as(parent, "parent")
+        .column_as(id_col.count(), "n")
+        .group_by(parent)
+        .into_model::<ParentCount>()
+        .all(conn)
+        .await?;
+    Ok(counts
+        .into_iter()
+        .map(|c| (c.parent, u64::try_from(c.n).unwrap_or(0)))
+        .collect())
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::{MatchStatus, collaboration, tender_match};
 use sea_orm::sea_query::Order;
-use sea_orm::{ColumnTrait, DatabaseConnection, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
 
 use super::matches::{MatchFilter, filtered};
@@ -104,12 +104,6 @@ pub struct MatchPageLoader {
     principal: Principal,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct ParentCount {
-    parent: Uuid,
-    n: i64,
-}
-
 impl MatchPageLoader {
     pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
         MatchPageLoader { db, principal }
@@ -145,19 +139,9 @@ impl MatchPageLoader {
         .map_err(db_error)?;
 
         let totals: HashMap<Uuid, u64> = if first.want_total {
-            let counts = base
-                .select_only()
-                .column_as(column, "parent")
-                .column_as(tender_match::Column::Id.count(), "n")
-                .group_by(column)
-                .into_model::<ParentCount>()
-                .all(&self.db)
+            crate::db::count_per_parent(&self.db, base, column, tender_match::Column::Id)
                 .await
-                .map_err(db_error)?;
-            counts
-                .into_iter()
-                .map(|c| (c.parent, u64::try_from(c.n).unwrap_or(0)))
-                .collect()
+                .map_err(db_error)?
         } else {
             HashMap::new()
         };

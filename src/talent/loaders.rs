@@ -172,18 +172,11 @@ pub struct TenderPage {
 /// `company.tenders(first: N)` for every company of a batch in one statement.
 pub struct TenderPageLoader(LoaderContext);
 
-#[derive(Debug, sea_orm::FromQueryResult)]
-struct CompanyCount {
-    parent: Uuid,
-    n: i64,
-}
-
 impl TenderPageLoader {
     async fn load_group(
         &self,
         keys: &[&TenderPageKey],
     ) -> Result<HashMap<TenderPageKey, TenderPage>, async_graphql::Error> {
-        use sea_orm::QuerySelect as _;
         let Some(first) = keys.first() else {
             return Ok(HashMap::new());
         };
@@ -202,17 +195,14 @@ impl TenderPageLoader {
         .await
         .map_err(db_error)?;
         let totals: HashMap<Uuid, u64> = if first.want_total {
-            base.select_only()
-                .column_as(tender::Column::CompanyId, "parent")
-                .column_as(tender::Column::Id.count(), "n")
-                .group_by(tender::Column::CompanyId)
-                .into_model::<CompanyCount>()
-                .all(&self.0.db)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(|c| (c.parent, u64::try_from(c.n).unwrap_or(0)))
-                .collect()
+            crate::db::count_per_parent(
+                &self.0.db,
+                base,
+                tender::Column::CompanyId,
+                tender::Column::Id,
+            )
+            .await
+            .map_err(db_error)?
         } else {
             HashMap::new()
         };
