@@ -100,6 +100,16 @@ impl AppError {
         AppError::Conflict(BTreeMap::from([(field.into(), message.into())]))
     }
 
+    /// `CONFLICT` on `id` for a transition the row's current status does not allow, naming
+    /// that status: `cannot accept a match that is ACCEPTED`. Of concurrent transitions on one
+    /// row, every loser gets this.
+    pub fn illegal_transition<S: serde::Serialize>(verb: &str, what: &str, current: &S) -> Self {
+        AppError::conflict(
+            "id",
+            format!("cannot {verb} a {what} that is {}", wire_name(current)),
+        )
+    }
+
     /// `INTERNAL_SERVER_ERROR` from any error.
     pub fn internal(source: impl Into<InternalError>) -> Self {
         AppError::Internal(source.into())
@@ -125,9 +135,11 @@ impl AppError {
     }
 }
 
+/// A refused write (unique or foreign key, a lost race) answers `CONFLICT` or `NOT_FOUND` by
+/// constraint name (`db::constraints`); every other database error is internal.
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::Internal(Box::new(err))
+        crate::db::constraints::classify(&err).unwrap_or_else(|| AppError::Internal(Box::new(err)))
     }
 }
 
@@ -187,14 +199,6 @@ impl Validation {
             Err(AppError::InvalidInput(self.fields))
         }
     }
-}
-
-/// True when the database refused a write because of a unique constraint (by SQLSTATE / code).
-pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
 }
 
 /// Logs an internal error with its whole chain; the client only sees the code.

@@ -5,7 +5,8 @@ use chrono::{NaiveDate, Utc};
 use entity::{CollaborationStatus, collaboration};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Select, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -13,7 +14,8 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{Result, Validation, wire_name};
+use crate::db::{Lock, lock_in_scope, lock_parents};
+use crate::error::{AppError, Result, Validation, wire_name};
 use crate::talent::inputs::{date, money, to_decimal};
 use crate::talent::scope;
 
@@ -24,6 +26,37 @@ pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collabora
         collaboration::Column::Id,
         id,
         "collaboration",
+    )
+    .await
+}
+
+/// The collaboration, locked for this transaction's change. Its tender is held first (parents
+/// before children), so that cancelling the tender and changing the collaboration run in turn.
+async fn current_in(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    id: Uuid,
+) -> Result<collaboration::Model> {
+    let seen = crate::db::find_in_scope(
+        txn,
+        scope::collaborations(p),
+        collaboration::Column::Id,
+        id,
+        "collaboration",
+    )
+    .await?;
+    lock_parents(
+        txn,
+        scope::tenders(p).filter(entity::tender::Column::Id.eq(seen.tender_id)),
+    )
+    .await?;
+    lock_in_scope(
+        txn,
+        scope::collaborations(p),
+        collaboration::Column::Id,
+        id,
+        "collaboration",
+        Lock::Update,
     )
     .await
 }
@@ -83,26 +116,20 @@ pub async fn update(
 ) -> Result<collaboration::Model> {
     p.require(Permission::CollaborationWrite)?;
     let txn = state.db.begin().await?;
-    let current = crate::db::find_in_scope(
-        &txn,
-        scope::collaborations(p),
-        collaboration::Column::Id,
-        id,
-        "collaboration",
-    )
-    .await?;
-    let mut v = Validation::new();
+    let current = current_in(&txn, p, id).await?;
     let status = input.status.unwrap_or(current.status);
     if !legal(current.status, status) {
-        v.fail(
+        // A state conflict: of two concurrent moves, the loser sees the winner's status here.
+        return Err(AppError::conflict(
             "status",
             format!(
                 "cannot move a {} collaboration to {}",
                 wire_name(&current.status),
                 wire_name(&status)
             ),
-        );
+        ));
     }
+    let mut v = Validation::new();
     let start = match input.start_date {
         Some(d) => v.check(date("startDate", d)).unwrap_or(current.start_date),
         None => current.start_date,
@@ -159,14 +186,7 @@ pub async fn update(
 pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
     p.require(Permission::CollaborationWrite)?;
     let txn = state.db.begin().await?;
-    let current = crate::db::find_in_scope(
-        &txn,
-        scope::collaborations(p),
-        collaboration::Column::Id,
-        id,
-        "collaboration",
-    )
-    .await?;
+    let current = current_in(&txn, p, id).await?;
     collaboration::Entity::delete_by_id(current.id)
         .exec(&txn)
         .await?;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{
-    CollaborationStatus, MatchStatus, TenderStatus, collaboration, consultant, consultant_skill,
-    skill, tender, tender_match, tender_skill,
+    CollaborationStatus, MatchStatus, TenderStatus, collaboration, company, consultant,
+    consultant_skill, skill, tender, tender_match, tender_skill,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
@@ -19,7 +19,8 @@ use super::scoring::{self, ConsultantFacts, Requirement, Score, TenderFacts, Wei
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{AppError, Result, Validation, is_unique_violation, wire_name};
+use crate::db::{Lock, lock_in_scope, lock_parents};
+use crate::error::{AppError, Result, Validation, wire_name};
 use crate::talent::inputs::{MAX_LONG_TEXT, optional_text};
 use crate::talent::scope;
 
@@ -143,14 +144,20 @@ pub async fn create(
     let notes = optional_text("notes", notes, MAX_LONG_TEXT)?;
     let txn = state.db.begin().await?;
     let mut v = Validation::new();
-    let t = scope::tenders(p)
-        .filter(tender::Column::Id.eq(tender_id))
-        .one(&txn)
-        .await?;
-    let c = scope::consultants(p)
-        .filter(consultant::Column::Id.eq(consultant_id))
-        .one(&txn)
-        .await?;
+    // Both parents are held until commit: neither can be deleted, nor the tender closed, under
+    // the new match.
+    let t = lock_parents(
+        &txn,
+        scope::tenders(p).filter(tender::Column::Id.eq(tender_id)),
+    )
+    .await?
+    .pop();
+    let c = lock_parents(
+        &txn,
+        scope::consultants(p).filter(consultant::Column::Id.eq(consultant_id)),
+    )
+    .await?
+    .pop();
     match &t {
         None => v.fail("tenderId", "is not a tender of the organisation"),
         Some(t) if matches!(t.status, TenderStatus::Closed | TenderStatus::Cancelled) => {
@@ -195,14 +202,7 @@ pub async fn create(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            duplicate()
-        } else {
-            e.into()
-        }
-    })?;
+    .await?;
     audit::record(
         &txn,
         p.tenant_id,
@@ -217,17 +217,19 @@ pub async fn create(
     Ok(created)
 }
 
+/// The match, locked for this transaction's change or decision.
 async fn current_in(
     txn: &DatabaseTransaction,
     p: &Principal,
     id: Uuid,
 ) -> Result<tender_match::Model> {
-    crate::db::find_in_scope(
+    lock_in_scope(
         txn,
         scope::matches(p),
         tender_match::Column::Id,
         id,
         "match",
+        Lock::Update,
     )
     .await
 }
@@ -336,6 +338,10 @@ impl Decision {
 
 /// Moves a match along its life cycle; accepting creates a DRAFT collaboration with the
 /// tender's dates and the consultant's daily rate.
+///
+/// Of concurrent decisions on one match exactly one wins; the others answer `CONFLICT` naming
+/// the status it reached. The match's company and tender are held first (parents before
+/// children, as everywhere), so the tender cannot close, nor the company go, mid-decision.
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
 pub async fn decide(
     state: &AppState,
@@ -345,43 +351,61 @@ pub async fn decide(
     decision: Decision,
 ) -> Result<tender_match::Model> {
     p.require(decision.permission())?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
     let reason = match &decision {
         Decision::Reject { reason } => optional_text("reason", reason.clone(), 2_000)?,
         _ => None,
     };
-    if matches!(decision, Decision::Propose | Decision::Accept) {
-        let tender_status = scope::tenders(p)
-            .filter(tender::Column::Id.eq(current.tender_id))
-            .one(&txn)
-            .await?
-            .map(|t| t.status);
-        if !matches!(
-            tender_status,
-            Some(TenderStatus::Open | TenderStatus::InProgress)
-        ) {
-            return Err(AppError::invalid(
-                "id",
-                format!(
-                    "cannot {} a match while its tender is {}",
-                    decision.verb(),
-                    tender_status.map_or("not visible".to_owned(), |s| wire_name(&s))
-                ),
-            ));
-        }
+    let txn = state.db.begin().await?;
+    let seen = crate::db::find_in_scope(
+        &txn,
+        scope::matches(p),
+        tender_match::Column::Id,
+        id,
+        "match",
+    )
+    .await?;
+    let tender = scope::tenders(p)
+        .filter(tender::Column::Id.eq(seen.tender_id))
+        .one(&txn)
+        .await?;
+    if let Some(t) = &tender {
+        lock_parents(
+            &txn,
+            scope::companies(p).filter(company::Column::Id.eq(t.company_id)),
+        )
+        .await?;
     }
+    let tender_status = lock_parents(
+        &txn,
+        scope::tenders(p).filter(tender::Column::Id.eq(seen.tender_id)),
+    )
+    .await?
+    .pop()
+    .map(|t| t.status);
+    let current = current_in(&txn, p, id).await?;
     let from = current.status;
     let Some(to) = decision.apply(from) else {
-        return Err(AppError::invalid(
-            "id",
-            format!(
-                "cannot {} a match that is {}",
-                decision.verb(),
-                wire_name(&from)
-            ),
+        return Err(AppError::illegal_transition(
+            decision.verb(),
+            "match",
+            &from,
         ));
     };
+    if matches!(decision, Decision::Propose | Decision::Accept)
+        && !matches!(
+            tender_status,
+            Some(TenderStatus::Open | TenderStatus::InProgress)
+        )
+    {
+        return Err(AppError::conflict(
+            "id",
+            format!(
+                "cannot {} a match while its tender is {}",
+                decision.verb(),
+                tender_status.map_or("not visible".to_owned(), |s| wire_name(&s))
+            ),
+        ));
+    }
     let now = Utc::now();
     let mut a: tender_match::ActiveModel = current.clone().into();
     a.status = Set(to);

@@ -134,12 +134,13 @@ pub async fn update(
     p.require(Permission::CompanyWrite)?;
     let parsed = parse(input)?;
     let txn = state.db.begin().await?;
-    let current = crate::db::find_in_scope(
+    let current = crate::db::lock_in_scope(
         &txn,
         scope::companies(p),
         company::Column::Id,
         id,
         "company",
+        crate::db::Lock::Update,
     )
     .await?;
     let mut changes = Changes::new();
@@ -190,12 +191,13 @@ pub async fn delete(
 ) -> Result<Uuid> {
     p.require(Permission::CompanyWrite)?;
     let txn = state.db.begin().await?;
-    let current = crate::db::find_in_scope(
+    let current = crate::db::lock_in_scope(
         &txn,
         scope::companies(p),
         company::Column::Id,
         id,
         "company",
+        crate::db::Lock::Update,
     )
     .await?;
     let tenders = scope::tenders(p)

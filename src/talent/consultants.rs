@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::crypto::TenantKeys;
+use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation};
 use crate::tenancy::inputs::{Email, required_text};
 
@@ -275,17 +276,19 @@ pub async fn create(
     Ok(created)
 }
 
+/// The consultant, locked for this transaction's change (concurrent changes run in turn).
 async fn current_in(
     txn: &DatabaseTransaction,
     p: &Principal,
     id: Uuid,
 ) -> Result<consultant::Model> {
-    crate::db::find_in_scope(
+    lock_in_scope(
         txn,
         scope::consultants(p),
         consultant::Column::Id,
         id,
         "consultant",
+        Lock::Update,
     )
     .await
 }
@@ -407,12 +410,13 @@ pub async fn restore(
 ) -> Result<consultant::Model> {
     p.require(Permission::ConsultantWrite)?;
     let txn = state.db.begin().await?;
-    let current = crate::db::find_in_scope(
+    let current = lock_in_scope(
         &txn,
         scope::consultants_including_deleted(p),
         consultant::Column::Id,
         id,
         "consultant",
+        Lock::Update,
     )
     .await?;
     if current.deleted_at.is_none() {
@@ -450,13 +454,15 @@ pub async fn check_skill_ids(txn: &DatabaseTransaction, p: &Principal, ids: &[Uu
         v.fail("skills", "at most 100 skills");
         return v.finish();
     }
-    let known: std::collections::HashSet<Uuid> = scope::skills(p)
-        .filter(skill::Column::Id.is_in(ids.iter().copied()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    // Held until commit, so that no skill is deleted under the rows about to point at it.
+    let known: std::collections::HashSet<Uuid> = lock_parents(
+        txn,
+        scope::skills(p).filter(skill::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await?
+    .into_iter()
+    .map(|s| s.id)
+    .collect();
     let mut seen = std::collections::HashSet::new();
     for (i, id) in ids.iter().enumerate() {
         if !known.contains(id) {

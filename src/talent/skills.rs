@@ -14,7 +14,7 @@ use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
-use crate::error::{AppError, Result, is_unique_violation};
+use crate::error::{AppError, Result};
 use crate::tenancy::inputs::required_text;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<skill::Model> {
@@ -64,14 +64,6 @@ async fn ensure_unique_name(
     Ok(())
 }
 
-fn map_unique(err: sea_orm::DbErr) -> AppError {
-    if is_unique_violation(&err) {
-        duplicate()
-    } else {
-        err.into()
-    }
-}
-
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
 pub async fn create(
     state: &AppState,
@@ -96,8 +88,7 @@ pub async fn create(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await
-    .map_err(map_unique)?;
+    .await?;
     let mut changes = Changes::new();
     changes
         .set("name", &created.name)
@@ -129,8 +120,15 @@ pub async fn update(
         .map(|c| optional_text("category", c, 100))
         .transpose()?;
     let txn = state.db.begin().await?;
-    let current =
-        crate::db::find_in_scope(&txn, scope::skills(p), skill::Column::Id, id, "skill").await?;
+    let current = crate::db::lock_in_scope(
+        &txn,
+        scope::skills(p),
+        skill::Column::Id,
+        id,
+        "skill",
+        crate::db::Lock::Update,
+    )
+    .await?;
     let mut changes = Changes::new();
     let mut active: skill::ActiveModel = current.clone().into();
     if let Some(name) = name {
@@ -149,7 +147,7 @@ pub async fn update(
         return Ok(current);
     }
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await.map_err(map_unique)?;
+    let updated = active.update(&txn).await?;
     audit::record(
         &txn,
         p.tenant_id,
@@ -167,8 +165,15 @@ pub async fn update(
 pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
     p.require(Permission::SkillWrite)?;
     let txn = state.db.begin().await?;
-    let current =
-        crate::db::find_in_scope(&txn, scope::skills(p), skill::Column::Id, id, "skill").await?;
+    let current = crate::db::lock_in_scope(
+        &txn,
+        scope::skills(p),
+        skill::Column::Id,
+        id,
+        "skill",
+        crate::db::Lock::Update,
+    )
+    .await?;
     let consultants = consultant_skill::Entity::delete_many()
         .filter(consultant_skill::Column::TenantId.eq(p.tenant_id))
         .filter(consultant_skill::Column::SkillId.eq(id))

@@ -2,8 +2,8 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    MatchStatus, SkillImportance, SkillLevel, TenderStatus, collaboration, company, tender,
-    tender_match, tender_skill,
+    CollaborationStatus, MatchStatus, SkillImportance, SkillLevel, TenderStatus, collaboration,
+    company, tender, tender_match, tender_skill,
 };
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, Query};
@@ -20,6 +20,7 @@ use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
+use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
 use crate::tenancy::inputs::required_text;
 
@@ -132,11 +133,13 @@ async fn merge(
     let mut v = Validation::new();
     let mut out = base;
     if let Some(company_id) = input.company_id {
-        let known = scope::companies(p)
-            .filter(company::Column::Id.eq(company_id))
-            .count(txn)
-            .await?;
-        if known == 0 {
+        // Held until commit, so that the company cannot be deleted under the new tender.
+        let known = lock_parents(
+            txn,
+            scope::companies(p).filter(company::Column::Id.eq(company_id)),
+        )
+        .await?;
+        if known.is_empty() {
             v.fail("companyId", "is not a company of the organisation");
         }
         out.company_id = company_id;
@@ -289,18 +292,28 @@ impl Values {
     }
 }
 
+/// The tender, locked for this transaction's change: concurrent changes of one tender run one
+/// after the other, each seeing the previous one's result.
 async fn current_in(txn: &DatabaseTransaction, p: &Principal, id: Uuid) -> Result<tender::Model> {
-    crate::db::find_in_scope(txn, scope::tenders(p), tender::Column::Id, id, "tender").await
+    lock_in_scope(
+        txn,
+        scope::tenders(p),
+        tender::Column::Id,
+        id,
+        "tender",
+        Lock::Update,
+    )
+    .await
 }
 
 fn is_final(status: TenderStatus) -> bool {
     matches!(status, TenderStatus::Closed | TenderStatus::Cancelled)
 }
 
-/// Refuses changes to a CLOSED or CANCELLED tender, naming its status.
+/// Refuses changes to a CLOSED or CANCELLED tender (`CONFLICT`), naming its status.
 fn ensure_editable(t: &tender::Model) -> Result<()> {
     if is_final(t.status) {
-        return Err(AppError::invalid(
+        return Err(AppError::conflict(
             "id",
             format!(
                 "the tender is {} and can no longer change",
@@ -494,8 +507,16 @@ impl Transition {
     }
 }
 
-/// Moves a tender along its life cycle; an illegal move is `BAD_USER_INPUT` naming the current
-/// status.
+/// Moves a tender along its life cycle. Of concurrent moves on one tender exactly one wins; a
+/// move the current status does not allow is `CONFLICT` naming that status.
+///
+/// What ending a tender does to its matches and collaborations:
+/// - **close** (the tender is filled or over): PENDING and PROPOSED matches are CANCELLED;
+///   ACCEPTED matches and their collaborations go on untouched, since the mission goes ahead.
+/// - **cancel** (the mission is called off): PENDING and PROPOSED matches are CANCELLED, and so
+///   are DRAFT collaborations; ACCEPTED matches stay ACCEPTED as the record of the decision.
+///   While a collaboration is ACTIVE the tender cannot be cancelled (`CONFLICT`): complete or
+///   cancel that collaboration first, since it is work under way.
 #[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
 pub async fn transition(
     state: &AppState,
@@ -509,23 +530,34 @@ pub async fn transition(
     let current = current_in(&txn, p, id).await?;
     let from = current.status;
     let Some(to) = transition.apply(from) else {
-        return Err(AppError::invalid(
-            "id",
-            format!(
-                "cannot {} a tender that is {}",
-                transition.verb(),
-                wire_name(&from)
-            ),
+        return Err(AppError::illegal_transition(
+            transition.verb(),
+            "tender",
+            &from,
         ));
     };
+    let collaborations = scope::collaborations(p).filter(collaboration::Column::TenderId.eq(id));
+    if to == TenderStatus::Cancelled {
+        let active = collaborations
+            .clone()
+            .filter(collaboration::Column::Status.eq(CollaborationStatus::Active))
+            .count(&txn)
+            .await?;
+        if active > 0 {
+            return Err(AppError::conflict(
+                "id",
+                "the tender has an ACTIVE collaboration; complete or cancel it first",
+            ));
+        }
+    }
     let now = Utc::now();
     let mut a: tender::ActiveModel = current.into();
     a.status = Set(to);
     a.updated_at = Set(now);
     let updated = a.update(&txn).await?;
-    // A closed or cancelled tender takes its open matches with it.
-    let cancelled_matches = if matches!(to, TenderStatus::Closed | TenderStatus::Cancelled) {
-        tender_match::Entity::update_many()
+    let mut changes = json!({ "status": { "from": from, "to": to } });
+    if is_final(to) {
+        let cancelled = tender_match::Entity::update_many()
             .col_expr(
                 tender_match::Column::Status,
                 Expr::value(MatchStatus::Cancelled),
@@ -538,19 +570,30 @@ pub async fn transition(
             )
             .exec(&txn)
             .await?
-            .rows_affected
-    } else {
-        0
-    };
+            .rows_affected;
+        changes["cancelledMatches"] = json!(cancelled);
+    }
+    if to == TenderStatus::Cancelled {
+        let cancelled = collaboration::Entity::update_many()
+            .col_expr(
+                collaboration::Column::Status,
+                Expr::value(CollaborationStatus::Cancelled),
+            )
+            .col_expr(collaboration::Column::UpdatedAt, Expr::value(now))
+            .filter(collaboration::Column::TenantId.eq(p.tenant_id))
+            .filter(collaboration::Column::TenderId.eq(id))
+            .filter(collaboration::Column::Status.eq(CollaborationStatus::Draft))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        changes["cancelledCollaborations"] = json!(cancelled);
+    }
     audit::record(
         &txn,
         p.tenant_id,
         Some(p),
         meta,
-        AuditRecord::new("tender.status_changed", "tender", Some(id)).changes(json!({
-            "status": { "from": from, "to": to },
-            "cancelledMatches": cancelled_matches,
-        })),
+        AuditRecord::new("tender.status_changed", "tender", Some(id)).changes(changes),
     )
     .await?;
     txn.commit().await?;

@@ -21,7 +21,7 @@ use crate::auth::password::NewPassword;
 use crate::auth::sessions::{self as refresh, Rotation};
 use crate::auth::{Principal, throttle};
 use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
-use crate::error::{AppError, Result, is_unique_violation};
+use crate::error::{AppError, Result};
 
 /// Blind-index purpose of user and invitation e-mails.
 pub const EMAIL_INDEX: &str = "user.email";
@@ -144,14 +144,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("slug", "is already taken")
-        } else {
-            e.into()
-        }
-    })?;
+    .await?;
     let keys = create_tenant_keys(&txn, &state.config.master_keys, tenant_id).await?;
     let user = new_user(
         &keys,
@@ -385,14 +378,7 @@ pub async fn accept_invitation(
         invitation.consultant_id,
     )
     .insert(&txn)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("email", "a user with this e-mail already exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .await?;
     audit::record(
         &txn,
         invitation.tenant_id,

@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{Role, invitation, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, PaginatorTrait,
-    QueryFilter, QuerySelect, Select, Set, TransactionTrait,
+    QueryFilter, Select, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use crate::auth::password::NewPassword;
 use crate::auth::sessions::{hash_token, new_opaque_token, revoke_all_for_user};
 use crate::auth::{Permission, Principal, throttle};
 use crate::crypto::TenantKeys;
+use crate::db::{Lock, lock_in_scope};
 use crate::error::{AppError, Result};
 
 /// A user by id, within the principal's scope; anything else is `NOT_FOUND`.
@@ -193,9 +194,36 @@ pub async fn invite_user(
     })
 }
 
-/// Inside the caller's transaction: refuses a change that would leave the tenant without an
-/// active ADMIN. The active ADMIN rows are locked (`FOR UPDATE` on PostgreSQL; SQLite serialises
-/// writers), so two ADMINs demoting each other at once cannot both succeed.
+/// Starts a user-administration change: the tenant row is held (`FOR NO KEY UPDATE`) so that
+/// role changes, deactivations and restores of one organisation run one at a time, and the
+/// target user is read after that, as the previous change left it.
+async fn administer(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    user_id: Uuid,
+) -> Result<user::Model> {
+    lock_in_scope(
+        txn,
+        scope::tenant(p),
+        entity::tenant::Column::Id,
+        p.tenant_id,
+        "tenant",
+        Lock::Serialize,
+    )
+    .await?;
+    lock_in_scope(
+        txn,
+        scope::users(p),
+        user::Column::Id,
+        user_id,
+        "user",
+        Lock::Update,
+    )
+    .await
+}
+
+/// Inside a transaction begun by [`administer`]: refuses a change that would leave the tenant
+/// without an active ADMIN (two ADMINs demoting each other at once cannot both succeed).
 async fn ensure_other_admin(
     txn: &DatabaseTransaction,
     p: &Principal,
@@ -207,7 +235,6 @@ async fn ensure_other_admin(
     let admins = scope::users(p)
         .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::DeactivatedAt.is_null())
-        .lock_exclusive()
         .all(txn)
         .await?;
     if !admins.iter().any(|a| a.id != target.id) {
@@ -229,7 +256,7 @@ pub async fn update_user_role(
 ) -> Result<user::Model> {
     p.require(Permission::UserManage)?;
     let txn = state.db.begin().await?;
-    let target = find_user(&txn, p, user_id).await?;
+    let target = administer(&txn, p, user_id).await?;
     if target.role == role {
         return Ok(target);
     }
@@ -276,12 +303,12 @@ pub async fn deactivate_user(
 ) -> Result<user::Model> {
     p.require(Permission::UserManage)?;
     let txn = state.db.begin().await?;
-    let target = find_user(&txn, p, user_id).await?;
+    let target = administer(&txn, p, user_id).await?;
     if target.id == p.user_id {
         return Err(AppError::invalid("id", "you cannot deactivate yourself"));
     }
     if target.deactivated_at.is_some() {
-        return Ok(target);
+        return Err(AppError::conflict("id", "the user is already deactivated"));
     }
     ensure_other_admin(&txn, p, &target).await?;
     let version = target.token_version;
@@ -314,9 +341,9 @@ pub async fn restore_user(
 ) -> Result<user::Model> {
     p.require(Permission::UserManage)?;
     let txn = state.db.begin().await?;
-    let target = find_user(&txn, p, user_id).await?;
+    let target = administer(&txn, p, user_id).await?;
     if target.deactivated_at.is_none() {
-        return Ok(target);
+        return Err(AppError::conflict("id", "the user is active"));
     }
     let mut active: user::ActiveModel = target.into();
     active.deactivated_at = Set(None);

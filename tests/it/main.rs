@@ -15,6 +15,7 @@ mod cli;
 mod crypto;
 mod http_hardening;
 mod ops;
+mod races;
 mod rbac;
 mod role_matrix;
 mod schema;

@@ -265,7 +265,7 @@ async fn tenders_keep_their_matches_consistent() {
             json!({ "id": on_one }),
         )
         .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert_eq!(code(&body), "CONFLICT");
     let _ = p.company;
 }
 

@@ -429,7 +429,7 @@ async fn rejections_keep_their_reason_and_illegal_moves_name_the_status() {
             json!({ "id": m }),
         )
         .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert_eq!(code(&body), "CONFLICT");
 }
 
 #[tokio::test]

@@ -161,7 +161,7 @@ async fn only_legal_status_transitions_are_allowed() {
         }
     };
     let body = run("close").await;
-    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert_eq!(code(&body), "CONFLICT");
     assert!(
         body["errors"][0]["extensions"]["fields"]["id"]
             .as_str()
@@ -172,7 +172,7 @@ async fn only_legal_status_transitions_are_allowed() {
         data(&run("publish").await)["publishTender"]["status"],
         "OPEN"
     );
-    assert_eq!(code(&run("publish").await), "BAD_USER_INPUT");
+    assert_eq!(code(&run("publish").await), "CONFLICT");
     assert_eq!(
         data(&run("start").await)["startTender"]["status"],
         "IN_PROGRESS"
@@ -192,7 +192,7 @@ async fn only_legal_status_transitions_are_allowed() {
             json!({ "id": id }),
         )
         .await;
-    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(code(&body), "CONFLICT", "{body}");
     let audit = app
         .gql(agency.admin.token(), "query($id: String) { auditEvents(filter: { entityId: $id, action: \"tender.status_changed\" }) { totalCount } }", json!({ "id": id }))
         .await;
@@ -436,4 +436,107 @@ async fn companies_list_their_tenders_in_one_batch() {
         data(&body)["company"]["tenders"]["edges"],
         json!([{ "node": { "title": "A0" } }])
     );
+}
+
+/// What ending a tender does to its accepted matches and their collaborations (documented on
+/// `transition`): closing leaves them be; cancelling cancels DRAFT collaborations and is refused
+/// while one is ACTIVE.
+#[tokio::test]
+async fn ending_a_tender_decides_the_fate_of_accepted_matches() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let admin = agency.admin.token();
+    let company = agency.company(&app, "Acme").await;
+    let accepted = |tender: String| {
+        let (app, agency) = (&app, &agency);
+        async move {
+            let c = agency.consultant(app, json!({})).await;
+            let m = agency.proposed_match(app, &tender, &c).await;
+            let body = app
+                .gql(
+                    agency.admin.token(),
+                    "mutation($id: ID!) { acceptMatch(id: $id) { collaboration { id } } }",
+                    json!({ "id": m }),
+                )
+                .await;
+            let col = data(&body)["acceptMatch"]["collaboration"]["id"].clone();
+            (m, col)
+        }
+    };
+    let state =
+        "query($m: ID!, $c: ID!) { match(id: $m) { status } collaboration(id: $c) { status } }";
+    let end = |verb: &'static str, id: String| {
+        let app = &app;
+        async move {
+            app.gql(
+                admin,
+                &format!("mutation($id: ID!) {{ {verb}Tender(id: $id) {{ status }} }}"),
+                json!({ "id": id }),
+            )
+            .await
+        }
+    };
+
+    // Closing: the mission goes ahead.
+    let closed = agency.open_tender(&app, &company, json!({})).await;
+    let (m, col) = accepted(closed.clone()).await;
+    data(&end("close", closed).await);
+    let body = app.gql(admin, state, json!({ "m": m, "c": col })).await;
+    assert_eq!(
+        data(&body),
+        &json!({ "match": { "status": "ACCEPTED" }, "collaboration": { "status": "DRAFT" } })
+    );
+
+    // Cancelling: DRAFT collaborations are cancelled, the decision stays on record.
+    let cancelled = agency.open_tender(&app, &company, json!({})).await;
+    let (m, col) = accepted(cancelled.clone()).await;
+    let pending_consultant = agency.consultant(&app, json!({})).await;
+    let pending = agency
+        .pending_match(&app, &cancelled, &pending_consultant)
+        .await;
+    data(&end("cancel", cancelled.clone()).await);
+    let body = app.gql(admin, state, json!({ "m": m, "c": col })).await;
+    assert_eq!(
+        data(&body),
+        &json!({ "match": { "status": "ACCEPTED" }, "collaboration": { "status": "CANCELLED" } })
+    );
+    let body = app
+        .gql(
+            admin,
+            "query($m: ID!) { match(id: $m) { status } }",
+            json!({ "m": pending }),
+        )
+        .await;
+    assert_eq!(data(&body)["match"]["status"], "CANCELLED");
+    let body = app
+        .gql(
+            admin,
+            "query($id: String) { auditEvents(filter: { entityId: $id, action: \"tender.status_changed\" }) { edges { node { changes } } } }",
+            json!({ "id": cancelled }),
+        )
+        .await;
+    let changes = &data(&body)["auditEvents"]["edges"][0]["node"]["changes"];
+    assert_eq!(changes["cancelledCollaborations"], 1, "{changes}");
+    assert_eq!(changes["cancelledMatches"], 1, "{changes}");
+
+    // An ACTIVE collaboration is work under way: the tender cannot be cancelled under it.
+    let busy = agency.open_tender(&app, &company, json!({})).await;
+    let (_, col) = accepted(busy.clone()).await;
+    data(
+        &app.gql(
+            admin,
+            "mutation($id: ID!) { updateCollaboration(input: { id: $id, status: ACTIVE }) { status } }",
+            json!({ "id": col }),
+        )
+        .await,
+    );
+    let body = end("cancel", busy.clone()).await;
+    assert_eq!(code(&body), "CONFLICT", "{body}");
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["id"]
+            .as_str()
+            .is_some_and(|m| m.contains("ACTIVE")),
+        "{body}"
+    );
+    data(&end("close", busy).await);
 }

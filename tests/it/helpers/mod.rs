@@ -166,6 +166,17 @@ impl TestApp {
         response.json().await.expect("json body")
     }
 
+    /// Sends every `(token, query, variables)` at once, each on its own connection of the
+    /// pool, and returns the bodies in the same order.
+    pub async fn gql_all(&self, requests: Vec<(Option<&str>, &str, Value)>) -> Vec<Value> {
+        futures_util::future::join_all(
+            requests
+                .into_iter()
+                .map(|(token, query, variables)| self.gql(token, query, variables)),
+        )
+        .await
+    }
+
     pub async fn anon(&self, query: &str, variables: Value) -> Value {
         self.gql(None, query, variables).await
     }
@@ -198,6 +209,17 @@ impl Drop for TestApp {
             server.abort();
         }
     }
+}
+
+/// How many bodies succeeded, and the codes of the others.
+pub fn outcomes(bodies: &[Value]) -> (usize, Vec<String>) {
+    let ok = bodies.iter().filter(|b| b.get("errors").is_none()).count();
+    let codes = bodies
+        .iter()
+        .filter(|b| b.get("errors").is_some())
+        .map(|b| code(b).to_owned())
+        .collect();
+    (ok, codes)
 }
 
 /// The `extensions.code` of the first error.

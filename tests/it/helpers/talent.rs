@@ -7,6 +7,7 @@ use entity::{
     skill, tender, tender_match, tender_skill,
 };
 use sea_orm::{EntityTrait, Set};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::TestApp;
@@ -160,5 +161,102 @@ pub async fn seed_volume(
     Volume {
         tenders: tender_ids,
         consultants: consultant_ids,
+    }
+}
+
+/// API-driven builders: each creates one row as the agency's ADMIN and returns its id.
+impl super::Agency {
+    /// Runs a mutation as the ADMIN and returns `data[field].id`.
+    pub async fn make(&self, app: &TestApp, query: &str, variables: Value, field: &str) -> String {
+        let body = app.gql(self.admin.token(), query, variables).await;
+        super::data(&body)[field]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{field}.id in {body}"))
+            .to_owned()
+    }
+
+    pub async fn company(&self, app: &TestApp, name: &str) -> String {
+        self.make(
+            app,
+            "mutation($n: String!) { createCompany(input: { name: $n }) { id } }",
+            json!({ "n": name }),
+            "createCompany",
+        )
+        .await
+    }
+
+    pub async fn skill(&self, app: &TestApp, name: &str) -> String {
+        self.make(
+            app,
+            "mutation($n: String!) { createSkill(input: { name: $n }) { id } }",
+            json!({ "n": name }),
+            "createSkill",
+        )
+        .await
+    }
+
+    /// A consultant from a `CreateConsultantInput` (first/last name and title default).
+    pub async fn consultant(&self, app: &TestApp, input: Value) -> String {
+        let mut full = json!({ "firstName": "Con", "lastName": "Sultant", "title": "Engineer" });
+        if let (Some(full), Some(input)) = (full.as_object_mut(), input.as_object()) {
+            full.extend(input.clone());
+        }
+        self.make(
+            app,
+            "mutation($i: CreateConsultantInput!) { createConsultant(input: $i) { id } }",
+            json!({ "i": full }),
+            "createConsultant",
+        )
+        .await
+    }
+
+    /// A DRAFT tender of `company` from a `CreateTenderInput` (the title defaults).
+    pub async fn draft_tender(&self, app: &TestApp, company: &str, input: Value) -> String {
+        let mut full = json!({ "companyId": company, "title": "A tender" });
+        if let (Some(full), Some(input)) = (full.as_object_mut(), input.as_object()) {
+            full.extend(input.clone());
+        }
+        self.make(
+            app,
+            "mutation($i: CreateTenderInput!) { createTender(input: $i) { id } }",
+            json!({ "i": full }),
+            "createTender",
+        )
+        .await
+    }
+
+    /// An OPEN tender of `company`.
+    pub async fn open_tender(&self, app: &TestApp, company: &str, input: Value) -> String {
+        let id = self.draft_tender(app, company, input).await;
+        self.make(
+            app,
+            "mutation($id: ID!) { publishTender(id: $id) { id } }",
+            json!({ "id": id }),
+            "publishTender",
+        )
+        .await
+    }
+
+    /// A PENDING match of `consultant` on `tender`.
+    pub async fn pending_match(&self, app: &TestApp, tender: &str, consultant: &str) -> String {
+        self.make(
+            app,
+            "mutation($t: ID!, $c: ID!) { createMatch(input: { tenderId: $t, consultantId: $c }) { id } }",
+            json!({ "t": tender, "c": consultant }),
+            "createMatch",
+        )
+        .await
+    }
+
+    /// A PROPOSED match of `consultant` on `tender`.
+    pub async fn proposed_match(&self, app: &TestApp, tender: &str, consultant: &str) -> String {
+        let id = self.pending_match(app, tender, consultant).await;
+        self.make(
+            app,
+            "mutation($id: ID!) { proposeMatch(id: $id) { id } }",
+            json!({ "id": id }),
+            "proposeMatch",
+        )
+        .await
     }
 }

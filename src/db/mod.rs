@@ -1,4 +1,7 @@
-//! Database connection, migrations and readiness.
+//! Database connection, migrations and readiness, and the query helpers every domain shares:
+//! scoped look-ups, row locks and batched first pages.
+
+pub mod constraints;
 
 use std::time::Duration;
 
@@ -10,6 +13,7 @@ use sea_orm::sea_query::{Alias, Asterisk, Order, Query, WindowStatement};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr, SimpleExpr};
 use std::collections::HashMap;
 
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
     QueryTrait, Select,
@@ -124,6 +128,51 @@ pub async fn find_in_scope<E: EntityTrait>(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound(what))
+}
+
+/// How a row read inside a write transaction is held until the transaction ends (PostgreSQL;
+/// SQLite runs one writer at a time and needs no row locks).
+///
+/// Locks are always taken parents first — company, then tender, then match, then collaboration;
+/// consultant and skill before the rows that point at them — so that two writers never wait on
+/// each other in opposite orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// `FOR UPDATE`: the row this transaction changes or decides on. Concurrent writers of the
+    /// same row wait, then see the winner's result (exactly one transition wins).
+    Update,
+    /// `FOR KEY SHARE`: a parent that must neither vanish nor be changed by a transition
+    /// (which takes `FOR UPDATE`) while this transaction writes rows that point at it.
+    Parent,
+    /// `FOR NO KEY UPDATE`: a row standing for a group of changes that must run one at a time
+    /// (the tenant, for user administration) without blocking inserts that point at it.
+    Serialize,
+}
+
+/// The row `id` within a scoped select, locked until the transaction ends; `NOT_FOUND` naming
+/// `what` otherwise.
+pub async fn lock_in_scope<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    id_col: E::Column,
+    id: Uuid,
+    what: &'static str,
+    lock: Lock,
+) -> Result<E::Model, AppError> {
+    let lock = match lock {
+        Lock::Update => LockType::Update,
+        Lock::Parent => LockType::KeyShare,
+        Lock::Serialize => LockType::NoKeyUpdate,
+    };
+    find_in_scope(conn, select.lock(lock), id_col, id, what).await
+}
+
+/// Every row of a scoped select, held as parents (`FOR KEY SHARE`) until the transaction ends.
+pub async fn lock_parents<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+) -> Result<Vec<E::Model>, AppError> {
+    Ok(select.lock(LockType::KeyShare).all(conn).await?)
 }
 
 #[derive(Debug, FromQueryResult)]
