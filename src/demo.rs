@@ -590,6 +590,7 @@ impl<'k> Generator<'k> {
                     tender_id: Set(*tender_id),
                     consultant_id: Set(consultant_id),
                     score: Set(s.score),
+                    score_without_rate: Set(s.score_without_rate),
                     breakdown: Set(json!(s.breakdown).to_string()),
                     reasons: Set(json!(s.reasons).to_string()),
                     status: Set(match_status),

@@ -12,11 +12,13 @@ pub struct Model {
     pub tenant_id: Uuid,
     pub tender_id: Uuid,
     pub consultant_id: Uuid,
-    /// 0..1.
+    /// 0..1, every component weighed.
     pub score: f64,
+    /// 0..1, the daily rate left out: what readers without `consultant.rate:read` see.
+    pub score_without_rate: f64,
     /// JSON object of the score's components.
     pub breakdown: String,
-    /// JSON array of human-readable reasons.
+    /// JSON array of `{"about": component, "text": reason}`.
     pub reasons: String,
     pub status: MatchStatus,
     /// Internal notes of the agency.

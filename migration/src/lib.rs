@@ -17,6 +17,7 @@ mod m20261121_000012_create_tender;
 mod m20261121_000013_create_tender_skill;
 mod m20261121_000014_create_tender_match;
 mod m20261121_000015_create_collaboration;
+mod m20261202_000016_add_tender_match_score_without_rate;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000013_create_tender_skill::Migration),
             Box::new(m20261121_000014_create_tender_match::Migration),
             Box::new(m20261121_000015_create_collaboration::Migration),
+            Box::new(m20261202_000016_add_tender_match_score_without_rate::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ use super::loaders::{
     CollaborationByMatchLoader, MatchPageKey, MatchPageLoader, MatchParent, PageFilter,
 };
 use super::matches::{self, Decision, MatchFilter as Filter};
+use super::score_view::ScoreView;
 use crate::auth::guard::field_allowed;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
@@ -34,8 +35,9 @@ pub struct MatchBreakdown {
     pub skills: f64,
     /// Availability against the tender's start.
     pub availability: f64,
-    /// Daily rate against the budget.
-    pub rate: f64,
+    /// Daily rate against the budget; `null` for readers who may not see rates
+    /// (`consultant.rate:read`), whose score leaves the rate out.
+    pub rate: Option<f64>,
     /// Location and remote fit.
     pub location: f64,
 }
@@ -48,24 +50,25 @@ impl Match {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
-    /// 0..1, higher is better.
-    async fn score(&self) -> f64 {
-        self.0.score
+    /// 0..1, higher is better. For readers who may not see rates (`consultant.rate:read`) the
+    /// daily rate is left out of it, so that it cannot be worked back from the budget.
+    async fn score(&self, ctx: &Context<'_>) -> Result<f64> {
+        Ok(ScoreView::of(ctx.principal()?).score(&self.0))
     }
-    async fn breakdown(&self) -> Result<MatchBreakdown> {
-        let v: serde_json::Value =
-            serde_json::from_str(&self.0.breakdown).map_err(AppError::internal)?;
-        let get = |k: &str| v[k].as_f64().unwrap_or(0.0);
+    /// The components of the score (the rate is `null` where the score leaves it out).
+    async fn breakdown(&self, ctx: &Context<'_>) -> Result<MatchBreakdown> {
+        let b = ScoreView::of(ctx.principal()?).breakdown(&self.0)?;
         Ok(MatchBreakdown {
-            skills: get("skills"),
-            availability: get("availability"),
-            rate: get("rate"),
-            location: get("location"),
+            skills: b.skills,
+            availability: b.availability,
+            rate: b.rate,
+            location: b.location,
         })
     }
-    /// Why the score is what it is, in plain words.
-    async fn reasons(&self) -> Result<Vec<String>> {
-        serde_json::from_str(&self.0.reasons).map_err(AppError::internal)
+    /// Why the score is what it is, in plain words (without the rate's, where the score leaves
+    /// it out).
+    async fn reasons(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        ScoreView::of(ctx.principal()?).reasons(&self.0)
     }
     async fn status(&self) -> MatchStatus {
         self.0.status.into()
@@ -190,13 +193,14 @@ pub struct MatchOrder {
 }
 
 impl MatchOrder {
-    fn order(order: Option<&MatchOrder>) -> Order<tender_match::Column> {
+    /// The order of a list; `SCORE` sorts by the score `view` shows.
+    fn order(order: Option<&MatchOrder>, view: ScoreView) -> Order<tender_match::Column> {
         let (field, descending) = order.map_or((MatchOrderField::Score, true), |o| {
             (o.field, o.direction == OrderDirection::Desc)
         });
         match field {
             MatchOrderField::Score => Order::Column {
-                column: tender_match::Column::Score,
+                column: view.column(),
                 descending,
             },
             MatchOrderField::CreatedAt => Order::Id { descending },
@@ -256,7 +260,7 @@ pub async fn matches_of(
             select,
             tender_match::Column::Id,
             |m| m.id,
-            MatchOrder::order(None),
+            MatchOrder::order(None, ScoreView::of(p)),
             PageQuery {
                 args: PageArgs {
                     first,
@@ -364,13 +368,14 @@ impl MatchingQuery {
         filter: Option<MatchFilter>,
         order_by: Option<MatchOrder>,
     ) -> Result<Connection<String, Match, ConnectionFields>> {
-        let select = matches::list(ctx.principal()?, &filter_spec(&filter.unwrap_or_default())?)?;
+        let p = ctx.principal()?;
+        let select = matches::list(p, &filter_spec(&filter.unwrap_or_default())?)?;
         pagination::paginate(
             &ctx.state()?.db,
             select,
             tender_match::Column::Id,
             |m| m.id,
-            MatchOrder::order(order_by.as_ref()),
+            MatchOrder::order(order_by.as_ref(), ScoreView::of(p)),
             PageQuery::new(ctx, first, after, last, before),
             Match,
         )

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
 
 use super::matches::{MatchFilter, filtered};
+use super::score_view::ScoreView;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::talent::scope;
@@ -119,9 +120,11 @@ impl MatchPageLoader {
         };
         let column = first.parent.column();
         let parents: Vec<Uuid> = keys.iter().map(|k| k.parent.id()).collect();
+        let view = ScoreView::of(&self.principal);
         let base = filtered(
             scope::matches(&self.principal),
             &first.filter.to_match_filter(),
+            view,
         )?
         .filter(column.is_in(parents.iter().copied()));
 
@@ -130,7 +133,7 @@ impl MatchPageLoader {
             base.clone(),
             column,
             &[
-                (tender_match::Column::Score, Order::Desc),
+                (view.column(), Order::Desc),
                 (tender_match::Column::Id, Order::Desc),
             ],
             first.limit + 1,
@@ -157,7 +160,11 @@ impl MatchPageLoader {
             .iter()
             .map(|key| {
                 let mut rows = by_parent.remove(&key.parent.id()).unwrap_or_default();
-                rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+                rows.sort_by(|a, b| {
+                    view.score(b)
+                        .total_cmp(&view.score(a))
+                        .then(b.id.cmp(&a.id))
+                });
                 let limit = usize::try_from(key.limit).unwrap_or(usize::MAX);
                 let has_next = rows.len() > limit;
                 rows.truncate(limit);

@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::score_view::ScoreView;
 use super::scoring::{self, ConsultantFacts, Requirement, Score, TenderFacts, Weights};
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
@@ -44,9 +45,11 @@ pub struct MatchFilter {
     pub min_score: Option<f64>,
 }
 
+/// The filter applied to `select`; `minScore` compares with the score `view` shows.
 pub fn filtered(
     select: Select<tender_match::Entity>,
     filter: &MatchFilter,
+    view: ScoreView,
 ) -> Result<Select<tender_match::Entity>> {
     let mut select = select;
     if let Some(id) = filter.tender_id {
@@ -65,13 +68,13 @@ pub fn filtered(
                 "must be between 0 and 1",
             ));
         }
-        select = select.filter(tender_match::Column::Score.gte(min));
+        select = select.filter(view.column().gte(min));
     }
     Ok(select)
 }
 
 pub fn list(p: &Principal, filter: &MatchFilter) -> Result<Select<tender_match::Entity>> {
-    filtered(scope::matches(p), filter)
+    filtered(scope::matches(p), filter, ScoreView::of(p))
 }
 
 /// Gathers what the score needs and scores the pair.
@@ -191,6 +194,7 @@ pub async fn create(
         tender_id: Set(t.id),
         consultant_id: Set(c.id),
         score: Set(scored.score),
+        score_without_rate: Set(scored.score_without_rate),
         breakdown: Set(json!(scored.breakdown).to_string()),
         reasons: Set(json!(scored.reasons).to_string()),
         status: Set(MatchStatus::Pending),

@@ -5,4 +5,5 @@ pub mod collaborations;
 pub mod graphql;
 pub mod loaders;
 pub mod matches;
+pub mod score_view;
 pub mod scoring;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{ConsultantStatus, RemotePreference, SkillImportance, SkillLevel};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Relative weights of the components; they need not sum to 1.
@@ -70,12 +70,33 @@ pub struct Breakdown {
     pub location: f64,
 }
 
+/// The component of the score a reason explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Component {
+    Skills,
+    Availability,
+    Rate,
+    Location,
+}
+
+/// One human-readable reason, tagged with the component it explains (stored as such, so that
+/// readers who may not see rates get the reasons without the rate's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub about: Component,
+    pub text: String,
+}
+
 /// A score with its explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Score {
+    /// Every component weighed.
     pub score: f64,
+    /// The same weighing with the rate component left out: it says nothing about the rate.
+    pub score_without_rate: f64,
     pub breakdown: Breakdown,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
 }
 
 fn importance_weight(importance: SkillImportance) -> f64 {
@@ -212,27 +233,42 @@ fn location(t: &TenderFacts, c: &ConsultantFacts, reasons: &mut Vec<String>) -> 
     }
 }
 
+fn weighted(parts: &[(f64, f64)]) -> f64 {
+    let total: f64 = parts.iter().map(|(_, w)| w).sum();
+    if total > 0.0 {
+        let sum: f64 = parts.iter().map(|(v, w)| v * w).sum();
+        round4((sum / total).clamp(0.0, 1.0))
+    } else {
+        0.0
+    }
+}
+
 /// Scores a consultant against a tender.
 pub fn score(t: &TenderFacts, c: &ConsultantFacts, w: &Weights) -> Score {
     let mut reasons = Vec::new();
+    let mut component =
+        |about: Component, f: fn(&TenderFacts, &ConsultantFacts, &mut Vec<String>) -> f64| {
+            let mut texts = Vec::new();
+            let value = round4(f(t, c, &mut texts));
+            reasons.extend(texts.into_iter().map(|text| Reason { about, text }));
+            value
+        };
     let breakdown = Breakdown {
-        skills: round4(skills(t, c, &mut reasons)),
-        availability: round4(availability(t, c, &mut reasons)),
-        rate: round4(rate(t, c, &mut reasons)),
-        location: round4(location(t, c, &mut reasons)),
+        skills: component(Component::Skills, skills),
+        availability: component(Component::Availability, availability),
+        rate: component(Component::Rate, rate),
+        location: component(Component::Location, location),
     };
-    let total = w.skills + w.availability + w.rate + w.location;
-    let weighted = if total > 0.0 {
-        (breakdown.skills * w.skills
-            + breakdown.availability * w.availability
-            + breakdown.rate * w.rate
-            + breakdown.location * w.location)
-            / total
-    } else {
-        0.0
-    };
+    let without_rate = [
+        (breakdown.skills, w.skills),
+        (breakdown.availability, w.availability),
+        (breakdown.location, w.location),
+    ];
+    let mut every = without_rate.to_vec();
+    every.push((breakdown.rate, w.rate));
     Score {
-        score: round4(weighted.clamp(0.0, 1.0)),
+        score: weighted(&every),
+        score_without_rate: weighted(&without_rate),
         breakdown,
         reasons,
     }
@@ -290,11 +326,11 @@ mod tests {
         let s = score(&t, &c, &Weights::default());
         assert!(s.score > 0.99, "{s:?}");
         assert!(
-            s.reasons.iter().any(|r| r.contains("Rust at EXPERT")),
+            s.reasons.iter().any(|r| r.text.contains("Rust at EXPERT")),
             "{s:?}"
         );
         assert!(
-            s.reasons.iter().any(|r| r.contains("Based in Paris")),
+            s.reasons.iter().any(|r| r.text.contains("Based in Paris")),
             "{s:?}"
         );
     }
@@ -327,7 +363,7 @@ mod tests {
             &Weights::default(),
         );
         assert!(has_required.breakdown.skills > has_nice.breakdown.skills);
-        assert!(has_nice.reasons.iter().any(|r| r == "Lacks Rust"));
+        assert!(has_nice.reasons.iter().any(|r| r.text == "Lacks Rust"));
     }
 
     #[test]
@@ -374,7 +410,7 @@ mod tests {
             priced
                 .reasons
                 .iter()
-                .all(|r| !r.contains("840") && !r.contains("700")),
+                .all(|r| !r.text.contains("840") && !r.text.contains("700")),
             "{priced:?}"
         );
         let mut remote = consultant(&[]);
@@ -389,6 +425,28 @@ mod tests {
                 .availability,
             0.0
         );
+    }
+
+    #[test]
+    fn the_score_without_rate_does_not_depend_on_the_rate() {
+        let t = tender(vec![]);
+        let mut cheap = consultant(&[]);
+        cheap.daily_rate_cents = Some(10_000);
+        let mut dear = consultant(&[]);
+        dear.daily_rate_cents = Some(81_234);
+        let (a, b) = (
+            score(&t, &cheap, &Weights::default()),
+            score(&t, &dear, &Weights::default()),
+        );
+        assert_ne!(a.score, b.score);
+        assert_eq!(a.score_without_rate, b.score_without_rate);
+        let rate_reasons: Vec<&str> = b
+            .reasons
+            .iter()
+            .filter(|r| r.about == Component::Rate)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(rate_reasons, ["Daily rate over budget"]);
     }
 
     #[test]

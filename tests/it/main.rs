@@ -14,6 +14,7 @@ mod auth;
 mod cli;
 mod crypto;
 mod http_hardening;
+mod migrations;
 mod ops;
 mod races;
 mod rbac;

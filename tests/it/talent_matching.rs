@@ -529,3 +529,109 @@ async fn nested_relations_cost_the_same_statements_for_5_and_50_tenders() {
     // consultant skills, skills (batched once or twice).
     assert!(large <= 9, "{large} statements");
 }
+
+/// The reviewer's attack: a CLIENT reads a match's score and breakdown, knows the tender's
+/// `budgetMax`, and solves for the rate component, hence the rate (812.32 recovered for a real
+/// 812.34). The score a CLIENT sees leaves the rate out, in every place a score shows.
+#[tokio::test]
+async fn a_client_cannot_work_out_a_hidden_rate() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let tender = agency
+        .open_tender(
+            &app,
+            &company,
+            json!({ "budgetMax": "700", "location": "Paris" }),
+        )
+        .await;
+    // Identical but for the rate: 812.34 is over budget, 650 within.
+    let dear = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Dear", "dailyRate": "812.34", "location": "Lyon" }),
+        )
+        .await;
+    let fair = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Fair", "dailyRate": "650", "location": "Lyon" }),
+        )
+        .await;
+    agency.proposed_match(&app, &tender, &dear).await;
+    agency.proposed_match(&app, &tender, &fair).await;
+    let client = agency
+        .linked_member(&app, "CLIENT", json!({ "companyId": company }))
+        .await;
+    let manager = agency.member(&app, "MANAGER").await;
+    let fields =
+        "score breakdown { skills availability rate location } reasons consultant { firstName }";
+    let query = format!(
+        "query($t: ID!, $min: Float) {{
+            tender(id: $t) {{ budgetMax matches {{ edges {{ node {{ {fields} }} }} }} }}
+            byScore: matches(orderBy: {{ field: SCORE, direction: ASC }}) {{ edges {{ node {{ {fields} }} }} }}
+            above: matches(filter: {{ minScore: $min }}) {{ totalCount }}
+        }}"
+    );
+    // The agency sees the rate in the score: the two differ.
+    let body = app
+        .gql(manager.token(), &query, json!({ "t": tender, "min": 0.0 }))
+        .await;
+    let seen = data(&body)["tender"]["matches"]["edges"].clone();
+    let scores: Vec<f64> = seen
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["score"].as_f64().expect("score"))
+        .collect();
+    assert_ne!(scores[0], scores[1], "{seen}");
+    assert!(seen[0]["node"]["breakdown"]["rate"].is_number());
+
+    // The client does not.
+    let body = app
+        .gql(client.token(), &query, json!({ "t": tender, "min": 0.0 }))
+        .await;
+    let budget: f64 = data(&body)["tender"]["budgetMax"]
+        .as_str()
+        .and_then(|b| b.parse().ok())
+        .expect("budgetMax is visible to the client");
+    for list in [
+        data(&body)["tender"]["matches"]["edges"].clone(),
+        data(&body)["byScore"]["edges"].clone(),
+    ] {
+        let list = list.as_array().expect("edges").clone();
+        assert_eq!(list.len(), 2);
+        let (a, b) = (&list[0]["node"], &list[1]["node"]);
+        assert_eq!(a["score"], b["score"], "{a} {b}");
+        assert_eq!(a["breakdown"], b["breakdown"]);
+        assert_eq!(a["reasons"], b["reasons"]);
+        for node in [a, b] {
+            assert!(node["breakdown"]["rate"].is_null(), "{node}");
+            let reasons = node["reasons"].to_string().to_lowercase();
+            assert!(
+                !reasons.contains("rate") && !reasons.contains("budget"),
+                "{reasons}"
+            );
+            // Solving the full weighing for the rate component, as the reviewer did.
+            let part = |k: &str| node["breakdown"][k].as_f64().unwrap_or(0.0);
+            let score = node["score"].as_f64().expect("score");
+            let rate_part = (score
+                - 0.55 * part("skills")
+                - 0.15 * part("availability")
+                - 0.15 * part("location"))
+                / 0.15;
+            let recovered = budget * (1.0 + (1.0 - rate_part) / 2.0);
+            assert!((recovered - 812.34).abs() > 5.0, "recovered {recovered}");
+        }
+    }
+    // The filter compares with the same score: it cannot split the two either.
+    let score = data(&body)["byScore"]["edges"][0]["node"]["score"]
+        .as_f64()
+        .expect("score");
+    for (min, expected) in [(score, 2), (score + 0.0001, 0)] {
+        let body = app
+            .gql(client.token(), &query, json!({ "t": tender, "min": min }))
+            .await;
+        assert_eq!(data(&body)["above"]["totalCount"], expected, "min {min}");
+    }
+}

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 pub mod agency;
-mod database;
+pub mod database;
 pub mod talent;
 
 pub use agency::{Agency, Session};

@@ -141,6 +141,7 @@ pub async fn seed_volume(
             tender_id: Set(t),
             consultant_id: Set(consultant_ids[(i + j) % consultant_ids.len()]),
             score: Set(0.5 + j as f64 / 100.0),
+            score_without_rate: Set(0.5 + j as f64 / 100.0),
             breakdown: Set("{}".into()),
             reasons: Set("[]".into()),
             status: Set(MatchStatus::Proposed),
