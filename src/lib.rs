@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod inputs;
 pub mod matching;
 pub mod talent;
 pub mod telemetry;

@@ -11,6 +11,7 @@ use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, PageQuery};
+use crate::inputs::{filter_text, instant};
 
 /// One audited action.
 pub struct AuditEvent(audit_event::Model);
@@ -134,23 +135,23 @@ impl AuditQuery {
         p.require(Permission::AuditRead)?;
         let filter = filter.unwrap_or_default();
         let mut select = super::scope::audit_events(p);
-        if let Some(action) = filter.action {
+        if let Some(action) = filter_text("filter.action", filter.action, 100)? {
             select = select.filter(audit_event::Column::Action.eq(action));
         }
         if let Some(actor) = filter.actor_id {
             select =
                 select.filter(audit_event::Column::ActorId.eq(parse_id("filter.actorId", &actor)?));
         }
-        if let Some(entity_type) = filter.entity_type {
+        if let Some(entity_type) = filter_text("filter.entityType", filter.entity_type, 100)? {
             select = select.filter(audit_event::Column::EntityType.eq(entity_type));
         }
-        if let Some(entity_id) = filter.entity_id {
+        if let Some(entity_id) = filter_text("filter.entityId", filter.entity_id, 100)? {
             select = select.filter(audit_event::Column::EntityId.eq(entity_id));
         }
-        if let Some(since) = filter.since {
+        if let Some(since) = instant("filter.since", filter.since)? {
             select = select.filter(audit_event::Column::CreatedAt.gte(since));
         }
-        if let Some(until) = filter.until {
+        if let Some(until) = instant("filter.until", filter.until)? {
             select = select.filter(audit_event::Column::CreatedAt.lt(until));
         }
         pagination::paginate(

@@ -16,7 +16,8 @@ use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
-use crate::talent::inputs::{date, money, to_decimal};
+use crate::inputs::date;
+use crate::talent::inputs::{money, to_decimal};
 use crate::talent::scope;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collaboration::Model> {

@@ -22,7 +22,7 @@ use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
-use crate::talent::inputs::{MAX_LONG_TEXT, optional_text};
+use crate::inputs::{MAX_LONG_TEXT, optional_text};
 use crate::talent::scope;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender_match::Model> {

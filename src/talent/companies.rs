@@ -10,13 +10,13 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::inputs::{optional_text, website};
+use super::inputs::website;
 use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, Result};
-use crate::tenancy::inputs::required_text;
+use crate::inputs::{MAX_LONG_TEXT, optional_text, required_text};
 
 /// A company by id, within the principal's scope.
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<company::Model> {
@@ -69,7 +69,7 @@ fn parse(input: CompanyInput) -> Result<Parsed> {
             .transpose()?,
         description: input
             .description
-            .map(|d| optional_text("description", d, super::inputs::MAX_LONG_TEXT))
+            .map(|d| optional_text("description", d, MAX_LONG_TEXT))
             .transpose()?,
         website: input.website.map(|w| website("website", w)).transpose()?,
         address: input

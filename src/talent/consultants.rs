@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::inputs::{MAX_LONG_TEXT, date, money, optional_text, phone, years};
+use super::inputs::{money, phone, years};
 use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
@@ -19,7 +19,8 @@ use crate::auth::{Permission, Principal};
 use crate::crypto::TenantKeys;
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation};
-use crate::tenancy::inputs::{Email, required_text};
+use crate::inputs::{MAX_LONG_TEXT, date, optional_text, required_text};
+use crate::tenancy::inputs::Email;
 
 const TABLE: &str = "consultant";
 

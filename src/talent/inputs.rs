@@ -1,14 +1,12 @@
 //! Parsed inputs of the talent domain: money, dates, URLs and bounded texts.
 
-use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::error::{AppError, Result};
+use crate::inputs::optional_text;
 
 /// Largest daily amount accepted (rates and budgets).
 pub const MAX_DAILY_AMOUNT_CENTS: i64 = 10_000_000;
-/// Longest free text (descriptions, bios, notes).
-pub const MAX_LONG_TEXT: usize = 10_000;
 
 /// A non-negative daily amount with at most two decimals, stored as integer cents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,42 +48,6 @@ pub fn money(field: &str, value: Option<Decimal>) -> Result<Option<i64>> {
     value
         .map(|v| Money::parse(field, v).map(Money::cents))
         .transpose()
-}
-
-/// A calendar date within a sane range (1900–2200).
-pub fn date(field: &str, value: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
-    match value {
-        Some(d) if !(1900..=2200).contains(&d.year()) => Err(AppError::invalid(
-            field,
-            "must be between 1900-01-01 and 2200-12-31",
-        )),
-        other => Ok(other),
-    }
-}
-
-/// A trimmed optional text of at most `max` characters; empty becomes `None`.
-pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>> {
-    let Some(value) = value else { return Ok(None) };
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(AppError::invalid(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(Some(value.to_owned()))
 }
 
 /// An optional `http(s)://` URL.
@@ -166,11 +128,8 @@ mod tests {
 
     #[test]
     fn texts_dates_and_urls_are_checked() {
-        assert_eq!(optional_text("d", Some("  ".into()), 5).ok(), Some(None));
-        assert!(optional_text("d", Some("abcdef".into()), 5).is_err());
         assert!(website("w", Some("ftp://x".into())).is_err());
         assert!(website("w", Some("https://acme.test".into())).is_ok());
-        assert!(date("d", NaiveDate::from_ymd_opt(1800, 1, 1)).is_err());
         assert!(years("y", 71).is_err());
     }
 }

@@ -9,13 +9,12 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::inputs::optional_text;
 use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, Result};
-use crate::tenancy::inputs::required_text;
+use crate::inputs::{optional_text, required_text};
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<skill::Model> {
     crate::db::find_in_scope(&state.db, scope::skills(p), skill::Column::Id, id, "skill").await

@@ -15,14 +15,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::consultants::check_skill_ids;
-use super::inputs::{MAX_LONG_TEXT, date, money, optional_text, to_decimal};
+use super::inputs::{money, to_decimal};
 use super::scope;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, Changes, RequestMeta};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
-use crate::tenancy::inputs::required_text;
+use crate::inputs::{MAX_LONG_TEXT, date, optional_text, required_text};
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender::Model> {
     crate::db::find_in_scope(

@@ -1,4 +1,5 @@
-//! Parsed input values: a service never sees an unchecked e-mail, slug or name.
+//! Parsed input values: a service never sees an unchecked e-mail or slug (texts and dates go
+//! through `crate::inputs`).
 
 use crate::error::{AppError, Result};
 
@@ -65,27 +66,6 @@ impl Slug {
     }
 }
 
-/// A required, trimmed, single-line text of at most `max` characters.
-pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(AppError::invalid(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(value.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,13 +101,5 @@ mod tests {
         for bad in ["ab", "-acme", "acme-", "ac me", "acmé", &"a".repeat(49)] {
             assert!(Slug::parse("slug", bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn required_text_trims_and_bounds() {
-        assert_eq!(required_text("name", "  Ada ", 10).expect("valid"), "Ada");
-        assert!(required_text("name", "   ", 10).is_err());
-        assert!(required_text("name", "abcdefghijk", 10).is_err());
-        assert!(required_text("name", "a\u{0}b", 10).is_err());
     }
 }

@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::inputs::{Email, Slug, required_text};
+use super::inputs::{Email, Slug};
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
@@ -22,6 +22,7 @@ use crate::auth::sessions::{self as refresh, Rotation};
 use crate::auth::{Principal, throttle};
 use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
 use crate::error::{AppError, Result};
+use crate::inputs::required_text;
 
 /// Blind-index purpose of user and invitation e-mails.
 pub const EMAIL_INDEX: &str = "user.email";

@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::inputs::{Email, required_text};
+use super::inputs::Email;
 use super::scope;
 use super::sessions::EMAIL_INDEX;
 use crate::app::AppState;
@@ -20,6 +20,7 @@ use crate::auth::{Permission, Principal, throttle};
 use crate::crypto::TenantKeys;
 use crate::db::{Lock, lock_in_scope};
 use crate::error::{AppError, Result};
+use crate::inputs::{filter_text, required_text};
 
 /// A user by id, within the principal's scope; anything else is `NOT_FOUND`.
 pub async fn find_user(
@@ -54,24 +55,13 @@ pub fn users_query(
         Some(false) => select = select.filter(user::Column::DeactivatedAt.is_not_null()),
         None => {}
     }
-    if let Some(text) = filter.text {
-        let text = text.trim();
-        if text.chars().count() > 200 {
-            return Err(AppError::invalid(
-                "filter.text",
-                "must be at most 200 characters",
-            ));
+    if let Some(text) = filter_text("filter.text", filter.text, 200)? {
+        let mut any = Condition::any().add(crate::db::contains_ci(user::Column::FullName, &text));
+        if let Ok(email) = Email::parse("filter.text", &text) {
+            any =
+                any.add(user::Column::EmailIndex.eq(keys.blind_index(EMAIL_INDEX, email.as_str())));
         }
-        if !text.is_empty() {
-            let mut any =
-                Condition::any().add(crate::db::contains_ci(user::Column::FullName, text));
-            if let Ok(email) = Email::parse("filter.text", text) {
-                any = any.add(
-                    user::Column::EmailIndex.eq(keys.blind_index(EMAIL_INDEX, email.as_str())),
-                );
-            }
-            select = select.filter(any);
-        }
+        select = select.filter(any);
     }
     Ok(select)
 }
