@@ -76,14 +76,30 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let schema = build_schema(Some(state.clone()));
+    let maintenance = tokio::spawn(maintenance(state.clone()));
     let router = crate::http::router(HttpState { app: state, schema });
-    axum::serve(
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
-    .map_err(AppError::internal)
+    .map_err(AppError::internal);
+    maintenance.abort();
+    served
+}
+
+/// Periodic housekeeping of a serving instance: closing summaries of denied-access windows.
+/// Safe to run on every instance at once (each summary is claimed once).
+async fn maintenance(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = crate::audit::summarize_denials(&state.db, chrono::Utc::now()).await {
+            err.log_if_internal();
+        }
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -176,6 +176,22 @@ impl Default for RateLimitConfig {
     }
 }
 
+/// Audit log settings.
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    /// Denied attempts of one user on one permission within this window write one event and
+    /// one closing summary.
+    pub denial_window: Duration,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            denial_window: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
 /// Token lifetimes and JWT identity.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -214,6 +230,7 @@ pub struct Config {
     pub limits: Limits,
     pub throttle: ThrottleConfig,
     pub rate_limits: RateLimitConfig,
+    pub audit: AuditConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -288,6 +305,7 @@ impl Config {
             limits: Limits::default(),
             throttle: ThrottleConfig::default(),
             rate_limits: RateLimitConfig::default(),
+            audit: AuditConfig::default(),
         })
     }
 

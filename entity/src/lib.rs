@@ -3,6 +3,7 @@
 //! The GraphQL layer never exposes these models directly: it wraps them in output types that
 //! choose which fields to show and under which permission.
 
+pub mod access_denial;
 pub mod audit_event;
 pub mod audit_head;
 pub mod collaboration;

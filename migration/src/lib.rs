@@ -18,6 +18,7 @@ mod m20261121_000013_create_tender_skill;
 mod m20261121_000014_create_tender_match;
 mod m20261121_000015_create_collaboration;
 mod m20261202_000016_add_tender_match_score_without_rate;
+mod m20261202_000017_create_access_denial;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_create_tender_match::Migration),
             Box::new(m20261121_000015_create_collaboration::Migration),
             Box::new(m20261202_000016_add_tender_match_score_without_rate::Migration),
+            Box::new(m20261202_000017_create_access_denial::Migration),
         ]
     }
 }

@@ -2,11 +2,13 @@
 //! hash-chained per tenant so that any edit made behind the API's back is detected (DESIGN §11).
 
 mod changes;
+mod denials;
 pub mod graphql;
 pub mod scope;
 mod service;
 
 pub use changes::Changes;
+pub use denials::{record_denial, summarize_denials};
 pub use service::{
     AuditChainReport, AuditRecord, REDACTED, RequestMeta, record, record_standalone, verify_chain,
 };

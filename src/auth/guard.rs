@@ -3,7 +3,7 @@
 use async_graphql::{Context, Guard};
 
 use super::Permission;
-use crate::audit::{self, AuditRecord};
+use crate::audit;
 use crate::error::AppError;
 use crate::graphql::context::{ContextExt as _, DeniedLog};
 
@@ -26,7 +26,8 @@ impl Guard for Authenticated {
     }
 }
 
-/// Records a denial in the audit log, once per request and permission.
+/// Records a denial in the audit log, once per request and permission (and aggregated per
+/// user, permission and window across requests: `audit::record_denial`).
 async fn audit_denial(ctx: &Context<'_>, permission: Permission) -> async_graphql::Result<()> {
     let principal = ctx.principal()?;
     let first = ctx
@@ -34,9 +35,16 @@ async fn audit_denial(ctx: &Context<'_>, permission: Permission) -> async_graphq
         .is_none_or(|log| log.first_denial(permission));
     if first {
         let path = ctx.path_node.map(|p| p.to_string()).unwrap_or_default();
-        let record = AuditRecord::new("access.denied", "field", None)
-            .changes(serde_json::json!({ "permission": permission.as_str(), "path": path }));
-        audit::record_standalone(&ctx.state()?.db, principal, ctx.request_meta(), record).await?;
+        let state = ctx.state()?;
+        audit::record_denial(
+            &state.db,
+            principal,
+            &ctx.request_meta(),
+            permission.as_str(),
+            &path,
+            state.config.audit.denial_window,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -95,6 +95,11 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ("fk_collaboration_tender", Parent("tender")),
     ("fk_collaboration_consultant", Parent("consultant")),
     ("fk_collaboration_company", Parent("company")),
+    (
+        "uq_access_denial_window",
+        Conflict("input", "a concurrent change interfered; retry"),
+    ),
+    ("fk_access_denial_tenant", Parent("organisation")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

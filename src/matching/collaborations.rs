@@ -17,7 +17,7 @@ use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
 use crate::inputs::date;
-use crate::talent::inputs::{money, to_decimal};
+use crate::talent::inputs::money;
 use crate::talent::scope;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collaboration::Model> {
@@ -155,11 +155,7 @@ pub async fn update(
     c.diff("status", &current.status, &status)
         .diff("startDate", &current.start_date, &start)
         .diff("endDate", &current.end_date, &end)
-        .diff(
-            "dailyRate",
-            &current.daily_rate_cents.map(to_decimal),
-            &rate.map(to_decimal),
-        );
+        .diff_redacted("dailyRate", &current.daily_rate_cents, &rate);
     if c.is_empty() {
         return Ok(current);
     }

@@ -226,3 +226,428 @@ async fn the_api_offers_no_way_to_edit_or_delete_audit_events() {
         .collect();
     assert!(!names.iter().any(|n| n.contains("audit")), "{names:?}");
 }
+
+/// Hammering a guarded field writes one `access.denied` event per user, permission and window,
+/// and one summary with the count once the window has closed — not one event per request.
+#[tokio::test]
+async fn denied_reads_are_aggregated_per_user_permission_and_window() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let client = agency.member(&app, "CLIENT").await;
+    let op = json!({ "query": "{ users(first: 1) { totalCount } }" });
+    for _ in 0..20 {
+        let batch: Vec<Value> = (0..10).map(|_| op.clone()).collect();
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&client.access)
+            .json(&batch)
+            .send()
+            .await
+            .expect("batch");
+        let bodies: Vec<Value> = response.json().await.expect("json");
+        assert!(bodies.iter().all(|b| code(b) == "FORBIDDEN"));
+    }
+    let denied = events(
+        &app,
+        agency.admin.token(),
+        json!({ "action": "access.denied" }),
+    )
+    .await;
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert_eq!(denied[0]["changes"]["permission"], "user:read");
+    assert_eq!(denied[0]["actorId"], client.user_id.as_str());
+
+    // Nothing to summarise while the window is open; one summary once it has closed.
+    let db = &app.state.db;
+    let now = chrono::Utc::now();
+    assert_eq!(
+        talentgraph::audit::summarize_denials(db, now)
+            .await
+            .expect("sweep"),
+        0
+    );
+    let later = now + chrono::Duration::minutes(11);
+    assert_eq!(
+        talentgraph::audit::summarize_denials(db, later)
+            .await
+            .expect("sweep"),
+        1
+    );
+    assert_eq!(
+        talentgraph::audit::summarize_denials(db, later)
+            .await
+            .expect("sweep"),
+        0,
+        "each window is summarised once"
+    );
+    let summary = events(
+        &app,
+        agency.admin.token(),
+        json!({ "action": "access.denied_repeated" }),
+    )
+    .await;
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0]["changes"]["count"], 200, "{summary:?}");
+    assert_eq!(summary[0]["actorId"], client.user_id.as_str());
+    let report = app
+        .gql(
+            agency.admin.token(),
+            "{ verifyAuditChain { valid } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&report)["verifyAuditChain"]["valid"], true);
+}
+
+/// Walks every action the server audits (the list is read from the source, so a new action
+/// without a case here fails) with distinctive sensitive values, and checks that no rate,
+/// contact detail, note, password or token appears anywhere in the stored events.
+#[tokio::test]
+async fn no_audited_action_stores_a_sensitive_value() {
+    use crate::helpers::master_key;
+    use sea_orm::EntityTrait as _;
+
+    let app = TestApp::spawn_with(|c| c.auth.refresh_reuse_grace = std::time::Duration::ZERO).await;
+    let agency = app.agency().await;
+    let admin = agency.admin.token();
+    let mut secrets: Vec<String> = vec![
+        PASSWORD.into(),
+        agency.admin.email.clone(),
+        agency.admin.refresh.clone(),
+        agency.admin.access.clone(),
+    ];
+    let run = |query: &'static str, vars: Value| {
+        let app = &app;
+        async move { app.gql(admin, query, vars).await }
+    };
+
+    // Sign-in, sessions, invitations and user administration.
+    assert_eq!(
+        code(
+            &agency
+                .login(&app, &agency.admin.email, "not my password")
+                .await
+        ),
+        "UNAUTHENTICATED"
+    );
+    let email = format!("invitee-secret@{}.test", agency.slug);
+    let token = agency.invite(&app, &email, "MANAGER").await;
+    let body = app
+        .anon(
+            "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"invitee password 1\", fullName: \"In Vitee\" }) { refreshToken user { id } } }",
+            json!({ "t": token }),
+        )
+        .await;
+    let invitee = data(&body)["acceptInvitation"]["user"]["id"].clone();
+    let invitee_refresh = data(&body)["acceptInvitation"]["refreshToken"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    secrets.extend([
+        email,
+        token,
+        "invitee password 1".into(),
+        invitee_refresh.clone(),
+    ]);
+    let body = app
+        .anon(
+            "mutation($r: String!) { refreshSession(refreshToken: $r) { refreshToken } }",
+            json!({ "r": invitee_refresh }),
+        )
+        .await;
+    let rotated = data(&body)["refreshSession"]["refreshToken"]
+        .as_str()
+        .expect("rotated")
+        .to_owned();
+    secrets.push(rotated.clone());
+    // Presenting the spent token again is reuse.
+    app.anon(
+        "mutation($r: String!) { refreshSession(refreshToken: $r) { refreshToken } }",
+        json!({ "r": invitee_refresh }),
+    )
+    .await;
+    let body = data(&agency.login(&app, &agency.admin.email, PASSWORD).await).clone();
+    let second = body["login"]["refreshToken"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    secrets.push(second.clone());
+    data(
+        &app.anon(
+            "mutation($r: String!) { logout(refreshToken: $r) }",
+            json!({ "r": second }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($i: UpdateUserRoleInput!) { updateUserRole(input: $i) { id } }",
+            json!({ "i": { "userId": invitee, "role": "CLIENT" } }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { deactivateUser(id: $id) { id } }",
+            json!({ "id": invitee }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { restoreUser(id: $id) { id } }",
+            json!({ "id": invitee }),
+        )
+        .await,
+    );
+    run("mutation { changePassword(input: { currentPassword: \"wrong current one\", newPassword: \"new password 12\" }) }", json!({})).await;
+
+    // The talent domain, with a sensitive value in every sensitive field.
+    let company = agency.company(&app, "Acme").await;
+    data(
+        &run(
+            "mutation($id: ID!) { updateCompany(input: { id: $id, name: \"Acme 2\" }) { id } }",
+            json!({ "id": company }),
+        )
+        .await,
+    );
+    let skill = agency.skill(&app, "Rust").await;
+    data(
+        &run(
+            "mutation($id: ID!) { updateSkill(input: { id: $id, name: \"Rust 2\" }) { id } }",
+            json!({ "id": skill }),
+        )
+        .await,
+    );
+    let consultant = agency
+        .consultant(
+            &app,
+            json!({ "dailyRate": "812.34", "email": "consultant-secret@x.test", "phone": "+33 6 12 34 56 78", "internalNotes": "NOTE-SECRET-ONE" }),
+        )
+        .await;
+    secrets.extend(
+        [
+            "812.34",
+            "81234",
+            "consultant-secret@x.test",
+            "+33 6 12 34 56 78",
+            "NOTE-SECRET-ONE",
+        ]
+        .map(String::from),
+    );
+    data(&run("mutation($id: ID!) { updateConsultant(input: { id: $id, dailyRate: \"913.57\", email: \"second-secret@x.test\", phone: \"+33 7 98 76 54 32\", internalNotes: \"NOTE-SECRET-TWO\" }) { id } }", json!({ "id": consultant })).await);
+    secrets.extend(
+        [
+            "913.57",
+            "91357",
+            "second-secret@x.test",
+            "+33 7 98 76 54 32",
+            "NOTE-SECRET-TWO",
+        ]
+        .map(String::from),
+    );
+    data(&run("mutation($id: ID!, $s: ID!) { setConsultantSkills(input: { consultantId: $id, skills: [{ skillId: $s, level: EXPERT, yearsExperience: 3 }] }) { id } }", json!({ "id": consultant, "s": skill })).await);
+    data(
+        &run(
+            "mutation($id: ID!) { deleteConsultant(id: $id) }",
+            json!({ "id": consultant }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { restoreConsultant(id: $id) { id } }",
+            json!({ "id": consultant }),
+        )
+        .await,
+    );
+    let tender = agency
+        .draft_tender(&app, &company, json!({ "budgetMax": "700" }))
+        .await;
+    data(
+        &run(
+            "mutation($id: ID!) { updateTender(input: { id: $id, title: \"Renamed\" }) { id } }",
+            json!({ "id": tender }),
+        )
+        .await,
+    );
+    data(&run("mutation($id: ID!, $s: ID!) { setTenderSkills(input: { tenderId: $id, skills: [{ skillId: $s, importance: REQUIRED, minLevel: ADVANCED }] }) { id } }", json!({ "id": tender, "s": skill })).await);
+    data(
+        &run(
+            "mutation($id: ID!) { publishTender(id: $id) { id } }",
+            json!({ "id": tender }),
+        )
+        .await,
+    );
+    let m = agency.pending_match(&app, &tender, &consultant).await;
+    data(&run("mutation($id: ID!) { updateMatch(input: { id: $id, notes: \"MATCH-NOTE-SECRET\" }) { id } }", json!({ "id": m })).await);
+    secrets.push("MATCH-NOTE-SECRET".into());
+    data(
+        &run(
+            "mutation($id: ID!) { proposeMatch(id: $id) { id } }",
+            json!({ "id": m }),
+        )
+        .await,
+    );
+    let body = run(
+        "mutation($id: ID!) { acceptMatch(id: $id) { collaboration { id } } }",
+        json!({ "id": m }),
+    )
+    .await;
+    let collaboration = data(&body)["acceptMatch"]["collaboration"]["id"].clone();
+    data(&run("mutation($id: ID!) { updateCollaboration(input: { id: $id, dailyRate: \"777.77\" }) { id } }", json!({ "id": collaboration })).await);
+    secrets.push("777.77".into());
+    data(
+        &run(
+            "mutation($id: ID!) { deleteCollaboration(id: $id) }",
+            json!({ "id": collaboration }),
+        )
+        .await,
+    );
+    let other = agency
+        .consultant(&app, json!({ "dailyRate": "812.34" }))
+        .await;
+    let m2 = agency.pending_match(&app, &tender, &other).await;
+    data(
+        &run(
+            "mutation($id: ID!) { deleteMatch(id: $id) }",
+            json!({ "id": m2 }),
+        )
+        .await,
+    );
+    let doomed = agency.draft_tender(&app, &company, json!({})).await;
+    data(
+        &run(
+            "mutation($id: ID!) { deleteTender(id: $id) }",
+            json!({ "id": doomed }),
+        )
+        .await,
+    );
+    let gone = agency.skill(&app, "Gone").await;
+    data(
+        &run(
+            "mutation($id: ID!) { deleteSkill(id: $id) }",
+            json!({ "id": gone }),
+        )
+        .await,
+    );
+    let gone = agency.company(&app, "Gone Inc").await;
+    data(
+        &run(
+            "mutation($id: ID!) { deleteCompany(input: { id: $id }) }",
+            json!({ "id": gone }),
+        )
+        .await,
+    );
+
+    // A denied read (and its window's summary), key rotation and the demo seed.
+    let client = agency.member(&app, "CLIENT").await;
+    secrets.push(client.access.clone());
+    for _ in 0..2 {
+        app.gql(client.token(), "{ users { totalCount } }", json!({}))
+            .await;
+    }
+    talentgraph::audit::summarize_denials(
+        &app.state.db,
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    )
+    .await
+    .expect("sweep");
+    let ring = talentgraph::config::parse_master_keys(&format!(
+        "{},{}",
+        master_key("k2", 2),
+        master_key("k1", 1)
+    ))
+    .expect("ring");
+    talentgraph::crypto::rotate_master_key(&app.state.db, &ring)
+        .await
+        .expect("rotate");
+    talentgraph::demo::seed(&app.state).await.expect("demo");
+    run("mutation { changePassword(input: { currentPassword: \"correct horse battery\", newPassword: \"new password 12\" }) }", json!({})).await;
+    secrets.push("new password 12".into());
+
+    let stored = entity::audit_event::Entity::find()
+        .all(&app.state.db)
+        .await
+        .expect("events");
+    let actions: std::collections::BTreeSet<String> =
+        stored.iter().map(|e| e.action.clone()).collect();
+    // Amounts may also be stored as cents, as numbers.
+    let cents = [81_234.0, 91_357.0, 77_777.0, 812.34, 913.57, 777.77];
+    for event in &stored {
+        let changes: Value = serde_json::from_str(&event.changes).expect("changes are JSON");
+        let mut leaves = Vec::new();
+        collect_leaves(&changes, &mut leaves);
+        let others = [&event.action, &event.entity_type];
+        for leaf in leaves.iter().chain(others.iter().map(|s| &**s)) {
+            for secret in &secrets {
+                assert!(
+                    !leaf.contains(secret.as_str()),
+                    "{} stores `{secret}`: {}",
+                    event.action,
+                    event.changes
+                );
+            }
+        }
+        assert!(
+            !numbers(&changes).iter().any(|n| cents.contains(n)),
+            "{} stores an amount: {}",
+            event.action,
+            event.changes
+        );
+    }
+    // Every action the server can audit was exercised above.
+    let mut missing = Vec::new();
+    for path in source_files(concat!(env!("CARGO_MANIFEST_DIR"), "/src")) {
+        let source = std::fs::read_to_string(&path).expect("source");
+        for piece in source.split("AuditRecord::new(").skip(1) {
+            let action = piece.trim_start().trim_start_matches('"');
+            let action = action.split('"').next().unwrap_or_default();
+            if !actions.contains(action) {
+                missing.push(action.to_owned());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not exercised: {missing:?}");
+}
+
+/// Every string (and object key) inside a JSON value.
+fn collect_leaves(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| collect_leaves(v, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                collect_leaves(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn numbers(value: &Value) -> Vec<f64> {
+    match value {
+        Value::Number(n) => n.as_f64().into_iter().collect(),
+        Value::Array(items) => items.iter().flat_map(numbers).collect(),
+        Value::Object(map) => map.values().flat_map(numbers).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn source_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out
+}

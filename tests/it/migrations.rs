@@ -20,7 +20,17 @@ async fn existing_matches_get_a_score_without_their_rate() {
         "UPDATE tender_match SET breakdown = '{{\"skills\":1.0,\"availability\":1.0,\"rate\":0.2,\"location\":0.5}}', reasons = '{legacy_reasons}'"
     ))
     .await;
-    Migrator::down(db, Some(1)).await.expect("down one");
+    // Back to just before the migration under test, then forward again.
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == "m20261202_000016_add_tender_match_score_without_rate")
+        .expect("migration 16");
+    let undo = u32::try_from(names.len() - at).expect("count");
+    Migrator::down(db, Some(undo)).await.expect("down");
     Migrator::up(db, None).await.expect("up again");
     let rows = tender_match::Entity::find()
         .filter(tender_match::Column::TenderId.eq(volume.tenders[0]))
