@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
-use crate::auth::throttle::IpThrottle;
+use crate::auth::throttle::{IpThrottle, SignUpThrottle};
 use crate::config::Config;
 use crate::error::{AppError, Result};
 use crate::graphql::{AppSchema, build_schema};
@@ -24,6 +24,7 @@ pub struct Inner {
     pub jwt: JwtKeys,
     pub passwords: Passwords,
     pub ip_throttle: IpThrottle,
+    pub signup_throttle: SignUpThrottle,
     pub rate_limits: RateLimits,
 }
 
@@ -43,6 +44,7 @@ impl AppState {
         let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
         let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
         let ip_throttle = IpThrottle::new(&config.throttle);
+        let signup_throttle = SignUpThrottle::new(&config.throttle);
         let rate_limits = RateLimits::new(&config.rate_limits);
         Ok(AppState(Arc::new(Inner {
             db,
@@ -50,6 +52,7 @@ impl AppState {
             jwt,
             passwords,
             ip_throttle,
+            signup_throttle,
             rate_limits,
         })))
     }

@@ -140,22 +140,37 @@ impl Default for Limits {
     }
 }
 
-/// Sign-in throttling: per account (shared through the database) and per client IP (per instance).
+/// Sign-in and sign-up throttling (`auth::throttle`).
 #[derive(Debug, Clone)]
 pub struct ThrottleConfig {
+    /// Failures from one source (IP, IPv6 /64) on one account within `window` before each
+    /// further attempt of that source waits.
+    pub source_free_failures: i32,
+    /// The first wait; each further failure doubles it, up to `source_max_delay`.
+    pub source_base_delay: Duration,
+    pub source_max_delay: Duration,
+    /// Failures on one account from all sources within `window` before it is blocked for
+    /// `block_for`: the backstop against distributed guessing.
     pub account_max_failures: i32,
+    /// Sign-in attempts per client IP within `window` (per instance).
     pub ip_max_failures: u32,
     pub window: Duration,
     pub block_for: Duration,
+    /// Organisations one client IP may create per hour (per instance).
+    pub signups_per_ip_per_hour: u32,
 }
 
 impl Default for ThrottleConfig {
     fn default() -> Self {
         ThrottleConfig {
-            account_max_failures: 5,
+            source_free_failures: 5,
+            source_base_delay: Duration::from_secs(1),
+            source_max_delay: Duration::from_secs(15 * 60),
+            account_max_failures: 100,
             ip_max_failures: 50,
             window: Duration::from_secs(15 * 60),
             block_for: Duration::from_secs(15 * 60),
+            signups_per_ip_per_hour: 5,
         }
     }
 }

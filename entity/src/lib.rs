@@ -14,6 +14,7 @@ pub mod enums;
 pub mod invitation;
 pub mod login_throttle;
 pub mod refresh_token;
+pub mod revoked_access_token;
 pub mod skill;
 pub mod tenant;
 pub mod tenant_key;

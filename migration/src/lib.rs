@@ -19,6 +19,8 @@ mod m20261121_000014_create_tender_match;
 mod m20261121_000015_create_collaboration;
 mod m20261202_000016_add_tender_match_score_without_rate;
 mod m20261202_000017_create_access_denial;
+mod m20261202_000018_add_invitation_revoked_at;
+mod m20261202_000019_create_revoked_access_token;
 
 pub struct Migrator;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000015_create_collaboration::Migration),
             Box::new(m20261202_000016_add_tender_match_score_without_rate::Migration),
             Box::new(m20261202_000017_create_access_denial::Migration),
+            Box::new(m20261202_000018_add_invitation_revoked_at::Migration),
+            Box::new(m20261202_000019_create_revoked_access_token::Migration),
         ]
     }
 }

@@ -14,6 +14,15 @@ pub struct Principal {
     pub role: Role,
     pub company_id: Option<Uuid>,
     pub consultant_id: Option<Uuid>,
+    /// The access token the principal came with (none for internal principals).
+    pub token: Option<AccessTokenId>,
+}
+
+/// Which access token a request presented: what `logout` ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessTokenId {
+    pub jti: Uuid,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Principal {

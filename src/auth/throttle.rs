@@ -1,5 +1,13 @@
-//! Throttling of sign-in attempts: per account in the database (so every instance shares the
-//! count) and per client IP in memory (per instance, in front of everything).
+//! Throttling of sign-in attempts, so that an attacker's failures slow the attacker and not the
+//! account's owner:
+//!
+//! - per account × source (client IP, IPv6 by /64), in the database: after a few free failures
+//!   every further attempt from that source waits, twice as long each time (progressive delay).
+//!   The owner signing in from elsewhere is not affected.
+//! - per account, in the database: a much higher budget of failures from all sources together,
+//!   the backstop against distributed guessing; past it the account is blocked for a while.
+//! - per client IP, in memory (per instance, in front of everything).
+//! - sign-ups per client IP, in memory: creating organisations is not multiplied by aliases.
 //!
 //! An attempt is counted *before* the password is checked, atomically, and refunded on success:
 //! parallel guesses cannot all slip past a check that has not yet seen the others' failures.
@@ -23,7 +31,8 @@ use crate::config::ThrottleConfig;
 use crate::error::{AppError, Result};
 
 fn retry_after(until: DateTime<Utc>) -> AppError {
-    let secs = (until - Utc::now()).num_seconds();
+    // Rounded up: retrying after the advertised delay must succeed.
+    let secs = ((until - Utc::now()).num_milliseconds() + 999) / 1000;
     AppError::RateLimited {
         retry_after_secs: u64::try_from(secs).unwrap_or(0).max(1),
     }
@@ -95,12 +104,150 @@ pub async fn begin_account_attempt(
     Ok(())
 }
 
-/// Forgets an account's attempts after a successful sign-in.
-pub async fn clear_account(conn: &impl ConnectionTrait, key: &str) -> Result<()> {
+/// Refunds the attempt of a successful sign-in to the account's budget (the failures of
+/// others stay counted, so the owner signing in does not reset a distributed attack).
+pub async fn refund_account(conn: &impl ConnectionTrait, key: &str) -> Result<()> {
+    use sea_orm::QueryFilter as _;
+    use sea_orm::sea_query::ExprTrait as _;
+    login_throttle::Entity::update_many()
+        .col_expr(
+            login_throttle::Column::Failures,
+            Expr::col(login_throttle::Column::Failures).sub(1),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&login_throttle::Column::Key, key))
+        .filter(sea_orm::ColumnTrait::gt(
+            &login_throttle::Column::Failures,
+            0,
+        ))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The key of an account × source counter.
+pub fn source_key(account_key: &str, ip: Option<IpAddr>) -> String {
+    match ip.map(client_block) {
+        Some(block) => format!("{account_key}@{block}"),
+        None => format!("{account_key}@unknown"),
+    }
+}
+
+/// How long a source waits before its `n`-th attempt beyond the free ones (n ≥ 1).
+fn progressive_delay(n: i32, cfg: &ThrottleConfig) -> chrono::Duration {
+    let doublings = u32::try_from(n.saturating_sub(1)).unwrap_or(0).min(30);
+    let wait = cfg
+        .source_base_delay
+        .saturating_mul(1u32 << doublings)
+        .min(cfg.source_max_delay);
+    duration(wait)
+}
+
+/// Counts one sign-in attempt of one source on one account. Once the source has used its free
+/// failures, each further attempt must wait — 1 s, then twice as long each time — and an
+/// attempt that comes too early, or that a parallel attempt of the same source beat to it, is
+/// `RATE_LIMITED` (and not counted).
+pub async fn begin_source_attempt(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    cfg: &ThrottleConfig,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait as _, QueryFilter as _};
+    let now = Utc::now();
+    let Some(row) = login_throttle::Entity::find_by_id(key.to_owned())
+        .one(conn)
+        .await?
+    else {
+        let inserted = login_throttle::Entity::insert(login_throttle::ActiveModel {
+            key: Set(key.to_owned()),
+            failures: Set(1),
+            window_started_at: Set(now),
+            blocked_until: Set(None),
+        })
+        .on_conflict_do_nothing_on([login_throttle::Column::Key])
+        .exec(conn)
+        .await?;
+        return match inserted {
+            sea_orm::TryInsertResult::Inserted(_) => Ok(()),
+            _ => Err(AppError::RateLimited {
+                retry_after_secs: 1,
+            }),
+        };
+    };
+    if let Some(until) = row.blocked_until.filter(|until| *until > now) {
+        return Err(retry_after(until));
+    }
+    let in_window = row.window_started_at > now - duration(cfg.window);
+    let (failures, started) = if in_window {
+        (row.failures.saturating_add(1), row.window_started_at)
+    } else {
+        (1, now)
+    };
+    // The wait before the next attempt, once this one has used up the free failures.
+    let beyond = failures - cfg.source_free_failures + 1;
+    let next = (beyond > 0).then(|| now + progressive_delay(beyond, cfg));
+    // Optimistic: applies only if no parallel attempt of this source changed the row since.
+    let claimed = login_throttle::Entity::update_many()
+        .col_expr(login_throttle::Column::Failures, Expr::value(failures))
+        .col_expr(
+            login_throttle::Column::WindowStartedAt,
+            Expr::value(started),
+        )
+        .col_expr(login_throttle::Column::BlockedUntil, Expr::value(next))
+        .filter(login_throttle::Column::Key.eq(key))
+        .filter(login_throttle::Column::Failures.eq(row.failures))
+        .filter(login_throttle::Column::WindowStartedAt.eq(row.window_started_at))
+        .exec(conn)
+        .await?;
+    if claimed.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::RateLimited {
+            retry_after_secs: 1,
+        })
+    }
+}
+
+/// Forgets a source's failures on an account after it signed in.
+pub async fn clear_source(conn: &impl ConnectionTrait, key: &str) -> Result<()> {
     login_throttle::Entity::delete_by_id(key.to_owned())
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Sign-ups per client IP, in memory (GCRA): each `signUp` field counts, so a batch of
+/// aliased sign-ups creates no more organisations than the quota.
+pub struct SignUpThrottle {
+    limiter: governor::DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl SignUpThrottle {
+    pub fn new(cfg: &ThrottleConfig) -> Self {
+        let per_hour = std::num::NonZeroU32::new(cfg.signups_per_ip_per_hour)
+            .unwrap_or(std::num::NonZeroU32::MIN);
+        SignUpThrottle {
+            limiter: governor::RateLimiter::keyed(governor::Quota::per_hour(per_hour)),
+        }
+    }
+
+    /// Counts a sign-up from `ip`; `RATE_LIMITED` past the quota.
+    pub fn begin(&self, ip: Option<IpAddr>) -> Result<()> {
+        use governor::clock::{Clock as _, DefaultClock};
+        let Some(ip) = ip.map(client_block) else {
+            return Ok(());
+        };
+        if self.limiter.len() > 100_000 {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(&ip)
+            .map_err(|not_until| AppError::RateLimited {
+                retry_after_secs: not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs()
+                    .max(1),
+            })
+    }
 }
 
 /// Sign-in attempts per client IP, in memory. IPv6 clients are grouped by /64, the block a

@@ -100,6 +100,7 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
         Conflict("input", "a concurrent change interfered; retry"),
     ),
     ("fk_access_denial_tenant", Parent("organisation")),
+    ("fk_revoked_access_token_tenant", Parent("organisation")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

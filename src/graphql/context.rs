@@ -33,13 +33,11 @@ pub fn per_request(
         .data(DeniedLog::default())
         .data(loader);
     match principal {
-        Some(p) => crate::talent::loaders::register(
-            request,
-            &state.db,
-            &p,
-            state.config.limits.dataloader_delay,
-        )
-        .data(p),
+        Some(p) => {
+            let delay = state.config.limits.dataloader_delay;
+            let request = crate::tenancy::loaders::register(request, &state.db, &p, delay);
+            crate::talent::loaders::register(request, &state.db, &p, delay).data(p)
+        }
         None => request,
     }
 }

@@ -22,6 +22,7 @@ pub async fn export_sdl(schema: &AppSchema, role: Option<Role>) -> Result<String
             role,
             company_id: None,
             consultant_id: None,
+            token: None,
         });
     }
     let response = schema.execute(request).await;

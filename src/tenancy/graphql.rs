@@ -5,10 +5,12 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::{Role as DbRole, invitation, tenant, user};
 
-use super::loaders::TenantLoader;
+use super::invitations;
+use super::invitations::InviteUser;
+use super::loaders::{TenantLoader, UserLoader};
 use super::scope;
 use super::sessions::{self, AcceptInvitation, Login, Session, SignUp};
-use super::users::{self, InviteUser, UserFilter as UserFilterSpec};
+use super::users::{self, UserFilter as UserFilterSpec};
 use crate::auth::guard::Authenticated;
 use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
@@ -141,11 +143,51 @@ impl AuthPayload {
     }
 }
 
+/// Where an invitation stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum InvitationStatus {
+    /// Can still be accepted.
+    Pending,
+    /// Accepted: its user exists.
+    Accepted,
+    /// Revoked by an ADMIN, or because its inviter was deactivated or may no longer invite.
+    Revoked,
+    /// Not accepted before `expiresAt`.
+    Expired,
+}
+
+impl From<InvitationStatus> for invitations::InvitationStatus {
+    fn from(s: InvitationStatus) -> Self {
+        match s {
+            InvitationStatus::Pending => invitations::InvitationStatus::Pending,
+            InvitationStatus::Accepted => invitations::InvitationStatus::Accepted,
+            InvitationStatus::Revoked => invitations::InvitationStatus::Revoked,
+            InvitationStatus::Expired => invitations::InvitationStatus::Expired,
+        }
+    }
+}
+
+impl From<invitations::InvitationStatus> for InvitationStatus {
+    fn from(s: invitations::InvitationStatus) -> Self {
+        match s {
+            invitations::InvitationStatus::Pending => InvitationStatus::Pending,
+            invitations::InvitationStatus::Accepted => InvitationStatus::Accepted,
+            invitations::InvitationStatus::Revoked => InvitationStatus::Revoked,
+            invitations::InvitationStatus::Expired => InvitationStatus::Expired,
+        }
+    }
+}
+
 /// An invitation to join the organisation.
 pub struct Invitation {
     model: invitation::Model,
-    email: String,
     token: Option<String>,
+}
+
+impl Invitation {
+    fn listed(model: invitation::Model) -> Self {
+        Invitation { model, token: None }
+    }
 }
 
 #[Object]
@@ -153,12 +195,17 @@ impl Invitation {
     async fn id(&self) -> ID {
         ID(self.model.id.to_string())
     }
-    async fn email(&self) -> &str {
-        &self.email
+    /// The invitee's e-mail (stored encrypted).
+    async fn email(&self, ctx: &Context<'_>) -> Result<String> {
+        let keys = ctx.tenant_keys(self.model.tenant_id).await?;
+        keys.decrypt("invitation", "email", self.model.id, &self.model.email)
+            .map_err(AppError::internal)
     }
+    /// The role the invitee gets.
     async fn role(&self) -> Role {
         self.model.role.into()
     }
+    /// The invitee's name, if the invitation gave one.
     async fn full_name(&self) -> Option<&str> {
         self.model.full_name.as_deref()
     }
@@ -166,9 +213,44 @@ impl Invitation {
     async fn token(&self) -> Option<&str> {
         self.token.as_deref()
     }
+    /// Where the invitation stands now.
+    async fn status(&self) -> InvitationStatus {
+        invitations::InvitationStatus::of(&self.model, Utc::now()).into()
+    }
+    /// The client company of a CLIENT invitation.
+    async fn company_id(&self) -> Option<ID> {
+        self.model.company_id.map(|id| ID(id.to_string()))
+    }
+    /// The consultant profile of a CONSULTANT invitation.
+    async fn consultant_id(&self) -> Option<ID> {
+        self.model.consultant_id.map(|id| ID(id.to_string()))
+    }
+    /// Who issued it; acceptance requires them to still be active and allowed to invite.
+    async fn invited_by(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        load_related::<UserLoader>(ctx, self.model.invited_by, "user")
+            .await
+            .map(User)
+    }
+    /// When it stops being acceptable.
     async fn expires_at(&self) -> DateTime<Utc> {
         self.model.expires_at
     }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
+        self.model.accepted_at
+    }
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.model.revoked_at
+    }
+}
+
+/// Filters of `invitations`.
+#[derive(InputObject, Default)]
+pub struct InvitationFilter {
+    /// Any of these statuses (all when omitted).
+    pub status: Option<Vec<InvitationStatus>>,
 }
 
 #[derive(InputObject)]
@@ -332,6 +414,39 @@ impl TenancyQuery {
         .await
     }
 
+    /// The organisation's invitations, newest first.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserInvite)",
+        visible = "visibility::user_invite",
+        complexity = "pagination::weight(first, last) * child_complexity"
+    )]
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<InvitationFilter>,
+    ) -> Result<Connection<String, Invitation, ConnectionFields>> {
+        let statuses: Vec<invitations::InvitationStatus> = filter
+            .and_then(|f| f.status)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        pagination::paginate(
+            &ctx.state()?.db,
+            invitations::list(ctx.principal()?, &statuses),
+            invitation::Column::Id,
+            |i| i.id,
+            Order::Id { descending: true },
+            PageQuery::new(ctx, first, after, last, before),
+            Invitation::listed,
+        )
+        .await
+    }
+
     /// One user of the organisation.
     #[graphql(
         guard = "PermissionGuard(Permission::UserRead)",
@@ -395,9 +510,11 @@ impl AuthMutation {
         Ok(AuthPayload(session))
     }
 
-    /// Ends the session of a refresh token.
+    /// Ends the session of a refresh token, and the access token the request is signed with
+    /// (send `Authorization: Bearer …`), which is refused from then on.
     async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
-        sessions::logout(ctx.state()?, &ctx.request_meta(), &refresh_token).await
+        let principal = ctx.data_opt::<crate::auth::Principal>();
+        sessions::logout(ctx.state()?, principal, &ctx.request_meta(), &refresh_token).await
     }
 
     /// Joins an organisation with an invitation token and signs in.
@@ -447,7 +564,7 @@ impl UserMutation {
     async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<Invitation> {
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
-        let created = users::invite_user(
+        let created = invitations::invite_user(
             ctx.state()?,
             p,
             &ctx.request_meta(),
@@ -471,9 +588,20 @@ impl UserMutation {
         .await?;
         Ok(Invitation {
             model: created.invitation,
-            email: created.email,
             token: Some(created.token),
         })
+    }
+
+    /// Revokes a pending invitation: its token stops working.
+    #[graphql(
+        guard = "PermissionGuard(Permission::UserInvite)",
+        visible = "visibility::user_invite"
+    )]
+    async fn revoke_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<Invitation> {
+        let id = parse_id("id", &id)?;
+        invitations::revoke(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
+            .await
+            .map(Invitation::listed)
     }
 
     /// Changes a user's role.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use entity::tenant;
+use entity::{tenant, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -45,4 +45,46 @@ impl Loader<Uuid> for TenantLoader {
             .map_err(AppError::from)?;
         Ok(rows.into_iter().map(|t| (t.id, t)).collect())
     }
+}
+
+/// Loads users by id, in the principal's scope, in one statement per batch.
+pub struct UserLoader {
+    db: DatabaseConnection,
+    principal: Principal,
+}
+
+impl UserLoader {
+    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
+        UserLoader { db, principal }
+    }
+}
+
+impl Loader<Uuid> for UserLoader {
+    type Value = user::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, user::Model>, Self::Error> {
+        let rows = scope::users(&self.principal)
+            .filter(user::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+/// The tenancy loaders of a signed-in request.
+pub fn register(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    principal: &Principal,
+    delay: std::time::Duration,
+) -> async_graphql::Request {
+    request.data(
+        async_graphql::dataloader::DataLoader::new(
+            UserLoader::new(db.clone(), principal.clone()),
+            tokio::spawn,
+        )
+        .delay(delay),
+    )
 }

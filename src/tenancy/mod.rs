@@ -2,6 +2,7 @@
 
 pub mod graphql;
 pub mod inputs;
+pub mod invitations;
 pub mod loaders;
 pub mod scope;
 pub mod sessions;

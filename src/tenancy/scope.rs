@@ -6,7 +6,7 @@
     reason = "scopes are where the tenant and row filters are added"
 )]
 
-use entity::{tenant, user};
+use entity::{invitation, tenant, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use crate::auth::{Permission, Principal};
@@ -18,6 +18,16 @@ pub fn users(p: &Principal) -> Select<user::Entity> {
         select
     } else {
         select.filter(user::Column::Id.eq(p.user_id))
+    }
+}
+
+/// Invitations: the whole tenant's for those who may invite, none otherwise.
+pub fn invitations(p: &Principal) -> Select<invitation::Entity> {
+    let select = invitation::Entity::find().filter(invitation::Column::TenantId.eq(p.tenant_id));
+    if p.can(Permission::UserInvite) {
+        select
+    } else {
+        select.filter(invitation::Column::Id.is_null())
     }
 }
 

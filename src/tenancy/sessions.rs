@@ -6,8 +6,8 @@
 )]
 
 use chrono::Utc;
-use entity::{Role, invitation, tenant, user};
-use sea_orm::sea_query::{Expr, ExprTrait as _};
+use entity::{Role, invitation, revoked_access_token, tenant, user};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -18,6 +18,7 @@ use super::inputs::{Email, Slug};
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
+use crate::auth::principal::AccessTokenId;
 use crate::auth::sessions::{self as refresh, Rotation};
 use crate::auth::{Principal, throttle};
 use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
@@ -124,6 +125,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
     else {
         return Err(AppError::InvalidInput(errors));
     };
+    state.signup_throttle.begin(meta.ip)?;
     let taken = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(slug.as_str()))
         .one(&state.db)
@@ -206,6 +208,8 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     let keys = load_tenant_keys(&state.db, &state.config.master_keys, tenant.id).await?;
     let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
     let throttle_key = format!("{}:{email_index}", tenant.id);
+    let source_key = throttle::source_key(&throttle_key, meta.ip);
+    throttle::begin_source_attempt(&state.db, &source_key, &state.config.throttle).await?;
     throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle).await?;
 
     // Sign-in happens before there is a principal: the look-up is bounded by the tenant named
@@ -235,7 +239,8 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
             return Err(BAD_CREDENTIALS);
         }
     };
-    throttle::clear_account(&state.db, &throttle_key).await?;
+    throttle::clear_source(&state.db, &source_key).await?;
+    throttle::refund_account(&state.db, &throttle_key).await?;
     state.ip_throttle.succeeded(meta.ip);
     let txn = state.db.begin().await?;
     audit::record(
@@ -299,11 +304,28 @@ pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) 
     Ok(session)
 }
 
-/// Revokes the session of a refresh token. Answers `true` whatever the token, so that nothing
-/// is learnt from it.
+/// Revokes the session of a refresh token, and the access token the request came with (its
+/// `jti` is refused until it expires, by every instance). Answers `true` whatever the refresh
+/// token, so that nothing is learnt from it.
 #[tracing::instrument(skip_all)]
-pub async fn logout(state: &AppState, meta: &RequestMeta, token: &str) -> Result<bool> {
+pub async fn logout(
+    state: &AppState,
+    principal: Option<&Principal>,
+    meta: &RequestMeta,
+    token: &str,
+) -> Result<bool> {
     let txn = state.db.begin().await?;
+    if let Some((p, access)) = principal.and_then(|p| p.token.map(|t| (p, t))) {
+        revoked_access_token::Entity::insert(revoked_access_token::ActiveModel {
+            jti: Set(access.jti),
+            tenant_id: Set(p.tenant_id),
+            user_id: Set(p.user_id),
+            expires_at: Set(access.expires_at),
+        })
+        .on_conflict_do_nothing_on([revoked_access_token::Column::Jti])
+        .exec(&txn)
+        .await?;
+    }
     if let Some(row) = refresh::revoke_by_token(&txn, token).await? {
         audit::record(
             &txn,
@@ -343,7 +365,7 @@ pub async fn accept_invitation(
         .filter(invitation::Column::TokenHash.eq(refresh::hash_token(&input.token)))
         .one(&state.db)
         .await?
-        .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
+        .filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > Utc::now())
         .ok_or_else(invalid)?;
     let full_name = full_name
         .or_else(|| invitation.full_name.clone())
@@ -356,6 +378,17 @@ pub async fn accept_invitation(
     let password_hash = state.passwords.hash(password).await?;
 
     let txn = state.db.begin().await?;
+    // Creating a user is user administration: it runs in turn with deactivations and role
+    // changes of the organisation, so an inviter demoted a moment ago is seen as demoted.
+    crate::db::lock_in_scope(
+        &txn,
+        tenant::Entity::find(),
+        tenant::Column::Id,
+        invitation.tenant_id,
+        "organisation",
+        crate::db::Lock::Serialize,
+    )
+    .await?;
     // Spend the invitation first: of two concurrent acceptances, one wins.
     let spent = invitation::Entity::update_many()
         .col_expr(
@@ -364,10 +397,24 @@ pub async fn accept_invitation(
         )
         .filter(invitation::Column::Id.eq(invitation.id))
         .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
     if spent.rows_affected != 1 {
         return Err(invalid());
+    }
+    super::invitations::ensure_still_valid(&txn, &invitation).await?;
+    let taken = user::Entity::find()
+        .filter(user::Column::TenantId.eq(invitation.tenant_id))
+        .filter(user::Column::EmailIndex.eq(&invitation.email_index))
+        .one(&txn)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::conflict(
+            "email",
+            "a user with this e-mail already exists",
+        ));
     }
     let user = new_user(
         &keys,
@@ -396,11 +443,18 @@ pub async fn accept_invitation(
 }
 
 /// The edge's step: turns a bearer token into a principal, checking the user's current row so
-/// that deactivation, password changes and role changes take effect on the next request.
+/// that deactivation, password changes and role changes take effect on the next request, and
+/// that a token ended by logout is refused — all in one statement.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal> {
     let claims = state.jwt.verify(token)?;
+    let revoked = Query::select()
+        .expr(Expr::val(1))
+        .from(revoked_access_token::Entity)
+        .and_where(revoked_access_token::Column::Jti.eq(claims.jti))
+        .to_owned();
     let user = user::Entity::find_by_id(claims.sub)
         .filter(user::Column::TenantId.eq(claims.tid))
+        .filter(Expr::exists(revoked).not())
         .one(&state.db)
         .await?
         .ok_or(AppError::Unauthenticated("invalid or expired access token"))?;
@@ -412,11 +466,17 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal> {
             "this session has ended; sign in again",
         ));
     }
+    let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0)
+        .ok_or(AppError::Unauthenticated("invalid or expired access token"))?;
     Ok(Principal {
         user_id: user.id,
         tenant_id: user.tenant_id,
         role: user.role,
         company_id: user.company_id,
         consultant_id: user.consultant_id,
+        token: Some(AccessTokenId {
+            jti: claims.jti,
+            expires_at,
+        }),
     })
 }

@@ -1,26 +1,27 @@
 //! User administration: invitations, role changes, deactivation and restore, password changes.
 
 use chrono::Utc;
-use entity::{Role, invitation, user};
+use entity::{Role, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, PaginatorTrait,
-    QueryFilter, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, QueryFilter,
+    Select, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::inputs::Email;
+use super::invitations;
 use super::scope;
 use super::sessions::EMAIL_INDEX;
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
-use crate::auth::sessions::{hash_token, new_opaque_token, revoke_all_for_user};
+use crate::auth::sessions::revoke_all_for_user;
 use crate::auth::{Permission, Principal, throttle};
 use crate::crypto::TenantKeys;
 use crate::db::{Lock, lock_in_scope};
 use crate::error::{AppError, Result};
-use crate::inputs::{filter_text, required_text};
+use crate::inputs::filter_text;
 
 /// A user by id, within the principal's scope; anything else is `NOT_FOUND`.
 pub async fn find_user(
@@ -66,132 +67,11 @@ pub fn users_query(
     Ok(select)
 }
 
-pub struct InviteUser {
-    pub email: String,
-    pub role: Role,
-    pub full_name: Option<String>,
-    pub company_id: Option<Uuid>,
-    pub consultant_id: Option<Uuid>,
-}
-
-/// An invitation just created, with its one-time token (returned once, stored hashed).
-pub struct NewInvitation {
-    pub invitation: invitation::Model,
-    pub email: String,
-    pub token: String,
-}
-
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn invite_user(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    keys: &TenantKeys,
-    input: InviteUser,
-) -> Result<NewInvitation> {
-    p.require(Permission::UserInvite)?;
-    let email = Email::parse("email", &input.email)?;
-    let full_name = input
-        .full_name
-        .as_deref()
-        .map(|n| required_text("fullName", n, 200))
-        .transpose()?;
-    if input.company_id.is_some() && input.role != Role::Client {
-        return Err(AppError::invalid(
-            "companyId",
-            "only CLIENT users belong to a company",
-        ));
-    }
-    if input.consultant_id.is_some() && input.role != Role::Consultant {
-        return Err(AppError::invalid(
-            "consultantId",
-            "only CONSULTANT users are linked to a consultant",
-        ));
-    }
-    if let Some(company_id) = input.company_id {
-        let found = crate::talent::scope::companies(p)
-            .filter(entity::company::Column::Id.eq(company_id))
-            .count(&state.db)
-            .await?;
-        if found == 0 {
-            return Err(AppError::invalid(
-                "companyId",
-                "is not a company of the organisation",
-            ));
-        }
-    }
-    if let Some(consultant_id) = input.consultant_id {
-        let found = crate::talent::scope::consultants(p)
-            .filter(entity::consultant::Column::Id.eq(consultant_id))
-            .count(&state.db)
-            .await?;
-        if found == 0 {
-            return Err(AppError::invalid(
-                "consultantId",
-                "is not a consultant of the organisation",
-            ));
-        }
-    }
-    let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
-    let exists = scope::users(p)
-        .filter(user::Column::EmailIndex.eq(&email_index))
-        .count(&state.db)
-        .await?
-        > 0;
-    if exists {
-        return Err(AppError::conflict(
-            "email",
-            "a user with this e-mail already exists",
-        ));
-    }
-    let token = new_opaque_token();
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    let ttl = chrono::Duration::from_std(state.config.auth.invitation_ttl)
-        .unwrap_or(chrono::Duration::days(7));
-    let txn = state.db.begin().await?;
-    let invitation = invitation::ActiveModel {
-        id: Set(id),
-        tenant_id: Set(p.tenant_id),
-        email: Set(keys.encrypt("invitation", "email", id, email.as_str())),
-        email_index: Set(email_index),
-        full_name: Set(full_name),
-        role: Set(input.role),
-        company_id: Set(input.company_id),
-        consultant_id: Set(input.consultant_id),
-        token_hash: Set(hash_token(&token)),
-        invited_by: Set(p.user_id),
-        expires_at: Set(now + ttl),
-        accepted_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("invitation.created", "invitation", Some(id))
-            .changes(json!({ "email": REDACTED, "role": input.role.as_str() })),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(NewInvitation {
-        invitation,
-        email: email.as_str().to_owned(),
-        token,
-    })
-}
-
-/// Starts a user-administration change: the tenant row is held (`FOR NO KEY UPDATE`) so that
+/// Starts a user-administration change (acceptance of an invitation included): the tenant row
+/// is held (`FOR NO KEY UPDATE`) so that
 /// role changes, deactivations and restores of one organisation run one at a time, and the
 /// target user is read after that, as the previous change left it.
-async fn administer(
-    txn: &DatabaseTransaction,
-    p: &Principal,
-    user_id: Uuid,
-) -> Result<user::Model> {
+pub(super) async fn lock_administration(txn: &DatabaseTransaction, p: &Principal) -> Result<()> {
     lock_in_scope(
         txn,
         scope::tenant(p),
@@ -200,7 +80,17 @@ async fn administer(
         "tenant",
         Lock::Serialize,
     )
-    .await?;
+    .await
+    .map(|_| ())
+}
+
+/// The target of a user-administration change, read under [`lock_administration`].
+async fn administer(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    user_id: Uuid,
+) -> Result<user::Model> {
+    lock_administration(txn, p).await?;
     lock_in_scope(
         txn,
         scope::users(p),
@@ -266,6 +156,13 @@ pub async fn update_user_role(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
     let mut changes = json!({ "role": { "from": old_role.as_str(), "to": role.as_str() } });
+    // Invitations the user issued stand only while they may still invite.
+    if !crate::auth::permissions::role_has(role, Permission::UserInvite) {
+        let revoked = invitations::revoke_pending_of(&txn, p.tenant_id, user_id).await?;
+        if revoked > 0 {
+            changes["revokedInvitations"] = json!(revoked);
+        }
+    }
     if unlink_company {
         changes["companyId"] = json!({ "to": null });
     }
@@ -309,13 +206,15 @@ pub async fn deactivate_user(
     active.updated_at = Set(now);
     let updated = active.update(&txn).await?;
     revoke_all_for_user(&txn, user_id).await?;
+    let revoked = invitations::revoke_pending_of(&txn, p.tenant_id, user_id).await?;
     audit::record(
         &txn,
         p.tenant_id,
         Some(p),
         meta,
-        AuditRecord::new("user.deactivated", "user", Some(user_id))
-            .changes(json!({ "active": { "from": true, "to": false } })),
+        AuditRecord::new("user.deactivated", "user", Some(user_id)).changes(
+            json!({ "active": { "from": true, "to": false }, "revokedInvitations": revoked }),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -366,6 +265,8 @@ pub async fn change_password(
     let new = NewPassword::parse("newPassword", new)?;
     let me = find_user(&state.db, p, p.user_id).await?;
     let throttle_key = format!("{}:{}", me.tenant_id, me.email_index);
+    let source_key = throttle::source_key(&throttle_key, meta.ip);
+    throttle::begin_source_attempt(&state.db, &source_key, &state.config.throttle).await?;
     throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle).await?;
     if !state
         .passwords
@@ -379,7 +280,8 @@ pub async fn change_password(
             "is not your current password",
         ));
     }
-    throttle::clear_account(&state.db, &throttle_key).await?;
+    throttle::clear_source(&state.db, &source_key).await?;
+    throttle::refund_account(&state.db, &throttle_key).await?;
     let hash = state.passwords.hash(new).await?;
     let txn = state.db.begin().await?;
     let version = me.token_version;

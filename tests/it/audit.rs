@@ -331,6 +331,23 @@ async fn no_audited_action_stores_a_sensitive_value() {
         ),
         "UNAUTHENTICATED"
     );
+    let revoked = agency
+        .invite(&app, "revoked-secret@x.test", "MANAGER")
+        .await;
+    secrets.extend(["revoked-secret@x.test".to_owned(), revoked]);
+    let body = run(
+        "{ invitations(filter: { status: [PENDING] }) { edges { node { id } } } }",
+        json!({}),
+    )
+    .await;
+    let pending = data(&body)["invitations"]["edges"][0]["node"]["id"].clone();
+    data(
+        &run(
+            "mutation($id: ID!) { revokeInvitation(id: $id) { id } }",
+            json!({ "id": pending }),
+        )
+        .await,
+    );
     let email = format!("invitee-secret@{}.test", agency.slug);
     let token = agency.invite(&app, &email, "MANAGER").await;
     let body = app

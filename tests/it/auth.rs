@@ -90,7 +90,7 @@ async fn login_answers_the_same_for_unknown_email_wrong_password_and_unknown_org
 }
 
 #[tokio::test]
-async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+async fn repeated_failures_from_one_source_make_it_wait_even_for_the_right_password() {
     let app = TestApp::spawn().await;
     let agency = app.agency().await;
     for _ in 0..5 {
@@ -492,4 +492,166 @@ async fn unknown_email_costs_the_same_password_work_as_a_wrong_password() {
         (0.4..2.5).contains(&ratio),
         "median unknown/known = {ratio:.2} ({unknown:?} vs {known:?})"
     );
+}
+
+/// One POST of 10 operations × 30 aliased `signUp` used to create 300 organisations: every
+/// `signUp` field now counts against the client IP's quota.
+#[tokio::test]
+async fn aliased_sign_ups_in_a_batch_create_no_more_than_the_quota() {
+    let app = TestApp::spawn_with(|c| c.throttle.signups_per_ip_per_hour = 5).await;
+    let run = crate::helpers::unique();
+    let operation = |op: usize| {
+        let fields: String = (0..30)
+            .map(|i| {
+                format!(
+                    "s{i}: signUp(input: {{ organizationName: \"Org\", slug: \"m-{run}-{op}-{i}\", email: \"a{i}@m.test\", password: \"{PASSWORD}\", fullName: \"A\" }}) {{ user {{ id }} }} "
+                )
+            })
+            .collect();
+        json!({ "query": format!("mutation {{ {fields} }}") })
+    };
+    let batch: Vec<Value> = (0..10).map(operation).collect();
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&batch)
+        .send()
+        .await
+        .expect("batch");
+    let bodies: Vec<Value> = response.json().await.expect("json");
+    let created: usize = bodies
+        .iter()
+        .map(|b| {
+            b["data"]
+                .as_object()
+                .map_or(0, |d| d.values().filter(|v| !v.is_null()).count())
+        })
+        .sum();
+    assert_eq!(created, 5);
+    let limited = bodies
+        .iter()
+        .flat_map(|b| b["errors"].as_array().cloned().unwrap_or_default())
+        .filter(|e| e["extensions"]["code"] == "RATE_LIMITED")
+        .count();
+    assert_eq!(limited, 295);
+    let body = app
+        .anon(
+            "mutation($s: String!) { signUp(input: { organizationName: \"Late\", slug: $s, email: \"l@m.test\", password: \"correct horse battery\", fullName: \"L\" }) { user { id } } }",
+            json!({ "s": format!("late-{run}") }),
+        )
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED");
+    // Another source still signs up.
+    let other = TestApp::client_from("127.0.0.2");
+    let body = app
+        .gql_via(
+            &other,
+            None,
+            "mutation($s: String!) { signUp(input: { organizationName: \"Other\", slug: $s, email: \"o@m.test\", password: \"correct horse battery\", fullName: \"O\" }) { user { id } } }",
+            json!({ "s": format!("other-{run}") }),
+        )
+        .await;
+    data(&body);
+}
+
+const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
+
+fn login_vars(agency: &crate::helpers::Agency, password: &str) -> Value {
+    json!({ "i": { "tenantSlug": agency.slug, "email": agency.admin.email, "password": password } })
+}
+
+/// Six wrong passwords from one IP used to lock the account for 15 minutes everywhere. Now
+/// the attacker's own source waits, longer each time, and the owner signing in from elsewhere
+/// gets in.
+#[tokio::test]
+async fn an_attackers_failures_slow_the_attacker_not_the_owner() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let attacker = TestApp::client_from("127.0.0.2");
+    for _ in 0..5 {
+        let body = app
+            .gql_via(&attacker, None, LOGIN, login_vars(&agency, "a wrong guess"))
+            .await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    let retry = |body: &Value| body["errors"][0]["extensions"]["retryAfterSeconds"].as_u64();
+    let body = app
+        .gql_via(&attacker, None, LOGIN, login_vars(&agency, "a wrong guess"))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    assert_eq!(retry(&body), Some(1));
+    // Even the right password waits, from that source.
+    let body = app
+        .gql_via(&attacker, None, LOGIN, login_vars(&agency, PASSWORD))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+
+    // The owner, elsewhere, signs in at once.
+    data(&app.gql(None, LOGIN, login_vars(&agency, PASSWORD)).await);
+
+    // After the wait the attacker may try once more, then waits twice as long.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let body = app
+        .gql_via(&attacker, None, LOGIN, login_vars(&agency, "a wrong guess"))
+        .await;
+    assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    let body = app
+        .gql_via(&attacker, None, LOGIN, login_vars(&agency, "a wrong guess"))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    assert_eq!(retry(&body), Some(2));
+    data(&app.gql(None, LOGIN, login_vars(&agency, PASSWORD)).await);
+}
+
+/// Many sources guessing together still hit the account's budget: the backstop blocks the
+/// account for everyone.
+#[tokio::test]
+async fn the_account_budget_still_stops_distributed_guessing() {
+    let app = TestApp::spawn_with(|c| c.throttle.account_max_failures = 8).await;
+    let agency = app.agency().await;
+    for source in ["127.0.0.2", "127.0.0.3", "127.0.0.4"] {
+        let client = TestApp::client_from(source);
+        for _ in 0..3 {
+            app.gql_via(&client, None, LOGIN, login_vars(&agency, "a wrong guess"))
+                .await;
+        }
+    }
+    let body = app.gql(None, LOGIN, login_vars(&agency, PASSWORD)).await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+}
+
+/// `logout` with the access token in `Authorization` ends that token too, on every instance.
+#[tokio::test]
+async fn logout_ends_the_access_token_on_every_instance() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let other = app.another_instance().await;
+    let me = "{ me { id } }";
+    data(&other.gql(agency.admin.token(), me, json!({})).await);
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($t: String!) { logout(refreshToken: $t) }",
+            json!({ "t": agency.admin.refresh }),
+        )
+        .await;
+    assert_eq!(data(&body)["logout"], true);
+    for instance in [&app, &other] {
+        let response = instance
+            .client
+            .post(instance.url("/graphql"))
+            .bearer_auth(&agency.admin.access)
+            .json(&json!({ "query": me }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 401);
+    }
+    // A fresh sign-in works as before.
+    let body = agency.login(&app, &agency.admin.email, PASSWORD).await;
+    let token = data(&body)["login"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    data(&other.gql(Some(&token), me, json!({})).await);
 }

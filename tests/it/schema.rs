@@ -32,10 +32,12 @@ async fn root_fields(
     )
 }
 
-const ADMIN_ONLY: [&str; 5] = [
+const ADMIN_ONLY: [&str; 7] = [
     "auditEvents",
     "verifyAuditChain",
     "inviteUser",
+    "invitations",
+    "revokeInvitation",
     "updateUserRole",
     "deactivateUser",
 ];

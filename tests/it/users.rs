@@ -270,3 +270,226 @@ async fn users_are_ordered_by_name_and_audit_events_oldest_first() {
         "tenant.signed_up"
     );
 }
+
+const ACCEPT: &str = "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"correct horse battery\", fullName: \"New Person\" }) { user { id role } } }";
+
+async fn invitations(app: &TestApp, token: Option<&str>, status: &str) -> serde_json::Value {
+    let body = app
+        .gql(
+            token,
+            "query($s: [InvitationStatus!]) { invitations(filter: { status: $s }) { totalCount edges { node { id email role status invitedBy { id } revokedAt } } } }",
+            json!({ "s": [status] }),
+        )
+        .await;
+    data(&body)["invitations"].clone()
+}
+
+/// An invitation stands only while its inviter could still issue it: demoting or deactivating
+/// the inviter revokes it, and acceptance re-checks the inviter whatever happened.
+#[tokio::test]
+async fn an_invitation_dies_with_its_inviters_rights() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let second = agency.member(&app, "ADMIN").await;
+    let invite = |email: &'static str, token: String| {
+        let app = &app;
+        async move {
+            let body = app
+                .gql(
+                    Some(&token),
+                    "mutation($e: String!) { inviteUser(input: { email: $e, role: ADMIN }) { token } }",
+                    json!({ "e": email }),
+                )
+                .await;
+            data(&body)["inviteUser"]["token"]
+                .as_str()
+                .expect("token")
+                .to_owned()
+        }
+    };
+    // Demotion revokes what the demoted ADMIN issued.
+    let by_demoted = invite("one@x.test", second.access.clone()).await;
+    assert_eq!(
+        invitations(&app, agency.admin.token(), "PENDING").await["totalCount"],
+        1
+    );
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { updateUserRole(input: { userId: $id, role: MANAGER }) { role } }",
+            json!({ "id": second.user_id }),
+        )
+        .await,
+    );
+    let body = app.anon(ACCEPT, json!({ "t": by_demoted })).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let revoked = invitations(&app, agency.admin.token(), "REVOKED").await;
+    assert_eq!(revoked["totalCount"], 1);
+    assert_eq!(revoked["edges"][0]["node"]["email"], "one@x.test");
+    assert_eq!(
+        revoked["edges"][0]["node"]["invitedBy"]["id"],
+        second.user_id.as_str()
+    );
+
+    // Deactivation too.
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { updateUserRole(input: { userId: $id, role: ADMIN }) { role } }",
+            json!({ "id": second.user_id }),
+        )
+        .await,
+    );
+    let by_deactivated = invite("two@x.test", second.access.clone()).await;
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deactivateUser(id: $id) { active } }",
+            json!({ "id": second.user_id }),
+        )
+        .await,
+    );
+    assert_eq!(
+        code(&app.anon(ACCEPT, json!({ "t": by_deactivated })).await),
+        "BAD_USER_INPUT"
+    );
+
+    // And acceptance re-checks the inviter even if the invitation was left pending.
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { restoreUser(id: $id) { active } }",
+            json!({ "id": second.user_id }),
+        )
+        .await,
+    );
+    let body = agency.login(&app, &second.email, PASSWORD).await;
+    let fresh = data(&body)["login"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let left_pending = invite("three@x.test", fresh).await;
+    // Behind the API's back, so that nothing revoked it: only acceptance's own check is left.
+    {
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+        let id: uuid::Uuid = second.user_id.parse().expect("id");
+        entity::user::Entity::update_many()
+            .col_expr(
+                entity::user::Column::Role,
+                sea_orm::sea_query::Expr::value(entity::Role::Manager),
+            )
+            .filter(entity::user::Column::Id.eq(id))
+            .exec(&app.state.db)
+            .await
+            .expect("demoted");
+    }
+    let body = app.anon(ACCEPT, json!({ "t": left_pending })).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["token"]
+            .as_str()
+            .is_some_and(|m| m.contains("may no longer invite")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_listed_and_revoked_by_admins_only() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let other = app.agency().await;
+    let token = agency.invite(&app, "pending@x.test", "MANAGER").await;
+    let listed = invitations(&app, agency.admin.token(), "PENDING").await;
+    assert_eq!(listed["totalCount"], 1);
+    let id = listed["edges"][0]["node"]["id"].clone();
+    let revoke = "mutation($id: ID!) { revokeInvitation(id: $id) { status revokedAt } }";
+    // Another organisation's ADMIN does not find it.
+    assert_eq!(
+        code(
+            &app.gql(other.admin.token(), revoke, json!({ "id": id }))
+                .await
+        ),
+        "NOT_FOUND"
+    );
+    let manager = agency.member(&app, "MANAGER").await;
+    assert_eq!(
+        code(&app.gql(manager.token(), revoke, json!({ "id": id })).await),
+        "FORBIDDEN"
+    );
+    let body = app
+        .gql(manager.token(), "{ invitations { totalCount } }", json!({}))
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN");
+    let body = app
+        .gql(agency.admin.token(), revoke, json!({ "id": id }))
+        .await;
+    assert_eq!(data(&body)["revokeInvitation"]["status"], "REVOKED");
+    assert!(data(&body)["revokeInvitation"]["revokedAt"].is_string());
+    let again = app
+        .gql(agency.admin.token(), revoke, json!({ "id": id }))
+        .await;
+    assert_eq!(code(&again), "CONFLICT", "{again}");
+    assert_eq!(
+        code(&app.anon(ACCEPT, json!({ "t": token })).await),
+        "BAD_USER_INPUT"
+    );
+    // The member accepted earlier shows as ACCEPTED.
+    assert_eq!(
+        invitations(&app, agency.admin.token(), "ACCEPTED").await["totalCount"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_to_a_deleted_company_or_consultant_cannot_be_accepted() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Gone").await;
+    let consultant = agency.consultant(&app, json!({})).await;
+    let to_client = agency
+        .invite_linked(
+            &app,
+            "client@x.test",
+            "CLIENT",
+            json!({ "companyId": company }),
+        )
+        .await;
+    let to_consultant = agency
+        .invite_linked(
+            &app,
+            "consultant@x.test",
+            "CONSULTANT",
+            json!({ "consultantId": consultant }),
+        )
+        .await;
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deleteCompany(input: { id: $id }) }",
+            json!({ "id": company }),
+        )
+        .await,
+    );
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deleteConsultant(id: $id) }",
+            json!({ "id": consultant }),
+        )
+        .await,
+    );
+    for token in [to_client, to_consultant] {
+        let body = app.anon(ACCEPT, json!({ "t": token })).await;
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        assert!(
+            body["errors"][0]["extensions"]["fields"]["token"]
+                .as_str()
+                .is_some_and(|m| m.contains("no longer exists")),
+            "{body}"
+        );
+    }
+    let body = app
+        .gql(agency.admin.token(), "{ users { totalCount } }", json!({}))
+        .await;
+    assert_eq!(data(&body)["users"]["totalCount"], 1, "nobody joined");
+}

@@ -53,6 +53,15 @@ impl TestDatabase {
         }
     }
 
+    /// The same database, not owned: for a second server instance (dropping it drops nothing).
+    pub fn shared(url: &str) -> TestDatabase {
+        TestDatabase {
+            url: url.to_owned(),
+            postgres: None,
+            _dir: None,
+        }
+    }
+
     /// A placeholder left behind when the database moves to another server.
     pub fn detached() -> TestDatabase {
         TestDatabase {

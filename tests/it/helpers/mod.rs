@@ -70,6 +70,8 @@ impl TestApp {
             Config::from_args(&config_args(&database.url, keys), false).expect("test config");
         // Generous per-IP limit: every test client is 127.0.0.1.
         config.throttle.ip_max_failures = 10_000;
+        // Every test signs up its own organisations from 127.0.0.1.
+        config.throttle.signups_per_ip_per_hour = 10_000;
         tweak(&mut config);
         let mut db = talentgraph::db::connect(&database.url)
             .await
@@ -110,6 +112,45 @@ impl TestApp {
             server: Some(server),
             database,
         }
+    }
+
+    /// A second server instance on the same database (as behind a load balancer); this one
+    /// keeps owning the database.
+    pub async fn another_instance(&self) -> TestApp {
+        let keys = master_key("k1", 1);
+        Self::start(TestDatabase::shared(&self.database.url), &keys, |_| {}).await
+    }
+
+    /// A client whose connections come from `ip` (any 127.0.0.0/8 address reaches the server
+    /// on Linux), to act as another source.
+    pub fn client_from(ip: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().ok())
+            .build()
+            .expect("client")
+    }
+
+    /// `gql` through another client (another source IP).
+    pub async fn gql_via(
+        &self,
+        client: &reqwest::Client,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut request = client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json body")
     }
 
     /// Stops this server and starts another on the same database with other master keys.
