@@ -1,7 +1,6 @@
 //! Application state, server assembly and graceful shutdown.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -13,7 +12,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
 use crate::auth::throttle::{IpThrottle, SignUpThrottle};
 use crate::config::Config;
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::graphql::{AppSchema, build_schema};
 use crate::http::rate_limit::RateLimits;
 
@@ -26,6 +25,7 @@ pub struct Inner {
     pub ip_throttle: IpThrottle,
     pub signup_throttle: SignUpThrottle,
     pub rate_limits: RateLimits,
+    pub db_health: crate::db::health::DbHealth,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -54,6 +54,7 @@ impl AppState {
             ip_throttle,
             signup_throttle,
             rate_limits,
+            db_health: crate::db::health::DbHealth::default(),
         })))
     }
 }
@@ -80,26 +81,31 @@ pub async fn serve(
 ) -> Result<()> {
     let schema = build_schema(Some(state.clone()));
     let maintenance = tokio::spawn(maintenance(state.clone()));
+    let probe = crate::db::health::probe_target(state.config.database_url())
+        .map(|target| tokio::spawn(state.db_health.clone().probe(target)));
+    let limits = state.config.limits.connections;
     let router = crate::http::router(HttpState { app: state, schema });
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(AppError::internal);
+    let (stop, _) = tokio::sync::watch::channel(false);
+    crate::http::server::serve(listener, router, limits, stop, shutdown).await;
     maintenance.abort();
-    served
+    if let Some(probe) = probe {
+        probe.abort();
+    }
+    Ok(())
 }
 
-/// Periodic housekeeping of a serving instance: closing summaries of denied-access windows.
-/// Safe to run on every instance at once (each summary is claimed once).
+/// Periodic housekeeping of a serving instance: closing summaries of denied-access windows,
+/// and forgetting revoked access tokens once expired. Safe to run on every instance at once
+/// (each summary is claimed once).
 async fn maintenance(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         if let Err(err) = crate::audit::summarize_denials(&state.db, chrono::Utc::now()).await {
+            err.log_if_internal();
+        }
+        if let Err(err) = crate::tenancy::sessions::purge_expired_revocations(&state.db).await {
             err.log_if_internal();
         }
     }

@@ -40,7 +40,7 @@ impl From<crate::error::AppError> for CommandError {
 }
 
 async fn open(config: &Config) -> Result<DatabaseConnection, CommandError> {
-    Ok(db::connect(config.database_url()).await?)
+    Ok(db::connect(config.database_url(), &config.pool).await?)
 }
 
 pub async fn run(cli: Cli) -> Result<(), CommandError> {

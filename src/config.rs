@@ -118,6 +118,11 @@ pub struct Limits {
     pub password_hash_concurrency: usize,
     /// How long a DataLoader collects keys before it runs its batch.
     pub dataloader_delay: Duration,
+    /// Header-read timeout, connections per client IP, shutdown grace.
+    pub connections: crate::http::server::ConnectionLimits,
+    /// A body over `max_body_bytes` is read on and discarded up to this many bytes, so that
+    /// the client receives its 413 instead of a connection reset.
+    pub max_discarded_body_bytes: usize,
 }
 
 impl Default for Limits {
@@ -136,6 +141,12 @@ impl Default for Limits {
                 .map(|n| n.get())
                 .unwrap_or(2),
             dataloader_delay: Duration::from_millis(1),
+            connections: crate::http::server::ConnectionLimits {
+                header_read_timeout: Duration::from_secs(10),
+                max_per_ip: 512,
+                shutdown_grace: Duration::from_secs(20),
+            },
+            max_discarded_body_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -187,6 +198,29 @@ impl Default for RateLimitConfig {
         RateLimitConfig {
             per_ip_per_minute: 1_200,
             per_user_per_minute: 600,
+        }
+    }
+}
+
+/// The database pool.
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Connections to PostgreSQL (SQLite always uses one).
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection before failing.
+    pub acquire_timeout: Duration,
+    /// How long opening one connection may take.
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig {
+            max_connections: 10,
+            // Long enough to queue through a burst; a database that is down is caught sooner
+            // by `db::health`.
+            acquire_timeout: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(3),
         }
     }
 }
@@ -246,6 +280,7 @@ pub struct Config {
     pub throttle: ThrottleConfig,
     pub rate_limits: RateLimitConfig,
     pub audit: AuditConfig,
+    pub pool: PoolConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -321,6 +356,7 @@ impl Config {
             throttle: ThrottleConfig::default(),
             rate_limits: RateLimitConfig::default(),
             audit: AuditConfig::default(),
+            pool: PoolConfig::default(),
         })
     }
 

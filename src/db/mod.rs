@@ -2,6 +2,7 @@
 //! scoped look-ups, row locks and batched first pages.
 
 pub mod constraints;
+pub mod health;
 
 use std::time::Duration;
 
@@ -20,20 +21,23 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::config::is_postgres;
+use crate::config::{PoolConfig, is_postgres};
 use crate::error::AppError;
 
-/// Opens the pool. SQLite gets WAL, foreign keys and a single connection: SQLite has one
-/// writer, and one connection serialises transactions instead of failing them with
-/// `SQLITE_BUSY` when two upgrade to writers at once.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+/// Opens the pool. A request waits at most `acquire_timeout` for a connection, so that with the
+/// database down it fails at once instead of queueing. SQLite gets WAL, foreign keys and a
+/// single connection: SQLite has one writer, and one connection serialises transactions
+/// instead of failing them with `SQLITE_BUSY` when two upgrade to writers at once.
+pub async fn connect(url: &str, pool: &PoolConfig) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10));
+        .connect_timeout(pool.connect_timeout)
+        .acquire_timeout(pool.acquire_timeout);
     if is_postgres(url) {
-        options.max_connections(10).min_connections(1);
+        options
+            .max_connections(pool.max_connections)
+            .min_connections(1);
     } else {
         options
             .max_connections(1)
@@ -55,7 +59,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// `Ok` when the database answers and no migration is pending; otherwise why not.
 pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
-    let check = tokio::time::timeout(Duration::from_secs(3), async {
+    let check = tokio::time::timeout(Duration::from_secs(2), async {
         db.ping()
             .await
             .map_err(|_| "database unreachable".to_owned())?;

@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
 };
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, ServerError, ServerResult, Variables};
+use async_graphql::{Request, Response, ServerError, ServerResult, Variables};
 
 use super::context::per_request;
 use super::limits::{check_aliases, check_tokens};
+use super::order::RootOrder;
 use crate::app::AppState;
 use crate::audit::RequestMeta;
 use crate::error::{AppError, ErrorCode, classify_engine_error};
@@ -28,11 +29,16 @@ pub struct RequestSetup;
 
 impl ExtensionFactory for RequestSetup {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestSetupExtension)
+        Arc::new(RequestSetupExtension::default())
     }
 }
 
-struct RequestSetupExtension;
+/// One per request; keeps what parsing learnt for execution.
+#[derive(Default)]
+struct RequestSetupExtension {
+    /// The parsed document, for the response's key order.
+    document: std::sync::Mutex<Option<ExecutableDocument>>,
+}
 
 fn server_error(err: AppError) -> ServerError {
     async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default())
@@ -106,6 +112,27 @@ impl Extension for RequestSetupExtension {
             with_code(err, code)
         })?;
         check_aliases(&doc, max_aliases)?;
+        if let Ok(mut kept) = self.document.lock() {
+            *kept = Some(doc.clone());
+        }
         Ok(doc)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let order = match self.document.lock().ok().and_then(|mut d| d.take()) {
+            Some(doc) => RootOrder::of(&doc, operation_name),
+            // A document parsed before execution (GET) brings its order along.
+            None => ctx.data_opt::<RootOrder>().cloned(),
+        };
+        let mut response = next.run(ctx, operation_name).await;
+        if let Some(order) = order {
+            order.apply(&mut response.data);
+        }
+        response
     }
 }

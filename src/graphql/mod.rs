@@ -3,6 +3,7 @@
 pub mod context;
 pub mod extension;
 pub mod limits;
+pub mod order;
 pub mod pagination;
 pub mod patch;
 pub mod scalars;

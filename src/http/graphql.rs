@@ -22,6 +22,7 @@ use crate::error::{AppError, ErrorCode, ensure_codes};
 use crate::graphql::context::per_request;
 use crate::graphql::extension::with_code;
 use crate::graphql::limits::{check_aliases, check_tokens};
+use crate::graphql::order::RootOrder;
 
 /// Headers that force a CORS preflight; one of them must accompany a multipart POST.
 const PREFLIGHT_HEADERS: [&str; 3] = [
@@ -39,6 +40,19 @@ pub fn error_response(status: StatusCode, code: ErrorCode, message: &str) -> Res
         ),
     )
         .into_response()
+}
+
+/// `503` at once while the database is known to be unreachable (`db::health`).
+pub fn database_unavailable() -> Response {
+    let mut response = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::InternalServerError,
+        "the service is temporarily unavailable; retry shortly",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    response
 }
 
 /// `429` with `Retry-After` and a `RATE_LIMITED` error.
@@ -66,6 +80,9 @@ async fn admit(
     peer: SocketAddr,
     ops: usize,
 ) -> Result<Option<Principal>, Response> {
+    if state.db_health.is_down() {
+        return Err(database_unavailable());
+    }
     state
         .rate_limits
         .check_ip(peer.ip(), ops)
@@ -152,6 +169,7 @@ fn operation_type(
         .parsed_query()
         .map_err(|err| with_code(err, ErrorCode::GraphqlParseFailed))?;
     check_aliases(doc, state.config.limits.max_aliases)?;
+    let order = RootOrder::of(doc, operation_name.as_deref());
     let op = match (&doc.operations, operation_name.as_deref()) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
@@ -160,8 +178,43 @@ fn operation_type(
         }
         _ => None,
     };
+    // The engine does not parse it again: the response's key order comes along as data.
+    if let Some(order) = order {
+        request.data.insert(order);
+    }
     // An unknown or ambiguous operation is reported by the engine's own validation.
     Ok(op.unwrap_or(OperationType::Query))
+}
+
+/// The parameters of `GET /graphql` (GraphQL over HTTP): `query`, `operationName`, and
+/// `variables` / `extensions` as JSON.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    #[serde(default)]
+    query: String,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn get_request(uri: &Uri) -> Result<async_graphql::Request, String> {
+    let axum::extract::Query(params) =
+        axum::extract::Query::<GetParams>::try_from_uri(uri).map_err(|e| e.body_text())?;
+    let mut request = async_graphql::Request::new(params.query);
+    if let Some(name) = params.operation_name.filter(|n| !n.is_empty()) {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables.filter(|v| !v.is_empty()) {
+        let json =
+            serde_json::from_str(&variables).map_err(|e| format!("invalid variables: {e}"))?;
+        request = request.variables(async_graphql::Variables::from_json(json));
+    }
+    if let Some(extensions) = params.extensions.filter(|v| !v.is_empty()) {
+        request.extensions =
+            serde_json::from_str(&extensions).map_err(|e| format!("invalid extensions: {e}"))?;
+    }
+    Ok(request)
 }
 
 struct Caller {
@@ -226,14 +279,30 @@ pub async fn post_handler(
         );
     }
     let limit = state.config.limits.max_body_bytes;
-    let bytes = match axum::body::to_bytes(body, limit).await {
+    let bytes = match read_bounded(body, limit, state.config.limits.max_discarded_body_bytes).await
+    {
         Ok(bytes) => bytes,
-        Err(_) => {
+        Err(BodyError::Unreadable) => {
             return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "the request body could not be read",
+            );
+        }
+        Err(BodyError::Oversized { drained }) => {
+            let mut response = error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::BadUserInput,
                 &format!("request body exceeds {limit} bytes"),
             );
+            if !drained {
+                // The rest of the body is still coming: the connection cannot be reused.
+                response.headers_mut().insert(
+                    header::CONNECTION,
+                    header::HeaderValue::from_static("close"),
+                );
+            }
+            return response;
         }
     };
     let content_type = headers
@@ -293,6 +362,47 @@ pub async fn post_handler(
     axum::Json(response).into_response()
 }
 
+enum BodyError {
+    /// Over the limit; `drained` when it was read to its end (so that the 413 arrives as a
+    /// response rather than as a connection reset while the client is still sending).
+    Oversized { drained: bool },
+    /// The client stopped sending or sent garbage.
+    Unreadable,
+}
+
+/// Reads at most `limit` bytes of `body`. Past the limit the rest is read and thrown away, up
+/// to `discard` bytes in all; a body announced or found larger than that is not drained.
+async fn read_bounded(
+    body: Body,
+    limit: usize,
+    discard: usize,
+) -> Result<axum::body::Bytes, BodyError> {
+    use axum::body::HttpBody as _;
+    use futures_util::StreamExt as _;
+    if body.size_hint().lower() > u64::try_from(discard).unwrap_or(u64::MAX) {
+        return Err(BodyError::Oversized { drained: false });
+    }
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Err(BodyError::Unreadable);
+        };
+        seen = seen.saturating_add(chunk.len());
+        if seen > discard {
+            return Err(BodyError::Oversized { drained: false });
+        }
+        if seen <= limit {
+            kept.extend_from_slice(&chunk);
+        }
+    }
+    if seen > limit {
+        return Err(BodyError::Oversized { drained: true });
+    }
+    Ok(kept.into())
+}
+
 fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -313,7 +423,7 @@ pub async fn get_handler(
     if query.is_empty() && method == Method::GET && wants_html(&headers) {
         return graphiql().await.into_response();
     }
-    let mut request = match async_graphql::http::parse_query_string(query) {
+    let mut request = match get_request(&uri) {
         Ok(request) => request,
         Err(err) => {
             return error_response(

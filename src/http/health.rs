@@ -14,7 +14,12 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 /// The database answers and every migration is applied.
 pub async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<serde_json::Value>) {
-    match crate::db::readiness(&state.db).await {
+    let ready = if state.db_health.is_down() {
+        Err("database unreachable".to_owned())
+    } else {
+        crate::db::readiness(&state.db).await
+    };
+    match ready {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
         Err(reason) => {
             tracing::warn!(%reason, "not ready");

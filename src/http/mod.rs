@@ -4,6 +4,7 @@ pub(crate) mod graphql;
 mod health;
 pub mod rate_limit;
 mod request_id;
+pub mod server;
 mod ws;
 
 use std::time::Duration;

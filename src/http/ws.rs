@@ -16,6 +16,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{SinkExt as _, StreamExt as _};
 
 use super::RequestId;
+use super::server::{Slot, Stopping};
 use crate::app::HttpState;
 use crate::audit::RequestMeta;
 use crate::error::ensure_codes;
@@ -73,10 +74,16 @@ impl Executor for CodedSchema {
     }
 }
 
+/// Close code of a socket the server closes because it is shutting down (RFC 6455 "going
+/// away"), so that clients reconnect elsewhere.
+const CLOSE_GOING_AWAY: u16 = 1001;
+
 pub async fn handler(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(request_id): Extension<RequestId>,
+    slot: Option<Extension<Slot>>,
+    stopping: Option<Extension<Stopping>>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> HttpResponse {
@@ -90,12 +97,45 @@ pub async fn handler(
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| async move {
-            let (sink, stream) = socket.split();
-            let sink = sink
-                .with(|message: Message| async move { Ok::<_, axum::Error>(remap_close(message)) });
+            // Held for as long as the socket is open: it counts against its IP's connections.
+            let _slot = slot;
+            let (mut sink, stream) = socket.split();
+            // The protocol writes into a channel; this task forwards it to the client, and on
+            // shutdown closes the socket with 1001 instead of dropping it.
+            let (tx, mut rx) = futures_channel::mpsc::channel::<Message>(32);
+            let forward = async move {
+                let mut stopping = stopping.map(|Extension(s)| s);
+                loop {
+                    let stop = async {
+                        match stopping.as_mut() {
+                            Some(s) => s.wait().await,
+                            None => std::future::pending().await,
+                        }
+                    };
+                    tokio::select! {
+                        message = rx.next() => match message {
+                            Some(message) => {
+                                if sink.send(remap_close(message)).await.is_err() {
+                                    break;
+                                }
+                            }
+                            None => break,
+                        },
+                        () = stop => {
+                            let _ = sink
+                                .send(Message::Close(Some(CloseFrame {
+                                    code: CLOSE_GOING_AWAY,
+                                    reason: "server shutting down".into(),
+                                })))
+                                .await;
+                            break;
+                        }
+                    }
+                }
+            };
             let schema = CodedSchema(state.schema.clone());
             let init_state = state.clone();
-            GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
+            let protocol_task = GraphQLWebSocket::new_with_pair(tx, stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
                     let authorization = payload
                         .get("Authorization")
@@ -111,7 +151,15 @@ pub async fn handler(
                     data.insert(WsSession { token, meta });
                     Ok(data)
                 })
-                .serve()
-                .await;
+                .serve();
+            let mut protocol_task = std::pin::pin!(protocol_task);
+            let mut forward = std::pin::pin!(forward);
+            tokio::select! {
+                // The protocol is done (its sender is dropped): deliver what it wrote last,
+                // a close frame included.
+                () = &mut protocol_task => forward.await,
+                // Shutdown, or the client is gone: the protocol goes with it.
+                () = &mut forward => {}
+            }
         })
 }

@@ -480,3 +480,12 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal> {
         }),
     })
 }
+
+/// Forgets revoked access tokens that have expired anyway (maintenance).
+pub async fn purge_expired_revocations(db: &sea_orm::DatabaseConnection) -> Result<u64> {
+    Ok(revoked_access_token::Entity::delete_many()
+        .filter(revoked_access_token::Column::ExpiresAt.lt(Utc::now()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -347,3 +347,162 @@ async fn a_login_flood_does_not_starve_other_requests() {
         "the health check waited for the whole login flood"
     );
 }
+
+/// Sockets that never finish their headers used to stay open 80 s; 1,500 of them from one
+/// address made `/healthz` time out. Now each address holds a bounded number of connections
+/// (more are closed at once) and unfinished headers are dropped after the header-read timeout.
+#[tokio::test]
+async fn half_open_connections_are_closed_and_healthz_still_answers() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = TestApp::spawn_with(|c| {
+        c.limits.connections.header_read_timeout = std::time::Duration::from_millis(500);
+        c.limits.connections.max_per_ip = 50;
+    })
+    .await;
+    let attacker: std::net::SocketAddr = "127.0.0.2:0".parse().expect("addr");
+    let mut sockets = Vec::new();
+    for _ in 0..300 {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind(attacker).expect("bind 127.0.0.2");
+        let mut stream = socket.connect(app.addr).await.expect("connect");
+        // Never finished: no blank line after the headers.
+        let _ = stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await;
+        sockets.push(stream);
+    }
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .expect("healthz answers while 300 half-open sockets wait");
+    assert_eq!(response.status().as_u16(), 200);
+
+    // Every one of them is closed by the server: most at once, the rest after the timeout.
+    let closed = futures_util::future::join_all(sockets.iter_mut().map(|s| async {
+        let mut buf = [0u8; 256];
+        matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut buf)).await,
+            Ok(Ok(_) | Err(_))
+        )
+    }))
+    .await;
+    assert_eq!(closed.iter().filter(|c| **c).count(), 300);
+    // And the address may connect again.
+    let again = TestApp::client_from("127.0.0.2");
+    let response = again
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+/// A 10 MB body used to be answered with a connection reset 14 times out of 20; the server now
+/// reads and discards it and answers 413.
+#[tokio::test]
+async fn a_ten_megabyte_body_gets_413_not_a_reset() {
+    let app = TestApp::spawn().await;
+    let body = format!(
+        "{{\"query\":\"{{ apiVersion }}\",\"variables\":{{\"pad\":\"{}\"}}}}",
+        "a".repeat(10 * 1024 * 1024)
+    );
+    for attempt in 0..20 {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("attempt {attempt}: {e}"));
+        assert_eq!(response.status().as_u16(), 413, "attempt {attempt}");
+        let json: Value = response.json().await.expect("json error body");
+        assert_eq!(code(&json), "BAD_USER_INPUT");
+    }
+}
+
+/// `GET /graphql` honours the standard `operationName` parameter.
+#[tokio::test]
+async fn get_selects_the_operation_named_by_operation_name() {
+    let app = TestApp::spawn().await;
+    let document = "query A { apiVersion } query B { __typename }";
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", document), ("operationName", "B")])
+        .send()
+        .await
+        .expect("request");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(data(&body), &json!({ "__typename": "Query" }));
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[
+            (
+                "query",
+                "query V($t: String!) { apiVersion __type(name: $t) { name } }",
+            ),
+            ("operationName", "V"),
+            ("variables", "{\"t\": \"Query\"}"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let body: Value = response.json().await.expect("json");
+    assert!(data(&body)["apiVersion"].is_string(), "{body}");
+    assert_eq!(
+        data(&body)["__type"]["name"],
+        "Query",
+        "variables apply: {body}"
+    );
+}
+
+/// Response keys follow the query's selection (GraphQL spec): the root merges one object per
+/// domain, which used to put `apiVersion` first and `me` before `tenant` whatever was asked.
+#[tokio::test]
+async fn response_keys_follow_the_order_of_the_selection() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let query = "{ tenant { slug id } me { id fullName } v: apiVersion ...F } fragment F on Query { skills { totalCount } }";
+    let positions = |text: &str| {
+        [
+            "\"tenant\"",
+            "\"slug\"",
+            "\"id\"",
+            "\"me\"",
+            "\"v\"",
+            "\"skills\"",
+        ]
+        .map(|key| text.find(key).unwrap_or(usize::MAX))
+    };
+    let post = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&agency.admin.access)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("text");
+    let get = app
+        .client
+        .get(app.url("/graphql"))
+        .bearer_auth(&agency.admin.access)
+        .query(&[("query", query)])
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    for text in [post, get] {
+        let p = positions(&text);
+        assert!(p.windows(2).all(|w| w[0] < w[1]), "{text}");
+    }
+}

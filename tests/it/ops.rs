@@ -4,9 +4,9 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::helpers::{JWT_SECRET, TestApp, master_key};
+use crate::helpers::{JWT_SECRET, TestApp, code, master_key};
 
 const BIN: &str = env!("CARGO_BIN_EXE_talentgraph");
 
@@ -200,4 +200,48 @@ fn postgres_refuses_to_start_without_secrets() {
     one_line_error(&run(&["serve"], &pg), "TALENTGRAPH_JWT_SECRET");
     let with_jwt = [pg[0], ("TALENTGRAPH_JWT_SECRET", JWT_SECRET)];
     one_line_error(&run(&["serve"], &with_jwt), "TALENTGRAPH_ENCRYPTION_KEYS");
+}
+
+/// With the database gone, requests fail at once — `/readyz` 503 and GraphQL
+/// `INTERNAL_SERVER_ERROR` (HTTP 503) — instead of each waiting out the pool (10 s before).
+/// PostgreSQL only: the database is taken away by cutting a TCP proxy in front of it.
+#[tokio::test]
+async fn with_the_database_down_requests_fail_fast() {
+    let Some((app, proxy)) = TestApp::spawn_behind_proxy().await else {
+        eprintln!("skipped: needs TALENTGRAPH_TEST_POSTGRES_URL");
+        return;
+    };
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status().as_u16(), 200);
+    proxy.cut();
+    // The background probe notices within a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    let started = std::time::Instant::now();
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status().as_u16(), 503);
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "mutation { login(input: { tenantSlug: \"acme\", email: \"a@b.test\", password: \"whatever-long\" }) { accessToken } }" }))
+        .send()
+        .await
+        .expect("graphql");
+    assert_eq!(response.status().as_u16(), 503);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(code(&body), "INTERNAL_SERVER_ERROR");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(1),
+        "took {elapsed:?}"
+    );
 }

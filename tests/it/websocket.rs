@@ -145,3 +145,28 @@ async fn socket_errors_carry_codes_and_limits_apply() {
     let body = run(&mut socket, "3", "{ me { id } }", json!({})).await;
     assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
 }
+
+/// On shutdown (SIGTERM), an open socket is closed with 1001 "going away", not dropped, so
+/// that clients reconnect to another instance at once.
+#[tokio::test]
+async fn shutdown_closes_open_sockets_with_going_away() {
+    let mut app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let mut socket = open(&app, agency.admin.token()).await;
+    let stopper = tokio::spawn(async move {
+        app.stop().await;
+        app
+    });
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("a frame within 10 s")
+        .expect("open socket")
+        .expect("frame");
+    match frame {
+        Message::Close(Some(close)) => {
+            assert_eq!(u16::from(close.code), 1001, "{close:?}");
+        }
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+    let _ = stopper.await;
+}

@@ -4,6 +4,7 @@
 
 pub mod agency;
 pub mod database;
+pub mod proxy;
 pub mod talent;
 
 pub use agency::{Agency, Session};
@@ -65,15 +66,37 @@ impl TestApp {
         Self::start(database, &master_key("k1", 1), tweak).await
     }
 
+    /// On PostgreSQL only (`None` on SQLite): a server whose database connections go through
+    /// a [`proxy::TcpProxy`], returned with it so that the test can cut the database away.
+    pub async fn spawn_behind_proxy() -> Option<(TestApp, proxy::TcpProxy)> {
+        let database = TestDatabase::create().await;
+        let (prefix, rest) = database.url.split_once('@')?;
+        let (host_port, path) = rest.split_once('/')?;
+        let proxy = proxy::TcpProxy::start(host_port.to_owned()).await;
+        let url = format!("{prefix}@{}/{path}", proxy.addr);
+        let app = Self::start_at(database, &url, &master_key("k1", 1), |_| {}).await;
+        Some((app, proxy))
+    }
+
     async fn start(database: TestDatabase, keys: &str, tweak: impl FnOnce(&mut Config)) -> TestApp {
-        let mut config =
-            Config::from_args(&config_args(&database.url, keys), false).expect("test config");
+        let url = database.url.clone();
+        Self::start_at(database, &url, keys, tweak).await
+    }
+
+    /// Starts a server for `database`, connecting to it at `url`.
+    async fn start_at(
+        database: TestDatabase,
+        url: &str,
+        keys: &str,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let mut config = Config::from_args(&config_args(url, keys), false).expect("test config");
         // Generous per-IP limit: every test client is 127.0.0.1.
         config.throttle.ip_max_failures = 10_000;
         // Every test signs up its own organisations from 127.0.0.1.
         config.throttle.signups_per_ip_per_hour = 10_000;
         tweak(&mut config);
-        let mut db = talentgraph::db::connect(&database.url)
+        let mut db = talentgraph::db::connect(url, &config.pool)
             .await
             .expect("connect");
         talentgraph::db::migrate(&db).await.expect("migrate");
