@@ -11,7 +11,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, Response, ServerError, ServerResult, Variables};
 
 use super::context::per_request;
-use super::limits::{check_aliases, check_tokens};
+use super::limits::{check_aliases, check_depth, check_tokens};
 use super::order::RootOrder;
 use crate::app::AppState;
 use crate::audit::RequestMeta;
@@ -92,14 +92,15 @@ impl Extension for RequestSetupExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let (max_tokens, max_aliases) = match ctx.data_opt::<AppState>() {
+        let (max_tokens, max_aliases, max_depth) = match ctx.data_opt::<AppState>() {
             Some(state) => (
                 state.config.limits.max_tokens,
                 state.config.limits.max_aliases,
+                state.config.limits.max_depth,
             ),
             None => {
                 let limits = crate::config::Limits::default();
-                (limits.max_tokens, limits.max_aliases)
+                (limits.max_tokens, limits.max_aliases, limits.max_depth)
             }
         };
         check_tokens(query, max_tokens)?;
@@ -112,6 +113,7 @@ impl Extension for RequestSetupExtension {
             with_code(err, code)
         })?;
         check_aliases(&doc, max_aliases)?;
+        check_depth(&doc, max_depth)?;
         if let Ok(mut kept) = self.document.lock() {
             *kept = Some(doc.clone());
         }

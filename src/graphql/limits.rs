@@ -1,8 +1,20 @@
-//! Request limits async-graphql does not enforce itself: tokens (counted before parsing, so a
-//! huge document never reaches the parser) and aliases.
+//! Request limits async-graphql does not enforce itself, or not as needed: tokens (counted before
+//! parsing, so a huge document never reaches the parser), aliases, depth, and introspection
+//! cycles.
+//!
+//! Depth is counted as async-graphql counts it, except that `ofType` adds none: the standard
+//! introspection query every GraphQL tool sends (GraphiQL, graphql-codegen, Apollo Sandbox,
+//! Postman, Insomnia — graphql-js `getIntrospectionQuery()`) unwraps type references nine
+//! `ofType` levels deep, and must pass. What makes introspection expensive is expanding types
+//! inside types (`types { fields { type { fields { … } } } }`, graphql-cop's circular query);
+//! that is bounded separately.
+
+use std::collections::HashSet;
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+};
 
 use crate::error::ErrorCode;
 
@@ -28,6 +40,83 @@ pub fn check_aliases(doc: &ExecutableDocument, max: usize) -> Result<(), ServerE
         )));
     }
     Ok(())
+}
+
+/// How many type-expanding introspection fields (`fields`, `inputFields`, `interfaces`,
+/// `possibleTypes`) may nest inside one another on one path: the standard introspection query
+/// needs one.
+pub const MAX_INTROSPECTION_EXPANSIONS: usize = 2;
+
+const EXPANDING: [&str; 4] = ["fields", "inputFields", "interfaces", "possibleTypes"];
+
+/// `QUERY_TOO_COMPLEX` when an operation is deeper than `max` (`ofType` not counted) or nests
+/// type expansions deeper than [`MAX_INTROSPECTION_EXPANSIONS`].
+pub fn check_depth(doc: &ExecutableDocument, max: usize) -> Result<(), ServerError> {
+    let operations: Vec<&SelectionSet> = match &doc.operations {
+        DocumentOperations::Single(op) => vec![&op.node.selection_set.node],
+        DocumentOperations::Multiple(ops) => {
+            ops.values().map(|op| &op.node.selection_set.node).collect()
+        }
+    };
+    for set in operations {
+        let mut walk = Walk {
+            doc,
+            fragments: HashSet::new(),
+        };
+        let (depth, expansions) = walk.measure(set, false);
+        if depth > max {
+            return Err(too_complex("The query is nested too deep.".to_owned()));
+        }
+        if expansions > MAX_INTROSPECTION_EXPANSIONS {
+            return Err(too_complex(format!(
+                "Introspection nests types within types more than {MAX_INTROSPECTION_EXPANSIONS} levels deep"
+            )));
+        }
+    }
+    Ok(())
+}
+
+struct Walk<'a> {
+    doc: &'a ExecutableDocument,
+    /// Fragments on the current path (a cycle is left to validation to report).
+    fragments: HashSet<&'a str>,
+}
+
+impl<'a> Walk<'a> {
+    /// (depth, nested type expansions) of a selection set; `introspection` once under
+    /// `__schema` or `__type`.
+    fn measure(&mut self, set: &'a SelectionSet, introspection: bool) -> (usize, usize) {
+        let mut deepest = (0, 0);
+        for item in &set.items {
+            let (depth, expansions) = match &item.node {
+                Selection::Field(field) => {
+                    let name = field.node.name.node.as_str();
+                    let inside = introspection || name == "__schema" || name == "__type";
+                    let (d, e) = self.measure(&field.node.selection_set.node, inside);
+                    let own_depth = usize::from(name != "ofType");
+                    let own_expansion = usize::from(inside && EXPANDING.contains(&name));
+                    (d + own_depth, e + own_expansion)
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.measure(&fragment.node.selection_set.node, introspection)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    match self.doc.fragments.get(name) {
+                        Some(fragment) if self.fragments.insert(name) => {
+                            let measured =
+                                self.measure(&fragment.node.selection_set.node, introspection);
+                            self.fragments.remove(name);
+                            measured
+                        }
+                        _ => (0, 0),
+                    }
+                }
+            };
+            deepest = (deepest.0.max(depth), deepest.1.max(expansions));
+        }
+        deepest
+    }
 }
 
 /// Counts lexical tokens of a GraphQL document (punctuators, names, numbers, strings), ignoring
@@ -123,6 +212,23 @@ mod tests {
         assert_eq!(count_tokens(r#"{ a(s: "x \" y") }"#, 100), 8);
         assert_eq!(count_tokens("{ ...F }", 100), 4);
         assert_eq!(count_tokens("{ a b c d e f }", 3), 4);
+    }
+
+    #[test]
+    fn of_type_adds_no_depth_but_nested_type_expansions_are_bounded() {
+        let type_ref = "fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } }";
+        let standard = format!(
+            "{{ __schema {{ types {{ fields {{ args {{ type {{ ...T }} }} type {{ ...T }} }} inputFields {{ type {{ ...T }} }} possibleTypes {{ ...T }} }} }} }} {type_ref}"
+        );
+        let doc = async_graphql::parser::parse_query(&standard).expect("valid");
+        assert!(check_depth(&doc, 12).is_ok());
+        let circular = "{ __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }";
+        let doc = async_graphql::parser::parse_query(circular).expect("valid");
+        assert!(check_depth(&doc, 12).is_err());
+        let deep = "{ a { b { c { d { e { f { g { h { i { j { k { l { m } } } } } } } } } } } } }";
+        let doc = async_graphql::parser::parse_query(deep).expect("valid");
+        assert!(check_depth(&doc, 12).is_err());
+        assert!(check_depth(&doc, 13).is_ok());
     }
 
     #[test]

@@ -56,8 +56,10 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
             (l.max_depth, l.max_complexity, l.max_directives)
         }
     };
+    // Depth is checked by `limits::check_depth` (which lets the standard introspection query
+    // through); the engine's own limit stays as a backstop at twice the bound.
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(depth)
+        .limit_depth(depth.saturating_mul(2))
         .limit_complexity(complexity)
         .limit_directives(directives)
         .limit_recursive_depth(32)

@@ -21,7 +21,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode, ensure_codes};
 use crate::graphql::context::per_request;
 use crate::graphql::extension::with_code;
-use crate::graphql::limits::{check_aliases, check_tokens};
+use crate::graphql::limits::{check_aliases, check_depth, check_tokens};
 use crate::graphql::order::RootOrder;
 
 /// Headers that force a CORS preflight; one of them must accompany a multipart POST.
@@ -169,6 +169,7 @@ fn operation_type(
         .parsed_query()
         .map_err(|err| with_code(err, ErrorCode::GraphqlParseFailed))?;
     check_aliases(doc, state.config.limits.max_aliases)?;
+    check_depth(doc, state.config.limits.max_depth)?;
     let order = RootOrder::of(doc, operation_name.as_deref());
     let op = match (&doc.operations, operation_name.as_deref()) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),

@@ -119,3 +119,49 @@ async fn errors_do_not_suggest_hidden_fields() {
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
     assert!(!body.to_string().contains("auditEvents"), "{body}");
 }
+
+/// The documents GraphQL tools send to load a schema — built by graphql-js
+/// `getIntrospectionQuery()`, which GraphiQL, graphql-codegen's URL loader, Apollo Sandbox,
+/// Postman and Insomnia all use — answer, as each role sees the schema; graphql-cop's circular
+/// introspection stays refused.
+#[tokio::test]
+async fn every_graphql_tool_can_load_the_schema() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let client = agency.member(&app, "CLIENT").await;
+    let documents = [
+        include_str!("fixtures/introspection/graphql-js-full.graphql"),
+        include_str!("fixtures/introspection/graphql-js-default.graphql"),
+    ];
+    for document in documents {
+        for (token, has_audit) in [
+            (agency.admin.token(), true),
+            (client.token(), false),
+            (None, false),
+        ] {
+            let body = app.gql(token, document, json!({})).await;
+            let schema = &data(&body)["__schema"];
+            let types = schema["types"].as_array().expect("types");
+            assert!(types.len() > 10, "{body}");
+            let audit = types.iter().any(|t| t["name"] == "AuditEvent");
+            assert_eq!(audit, has_audit, "role-aware introspection");
+        }
+    }
+    // Over GET as well (GraphiQL can be set to GET).
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .bearer_auth(&agency.admin.access)
+        .query(&[("query", documents[0])])
+        .send()
+        .await
+        .expect("get");
+    let body: Value = response.json().await.expect("json");
+    assert!(data(&body)["__schema"]["types"].is_array());
+
+    let circular = "query { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }";
+    for token in [agency.admin.token(), None] {
+        let body = app.gql(token, circular, json!({})).await;
+        assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    }
+}
