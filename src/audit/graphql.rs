@@ -2,7 +2,6 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Json, Object};
-use chrono::{DateTime, Utc};
 use entity::audit_event;
 use sea_orm::{ColumnTrait, QueryFilter};
 
@@ -11,13 +10,15 @@ use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, PageQuery};
+use crate::graphql::scalars::DateTime;
 use crate::inputs::{filter_text, instant};
 
-/// One audited action.
 pub struct AuditEvent(audit_event::Model);
 
+/// One audited action.
 #[Object]
 impl AuditEvent {
+    /// The event's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -29,15 +30,19 @@ impl AuditEvent {
     async fn action(&self) -> &str {
         &self.0.action
     }
+    /// The user who acted; none for the system or an anonymous caller.
     async fn actor_id(&self) -> Option<ID> {
         self.0.actor_id.map(|id| ID(id.to_string()))
     }
+    /// The role the actor had when acting.
     async fn actor_role(&self) -> Option<&str> {
         self.0.actor_role.as_deref()
     }
+    /// The kind of row acted on, e.g. `tender`, `user`, `field`.
     async fn entity_type(&self) -> &str {
         &self.0.entity_type
     }
+    /// The id of the row acted on, if any.
     async fn entity_id(&self) -> Option<&str> {
         self.0.entity_id.as_deref()
     }
@@ -47,33 +52,38 @@ impl AuditEvent {
             .map(Json)
             .map_err(AppError::internal)
     }
+    /// The request that did it (the `x-request-id` of its response and log lines).
     async fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
     }
+    /// The client address of that request.
     async fn ip(&self) -> Option<&str> {
         self.0.ip.as_deref()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the event was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// SHA-256 of this event, chaining it to `prevHash`.
     async fn hash(&self) -> &str {
         &self.0.hash
     }
+    /// The hash of the previous event of the chain (zeros for the first).
     async fn prev_hash(&self) -> &str {
         &self.0.prev_hash
     }
 }
 
-/// Result of `verifyAuditChain`.
 pub struct AuditChainReport(Report);
 
+/// Result of `verifyAuditChain`.
 #[Object]
 impl AuditChainReport {
     /// True when every event and the chain's head are intact.
     async fn valid(&self) -> bool {
         self.0.valid
     }
+    /// How many events were checked, in chain order.
     async fn checked_events(&self) -> u64 {
         self.0.checked_events
     }
@@ -86,21 +96,27 @@ impl AuditChainReport {
 /// Filters of `auditEvents`.
 #[derive(InputObject, Default)]
 pub struct AuditEventFilter {
+    /// Events of this action, e.g. `auth.login_failed`.
     pub action: Option<String>,
+    /// Events done by this user.
     pub actor_id: Option<ID>,
+    /// Events on rows of this kind, e.g. `tender`.
     pub entity_type: Option<String>,
+    /// Events on this row.
     pub entity_id: Option<String>,
     /// Events at or after this instant.
-    pub since: Option<DateTime<Utc>>,
+    pub since: Option<DateTime>,
     /// Events before this instant.
-    pub until: Option<DateTime<Utc>>,
+    pub until: Option<DateTime>,
 }
 
 /// Order of `auditEvents` (the chain's order).
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum AuditEventOrder {
+    /// The latest event first. The default.
     #[default]
     NewestFirst,
+    /// The chain's first event first.
     OldestFirst,
 }
 
@@ -122,11 +138,22 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<AuditEventFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            AuditEventFilter,
+        >,
         #[graphql(desc = "NEWEST_FIRST (default) or OLDEST_FIRST")] order_by: Option<
             AuditEventOrder,
         >,
@@ -148,10 +175,10 @@ impl AuditQuery {
         if let Some(entity_id) = filter_text("filter.entityId", filter.entity_id, 100)? {
             select = select.filter(audit_event::Column::EntityId.eq(entity_id));
         }
-        if let Some(since) = instant("filter.since", filter.since)? {
+        if let Some(since) = instant("filter.since", filter.since.map(|t| t.0))? {
             select = select.filter(audit_event::Column::CreatedAt.gte(since));
         }
-        if let Some(until) = instant("filter.until", filter.until)? {
+        if let Some(until) = instant("filter.until", filter.until.map(|t| t.0))? {
             select = select.filter(audit_event::Column::CreatedAt.lt(until));
         }
         pagination::paginate(
@@ -180,4 +207,11 @@ impl AuditQuery {
             .await
             .map(AuditChainReport)
     }
+}
+
+/// Descriptions of the generic types this domain instantiates.
+pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+    builder.override_output_type_description::<Connection<String, AuditEvent, ConnectionFields>>(
+        "A page of audit events (Relay connection: edges, pageInfo, totalCount).",
+    )
 }

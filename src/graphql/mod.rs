@@ -43,6 +43,10 @@ pub struct Mutation(AuthMutation, UserMutation, TalentMutation, MatchingMutation
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// The schema under construction: each domain adds the descriptions of the generic types it
+/// instantiates (its connections) with `describe`.
+pub type Builder = async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription>;
+
 /// Builds the schema with its production limits; `state` is reachable from every resolver.
 pub fn build_schema(state: Option<AppState>) -> AppSchema {
     let (depth, complexity, directives) = match &state {
@@ -65,6 +69,20 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
         .limit_recursive_depth(32)
         .disable_suggestions()
         .extension(extension::RequestSetup);
+    builder = builder
+        .override_output_type_description::<Query>(
+            "What may be read: each role sees, here and in introspection, only the fields it may use.",
+        )
+        .override_output_type_description::<Mutation>(
+            "What may be changed: each role sees, here and in introspection, only the operations it may use.",
+        )
+        .override_output_type_description::<async_graphql::ID>(
+            "An opaque identifier: a UUID, as a string.",
+        );
+    builder = crate::tenancy::graphql::describe(builder);
+    builder = crate::audit::graphql::describe(builder);
+    builder = crate::talent::graphql::describe(builder);
+    builder = crate::matching::graphql::describe(builder);
     if let Some(state) = state {
         builder = builder.data(state);
     }

@@ -33,8 +33,10 @@ pub struct ConnectionFields {
 /// Sort direction of an `orderBy`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum OrderDirection {
+    /// Smallest (or oldest, or first in the alphabet) first.
     #[default]
     Asc,
+    /// Largest (or newest, or last in the alphabet) first.
     Desc,
 }
 

@@ -35,6 +35,26 @@ pub async fn export_sdl(schema: &AppSchema, role: Option<Role>) -> Result<String
     let data = response.data.into_json().map_err(AppError::internal)?;
     let introspection: IntrospectionQuery =
         serde_json::from_value(data).map_err(AppError::internal)?;
+    // cynic-introspection drops `specifiedByURL` when it builds its schema (and would print
+    // it unquoted): the directive is written back here.
+    let specified: Vec<(String, String)> = introspection
+        .introspected_schema
+        .as_ref()
+        .map(|s| {
+            s.types
+                .iter()
+                .filter_map(|t| Some((t.name.clone()?, t.specified_by_url.clone()?)))
+                .collect()
+        })
+        .unwrap_or_default();
     let schema = introspection.into_schema().map_err(AppError::internal)?;
-    Ok(schema.to_sdl())
+    let mut sdl = schema.to_sdl();
+    for (name, url) in specified {
+        let url = serde_json::to_string(&url).map_err(AppError::internal)?;
+        sdl = sdl.replace(
+            &format!("\nscalar {name}\n"),
+            &format!("\nscalar {name} @specifiedBy(url: {url})\n"),
+        );
+    }
+    Ok(sdl)
 }

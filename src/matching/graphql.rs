@@ -2,9 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{collaboration, tender_match};
-use rust_decimal::Decimal;
 
 use super::collaborations::{self, CollaborationFilter as CFilter, CollaborationInput};
 use super::loaders::{
@@ -21,6 +19,8 @@ use crate::graphql::pagination::{
 };
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::DateTime;
+use crate::graphql::scalars::Decimal;
 use crate::talent::graphql::company::Company;
 use crate::talent::graphql::consultant::Consultant;
 use crate::talent::graphql::enums::{CollaborationStatus, MatchStatus};
@@ -42,11 +42,12 @@ pub struct MatchBreakdown {
     pub location: f64,
 }
 
-/// A scored pairing of a tender and a consultant.
 pub struct Match(pub tender_match::Model);
 
+/// A scored pairing of a tender and a consultant.
 #[Object]
 impl Match {
+    /// The match's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -70,6 +71,7 @@ impl Match {
     async fn reasons(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         ScoreView::of(ctx.principal()?).reasons(&self.0)
     }
+    /// Where the match is in its life cycle.
     async fn status(&self) -> MatchStatus {
         self.0.status.into()
     }
@@ -86,11 +88,13 @@ impl Match {
     async fn rejection_reason(&self) -> Option<&str> {
         self.0.rejection_reason.as_deref()
     }
+    /// The tender.
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
         load_related::<TenderLoader>(ctx, self.0.tender_id, "tender")
             .await
             .map(Tender)
     }
+    /// The consultant.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
         load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
             .await
@@ -104,31 +108,38 @@ impl Match {
         let loader = crate::graphql::context::loader::<CollaborationByMatchLoader>(ctx)?;
         Ok(loader.load_one(self.0.id).await?.map(Collaboration))
     }
-    async fn proposed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.proposed_at
+    /// When it was proposed to the client, if it was.
+    async fn proposed_at(&self) -> Option<DateTime> {
+        self.0.proposed_at.map(DateTime)
     }
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+    /// When the client accepted or rejected it, if they did.
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.0.decided_at.map(DateTime)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the match was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
-/// A mission that followed an accepted match.
 pub struct Collaboration(pub collaboration::Model);
 
+/// A mission that followed an accepted match.
 #[Object]
 impl Collaboration {
+    /// The collaboration's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Where the collaboration is in its life cycle.
     async fn status(&self) -> CollaborationStatus {
         self.0.status.into()
     }
+    /// When the mission starts (the tender's start unless changed).
     async fn start_date(&self) -> Option<Date> {
         self.0.start_date.map(Date)
     }
+    /// When the mission ends (the tender's end unless changed).
     async fn end_date(&self) -> Option<Date> {
         self.0.end_date.map(Date)
     }
@@ -141,53 +152,66 @@ impl Collaboration {
         if !field_allowed(ctx, Permission::ConsultantRateRead, allowed).await? {
             return Ok(None);
         }
-        Ok(self.0.daily_rate_cents.map(to_decimal))
+        Ok(self.0.daily_rate_cents.map(|c| Decimal(to_decimal(c))))
     }
+    /// The tender it fulfils.
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
         load_related::<TenderLoader>(ctx, self.0.tender_id, "tender")
             .await
             .map(Tender)
     }
+    /// The consultant on the mission.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
         load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
             .await
             .map(Consultant)
     }
+    /// The client company.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
         load_related::<CompanyLoader>(ctx, self.0.company_id, "company")
             .await
             .map(Company)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the collaboration was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    /// When the collaboration last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }
 
 /// Filters of `matches` and of the `matches` of a tender or consultant.
 #[derive(InputObject, Default)]
 pub struct MatchFilter {
+    /// Matches on this tender.
     pub tender_id: Option<ID>,
+    /// Matches of this consultant.
     pub consultant_id: Option<ID>,
     /// Any of these statuses.
     pub status: Option<Vec<MatchStatus>>,
-    /// Scores at or above this (0..1).
+    /// Scores at or above this (0..1), the score as the reader sees it.
     pub min_score: Option<f64>,
 }
 
+/// What a list of matches can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum MatchOrderField {
+    /// Score (as the reader sees it: without the rate for those who may not see rates). The default.
     #[default]
     Score,
+    /// Creation order (ids are time-ordered UUIDs).
     CreatedAt,
 }
 
+/// How a list of matches is sorted (ties broken by creation order).
 #[derive(InputObject)]
 pub struct MatchOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: MatchOrderField,
+    /// Ascending or descending.
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }
@@ -289,17 +313,23 @@ pub async fn matches_of(
     ))
 }
 
+/// What a list of collaborations can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum CollaborationOrderField {
+    /// Creation order (ids are time-ordered UUIDs). The default.
     #[default]
     CreatedAt,
+    /// Time of the last change.
     UpdatedAt,
 }
 
+/// How a list of collaborations is sorted (ties broken by creation order).
 #[derive(InputObject)]
 pub struct CollaborationOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: CollaborationOrderField,
+    /// Ascending or descending.
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }
@@ -323,9 +353,13 @@ impl CollaborationOrder {
 /// Filters of `collaborations`.
 #[derive(InputObject, Default)]
 pub struct CollaborationFilter {
+    /// Any of these statuses.
     pub status: Option<Vec<CollaborationStatus>>,
+    /// Collaborations of this consultant.
     pub consultant_id: Option<ID>,
+    /// Collaborations with this company.
     pub company_id: Option<ID>,
+    /// Collaborations on this tender.
     pub tender_id: Option<ID>,
 }
 
@@ -340,7 +374,11 @@ impl MatchingQuery {
         guard = "PermissionGuard(Permission::MatchRead)",
         visible = "visibility::match_read"
     )]
-    async fn match_(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+    async fn match_(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match's id.")] id: ID,
+    ) -> Result<Match> {
         let id = parse_id("id", &id)?;
         matches::find(ctx.state()?, ctx.principal()?, id)
             .await
@@ -361,11 +399,23 @@ impl MatchingQuery {
     async fn matches(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<MatchFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            MatchFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<MatchOrder>,
     ) -> Result<Connection<String, Match, ConnectionFields>> {
         let p = ctx.principal()?;
@@ -387,7 +437,11 @@ impl MatchingQuery {
         guard = "PermissionGuard(Permission::CollaborationRead)",
         visible = "visibility::collaboration_read"
     )]
-    async fn collaboration(&self, ctx: &Context<'_>, id: ID) -> Result<Collaboration> {
+    async fn collaboration(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The collaboration's id.")] id: ID,
+    ) -> Result<Collaboration> {
         let id = parse_id("id", &id)?;
         collaborations::find(ctx.state()?, ctx.principal()?, id)
             .await
@@ -407,11 +461,23 @@ impl MatchingQuery {
     async fn collaborations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<CollaborationFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            CollaborationFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<CollaborationOrder>,
     ) -> Result<Connection<String, Collaboration, ConnectionFields>> {
         let filter = filter.unwrap_or_default();
@@ -440,35 +506,47 @@ impl MatchingQuery {
     }
 }
 
+/// A match made by hand.
 #[derive(InputObject)]
 pub struct CreateMatchInput {
+    /// A tender that is not CLOSED or CANCELLED.
     pub tender_id: ID,
+    /// A consultant not yet matched to it.
     pub consultant_id: ID,
     /// Internal notes.
     pub notes: Option<String>,
 }
 
+/// Changes to a match's internal notes.
 #[derive(InputObject)]
 pub struct UpdateMatchInput {
+    /// The match.
     pub id: ID,
     /// Internal notes; `null` clears them.
     pub notes: Option<String>,
 }
 
+/// A client's rejection of a proposed match.
 #[derive(InputObject)]
 pub struct RejectMatchInput {
+    /// The match (PROPOSED).
     pub id: ID,
+    /// Why, in a few words; the agency sees it.
     pub reason: Option<String>,
 }
 
 /// Changes to a collaboration: omitted fields stay as they are, `null` clears them.
 #[derive(InputObject)]
 pub struct UpdateCollaborationInput {
+    /// The collaboration.
     pub id: ID,
     /// DRAFT → ACTIVE → COMPLETED, or CANCELLED before completion.
     pub status: Option<CollaborationStatus>,
+    /// The new start; `null` clears it.
     pub start_date: async_graphql::MaybeUndefined<Date>,
+    /// The new end, not before the start; `null` clears it.
     pub end_date: async_graphql::MaybeUndefined<Date>,
+    /// The agreed daily rate; `null` clears it.
     pub daily_rate: async_graphql::MaybeUndefined<Decimal>,
 }
 
@@ -495,7 +573,11 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchWrite)",
         visible = "visibility::match_write"
     )]
-    async fn create_match(&self, ctx: &Context<'_>, input: CreateMatchInput) -> Result<Match> {
+    async fn create_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender and the consultant to pair.")] input: CreateMatchInput,
+    ) -> Result<Match> {
         let tender_id = parse_id("tenderId", &input.tender_id)?;
         let consultant_id = parse_id("consultantId", &input.consultant_id)?;
         matches::create(
@@ -515,7 +597,12 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchWrite)",
         visible = "visibility::match_write"
     )]
-    async fn update_match(&self, ctx: &Context<'_>, input: UpdateMatchInput) -> Result<Match> {
+    async fn update_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match and the changes (omitted fields stay as they are).")]
+        input: UpdateMatchInput,
+    ) -> Result<Match> {
         let id = parse_id("id", &input.id)?;
         matches::update_notes(
             ctx.state()?,
@@ -533,7 +620,11 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchWrite)",
         visible = "visibility::match_write"
     )]
-    async fn delete_match(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+    async fn delete_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match's id.")] id: ID,
+    ) -> Result<ID> {
         let id = parse_id("id", &id)?;
         matches::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
@@ -545,7 +636,11 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchWrite)",
         visible = "visibility::match_write"
     )]
-    async fn propose_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+    async fn propose_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match's id.")] id: ID,
+    ) -> Result<Match> {
         decide(ctx, &id, Decision::Propose).await
     }
 
@@ -554,7 +649,11 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchDecide)",
         visible = "visibility::match_decide"
     )]
-    async fn accept_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+    async fn accept_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match's id.")] id: ID,
+    ) -> Result<Match> {
         decide(ctx, &id, Decision::Accept).await
     }
 
@@ -563,7 +662,11 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchDecide)",
         visible = "visibility::match_decide"
     )]
-    async fn reject_match(&self, ctx: &Context<'_>, input: RejectMatchInput) -> Result<Match> {
+    async fn reject_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match and, optionally, why it is rejected.")] input: RejectMatchInput,
+    ) -> Result<Match> {
         decide(
             ctx,
             &input.id,
@@ -579,7 +682,11 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::MatchWrite)",
         visible = "visibility::match_write"
     )]
-    async fn cancel_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
+    async fn cancel_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match's id.")] id: ID,
+    ) -> Result<Match> {
         decide(ctx, &id, Decision::Cancel).await
     }
 
@@ -591,6 +698,7 @@ impl MatchingMutation {
     async fn update_collaboration(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The collaboration and the changes (omitted fields stay as they are).")]
         input: UpdateCollaborationInput,
     ) -> Result<Collaboration> {
         let id = parse_id("id", &input.id)?;
@@ -603,7 +711,7 @@ impl MatchingMutation {
                 status: input.status.map(Into::into),
                 start_date: patch(input.start_date).map(|d| d.map(|d| d.0)),
                 end_date: patch(input.end_date).map(|d| d.map(|d| d.0)),
-                daily_rate: patch(input.daily_rate),
+                daily_rate: patch(input.daily_rate).map(|d| d.map(|d| d.0)),
             },
         )
         .await
@@ -615,10 +723,25 @@ impl MatchingMutation {
         guard = "PermissionGuard(Permission::CollaborationWrite)",
         visible = "visibility::collaboration_write"
     )]
-    async fn delete_collaboration(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+    async fn delete_collaboration(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The collaboration's id.")] id: ID,
+    ) -> Result<ID> {
         let id = parse_id("id", &id)?;
         collaborations::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
             .map(|id| ID(id.to_string()))
     }
+}
+
+/// Descriptions of the generic types this domain instantiates.
+pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+    builder
+        .override_output_type_description::<Connection<String, Match, ConnectionFields>>(
+            "A page of matches (Relay connection: edges, pageInfo, totalCount).",
+        )
+        .override_output_type_description::<Connection<String, Collaboration, ConnectionFields>>(
+            "A page of collaborations (Relay connection: edges, pageInfo, totalCount).",
+        )
 }

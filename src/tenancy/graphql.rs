@@ -2,7 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{Role as DbRole, invitation, tenant, user};
 
 use super::invitations;
@@ -16,6 +16,7 @@ use crate::auth::{Permission, PermissionGuard, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
+use crate::graphql::scalars::DateTime;
 
 /// A user's role; each role is a bundle of permissions.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -53,11 +54,12 @@ impl From<Role> for DbRole {
     }
 }
 
-/// An organisation using talentgraph.
 pub struct Tenant(pub tenant::Model);
 
+/// An organisation using talentgraph.
 #[Object]
 impl Tenant {
+    /// The organisation's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -69,16 +71,18 @@ impl Tenant {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the organisation was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
-/// A person who signs in to one organisation.
 pub struct User(pub user::Model);
 
+/// A person who signs in to one organisation.
 #[Object]
 impl User {
+    /// The user's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -88,9 +92,11 @@ impl User {
         keys.decrypt("app_user", "email", self.0.id, &self.0.email)
             .map_err(AppError::internal)
     }
+    /// The name shown to others.
     async fn full_name(&self) -> &str {
         &self.0.full_name
     }
+    /// The role, which decides what the user may see and do.
     async fn role(&self) -> Role {
         self.0.role.into()
     }
@@ -99,8 +105,8 @@ impl User {
         self.0.deactivated_at.is_none()
     }
     /// When the user was deactivated, if they are.
-    async fn deactivated_at(&self) -> Option<DateTime<Utc>> {
-        self.0.deactivated_at
+    async fn deactivated_at(&self) -> Option<DateTime> {
+        self.0.deactivated_at.map(DateTime)
     }
     /// The client company of a CLIENT user.
     async fn company_id(&self) -> Option<ID> {
@@ -116,14 +122,15 @@ impl User {
             .await
             .map(Tenant)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the user was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
-/// A signed-in session.
 pub struct AuthPayload(Session);
 
+/// A signed-in session.
 #[Object]
 impl AuthPayload {
     /// JWT for `Authorization: Bearer …`, valid 15 minutes.
@@ -135,9 +142,10 @@ impl AuthPayload {
         &self.0.refresh_token
     }
     /// When the access token expires.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> DateTime {
+        DateTime(self.0.expires_at)
     }
+    /// The signed-in user.
     async fn user(&self) -> User {
         User(self.0.user.clone())
     }
@@ -178,7 +186,6 @@ impl From<invitations::InvitationStatus> for InvitationStatus {
     }
 }
 
-/// An invitation to join the organisation.
 pub struct Invitation {
     model: invitation::Model,
     token: Option<String>,
@@ -190,8 +197,10 @@ impl Invitation {
     }
 }
 
+/// An invitation to join the organisation with a role; its token is shown once, at creation.
 #[Object]
 impl Invitation {
+    /// The invitation's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.model.id.to_string())
     }
@@ -232,17 +241,20 @@ impl Invitation {
             .map(User)
     }
     /// When it stops being acceptable.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.model.expires_at
+    async fn expires_at(&self) -> DateTime {
+        DateTime(self.model.expires_at)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.model.created_at
+    /// When the invitation was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.model.created_at)
     }
-    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
-        self.model.accepted_at
+    /// When it was accepted, if it was.
+    async fn accepted_at(&self) -> Option<DateTime> {
+        self.model.accepted_at.map(DateTime)
     }
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.model.revoked_at
+    /// When it was revoked, if it was.
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.model.revoked_at.map(DateTime)
     }
 }
 
@@ -253,6 +265,7 @@ pub struct InvitationFilter {
     pub status: Option<Vec<InvitationStatus>>,
 }
 
+/// A new organisation and its first ADMIN.
 #[derive(InputObject)]
 pub struct SignUpInput {
     /// Display name of the new organisation.
@@ -263,18 +276,25 @@ pub struct SignUpInput {
     pub email: String,
     /// At least 10 characters.
     pub password: String,
+    /// The first ADMIN's name.
     pub full_name: String,
 }
 
+/// Credentials to sign in with.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The organisation's slug (the demo's is `demo`).
     pub tenant_slug: String,
+    /// The user's e-mail.
     pub email: String,
+    /// The user's password.
     pub password: String,
 }
 
+/// What joining with an invitation needs.
 #[derive(InputObject)]
 pub struct AcceptInvitationInput {
+    /// The invitation's one-time token.
     pub token: String,
     /// At least 10 characters.
     pub password: String,
@@ -282,10 +302,14 @@ pub struct AcceptInvitationInput {
     pub full_name: Option<String>,
 }
 
+/// Whom to invite, and as what.
 #[derive(InputObject)]
 pub struct InviteUserInput {
+    /// The invitee's e-mail; no user of the organisation may have it yet.
     pub email: String,
+    /// The role the invitee will have.
     pub role: Role,
+    /// The invitee's name, if known (they may give another when accepting).
     pub full_name: Option<String>,
     /// The client company of a CLIENT user.
     pub company_id: Option<ID>,
@@ -293,40 +317,52 @@ pub struct InviteUserInput {
     pub consultant_id: Option<ID>,
 }
 
+/// A password change of the signed-in user.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// The password now; wrong guesses are throttled like sign-ins.
     pub current_password: String,
     /// At least 10 characters. Every session ends; sign in again.
     pub new_password: String,
 }
 
+/// A user's new role.
 #[derive(InputObject)]
 pub struct UpdateUserRoleInput {
+    /// The user.
     pub user_id: ID,
+    /// The new role; the organisation keeps at least one active ADMIN.
     pub role: Role,
 }
 
 /// Filters of `users`.
 #[derive(InputObject, Default)]
 pub struct UserFilter {
+    /// Users of this role.
     pub role: Option<Role>,
+    /// Active users only (`true`) or deactivated ones only (`false`).
     pub active: Option<bool>,
     /// Part of the full name, or an exact e-mail.
     pub text: Option<String>,
 }
 
+/// What a list of users can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum UserOrderField {
     /// Oldest first by default.
     #[default]
     CreatedAt,
+    /// Full name, alphabetically.
     FullName,
 }
 
+/// How a list of users is sorted (ties broken by creation order).
 #[derive(InputObject, Default)]
 pub struct UserOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: UserOrderField,
+    /// Ascending or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -382,11 +418,23 @@ impl TenancyQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<UserFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            UserFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<UserOrder>,
     ) -> Result<Connection<String, User, ConnectionFields>> {
         let p = ctx.principal()?;
@@ -423,11 +471,22 @@ impl TenancyQuery {
     async fn invitations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<InvitationFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            InvitationFilter,
+        >,
     ) -> Result<Connection<String, Invitation, ConnectionFields>> {
         let statuses: Vec<invitations::InvitationStatus> = filter
             .and_then(|f| f.status)
@@ -452,7 +511,11 @@ impl TenancyQuery {
         guard = "PermissionGuard(Permission::UserRead)",
         visible = "visibility::user_read"
     )]
-    async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's id.")] id: ID,
+    ) -> Result<User> {
         let id = parse_id("id", &id)?;
         users::find_user(&ctx.state()?.db, ctx.principal()?, id)
             .await
@@ -467,7 +530,11 @@ pub struct AuthMutation;
 #[Object]
 impl AuthMutation {
     /// Creates an organisation and its first ADMIN, and signs them in.
-    async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> Result<AuthPayload> {
+    async fn sign_up(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new organisation and its first ADMIN.")] input: SignUpInput,
+    ) -> Result<AuthPayload> {
         let session = sessions::sign_up(
             ctx.state()?,
             &ctx.request_meta(),
@@ -484,7 +551,12 @@ impl AuthMutation {
     }
 
     /// Signs in to an organisation. Repeated failures are throttled (`RATE_LIMITED`).
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation's slug, the e-mail and the password.")]
+        input: LoginInput,
+    ) -> Result<AuthPayload> {
         let session = sessions::login(
             ctx.state()?,
             &ctx.request_meta(),
@@ -503,6 +575,7 @@ impl AuthMutation {
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The session's refresh token (each one is single-use).")]
         refresh_token: String,
     ) -> Result<AuthPayload> {
         let session =
@@ -512,7 +585,12 @@ impl AuthMutation {
 
     /// Ends the session of a refresh token, and the access token the request is signed with
     /// (send `Authorization: Bearer …`), which is refused from then on.
-    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session's refresh token (each one is single-use).")]
+        refresh_token: String,
+    ) -> Result<bool> {
         let principal = ctx.data_opt::<crate::auth::Principal>();
         sessions::logout(ctx.state()?, principal, &ctx.request_meta(), &refresh_token).await
     }
@@ -521,6 +599,7 @@ impl AuthMutation {
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The invitation's token and the new user's password.")]
         input: AcceptInvitationInput,
     ) -> Result<AuthPayload> {
         let session = sessions::accept_invitation(
@@ -545,7 +624,11 @@ pub struct UserMutation;
 impl UserMutation {
     /// Changes the signed-in user's password; every session ends (sign in again).
     #[graphql(guard = "Authenticated", visible = "visibility::authenticated")]
-    async fn change_password(&self, ctx: &Context<'_>, input: ChangePasswordInput) -> Result<bool> {
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current password and the new one.")] input: ChangePasswordInput,
+    ) -> Result<bool> {
         users::change_password(
             ctx.state()?,
             ctx.principal()?,
@@ -561,7 +644,12 @@ impl UserMutation {
         guard = "PermissionGuard(Permission::UserInvite)",
         visible = "visibility::user_invite"
     )]
-    async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<Invitation> {
+    async fn invite_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Whom to invite, with which role (and company or consultant).")]
+        input: InviteUserInput,
+    ) -> Result<Invitation> {
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
         let created = invitations::invite_user(
@@ -597,7 +685,11 @@ impl UserMutation {
         guard = "PermissionGuard(Permission::UserInvite)",
         visible = "visibility::user_invite"
     )]
-    async fn revoke_invitation(&self, ctx: &Context<'_>, id: ID) -> Result<Invitation> {
+    async fn revoke_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation's id.")] id: ID,
+    ) -> Result<Invitation> {
         let id = parse_id("id", &id)?;
         invitations::revoke(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
@@ -612,7 +704,7 @@ impl UserMutation {
     async fn update_user_role(
         &self,
         ctx: &Context<'_>,
-        input: UpdateUserRoleInput,
+        #[graphql(desc = "The user and their new role.")] input: UpdateUserRoleInput,
     ) -> Result<User> {
         let id = parse_id("userId", &input.user_id)?;
         users::update_user_role(
@@ -631,7 +723,11 @@ impl UserMutation {
         guard = "PermissionGuard(Permission::UserManage)",
         visible = "visibility::user_manage"
     )]
-    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+    async fn deactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's id.")] id: ID,
+    ) -> Result<User> {
         let id = parse_id("id", &id)?;
         users::deactivate_user(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
@@ -643,10 +739,25 @@ impl UserMutation {
         guard = "PermissionGuard(Permission::UserManage)",
         visible = "visibility::user_manage"
     )]
-    async fn restore_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+    async fn restore_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's id.")] id: ID,
+    ) -> Result<User> {
         let id = parse_id("id", &id)?;
         users::restore_user(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
             .map(User)
     }
+}
+
+/// Descriptions of the generic types this domain instantiates.
+pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+    builder
+        .override_output_type_description::<Connection<String, User, ConnectionFields>>(
+            "A page of users (Relay connection: edges, pageInfo, totalCount).",
+        )
+        .override_output_type_description::<Connection<String, Invitation, ConnectionFields>>(
+            "A page of invitations (Relay connection: edges, pageInfo, totalCount).",
+        )
 }

@@ -165,3 +165,87 @@ async fn every_graphql_tool_can_load_the_schema() {
         assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
     }
 }
+/// Every type, field, argument, input field and enum value each role can see has a
+/// description (they are what GraphiQL's docs and codegen's comments show); custom scalars
+/// say their format and link its specification.
+#[tokio::test]
+async fn every_role_s_schema_describes_itself() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let mut tokens = vec![None, agency.admin.token().map(str::to_owned)];
+    for role in ["MANAGER", "CONSULTANT", "CLIENT"] {
+        tokens.push(Some(agency.member(&app, role).await.access));
+    }
+    let document = include_str!("fixtures/introspection/graphql-js-full.graphql");
+    let mut missing = std::collections::BTreeSet::new();
+    for token in &tokens {
+        let body = app.gql(token.as_deref(), document, json!({})).await;
+        let types = data(&body)["__schema"]["types"]
+            .as_array()
+            .expect("types")
+            .clone();
+        let described = |v: &Value| {
+            v["description"]
+                .as_str()
+                .is_some_and(|d| !d.trim().is_empty())
+        };
+        for ty in types {
+            let name = ty["name"].as_str().unwrap_or_default().to_owned();
+            if name.starts_with("__") {
+                continue;
+            }
+            if !described(&ty) {
+                missing.insert(format!("type {name}"));
+            }
+            for field in ty["fields"].as_array().into_iter().flatten() {
+                let field_name = field["name"].as_str().unwrap_or_default();
+                if !described(field) {
+                    missing.insert(format!("field {name}.{field_name}"));
+                }
+                for arg in field["args"].as_array().into_iter().flatten() {
+                    if !described(arg) {
+                        missing.insert(format!(
+                            "argument {name}.{field_name}({})",
+                            arg["name"].as_str().unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+            for input in ty["inputFields"].as_array().into_iter().flatten() {
+                if !described(input) {
+                    missing.insert(format!(
+                        "input field {name}.{}",
+                        input["name"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+            for value in ty["enumValues"].as_array().into_iter().flatten() {
+                if !described(value) {
+                    missing.insert(format!(
+                        "enum value {name}.{}",
+                        value["name"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+            if ty["kind"] == "SCALAR"
+                && ["DateTime", "Date", "Decimal", "JSON"].contains(&name.as_str())
+            {
+                let description = ty["description"].as_str().unwrap_or_default();
+                if description.contains("Implement the") {
+                    missing.insert(format!("scalar {name}: a generic description"));
+                }
+                if ["DateTime", "Date"].contains(&name.as_str())
+                    && !ty["specifiedByURL"].is_string()
+                {
+                    missing.insert(format!("scalar {name}: specifiedByURL"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} without a description:\n{}",
+        missing.len(),
+        missing.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}

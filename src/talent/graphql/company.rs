@@ -2,7 +2,6 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
-use chrono::{DateTime, Utc};
 use entity::company;
 
 use super::enums::TenderStatus;
@@ -14,21 +13,25 @@ use crate::graphql::pagination::{
     self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
 };
 use crate::graphql::patch::patch;
+use crate::graphql::scalars::DateTime;
 use crate::talent::companies::{self, CompanyFilter as Filter, CompanyInput};
 use crate::talent::loaders::{TenderPageKey, TenderPageLoader};
 use crate::talent::tenders;
 
-/// A client company of the agency.
 pub struct Company(pub company::Model);
 
+/// A client company of the agency.
 #[Object]
 impl Company {
+    /// The company's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// The company's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What the company does, in its own words.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -36,23 +39,34 @@ impl Company {
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
+    /// Postal address.
     async fn address(&self) -> Option<&str> {
         self.0.address.as_deref()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the company was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    /// When the company last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// The company's tenders, newest first.
     #[graphql(complexity = "pagination::weight(first, None) * child_complexity")]
     async fn tenders(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        status: Option<Vec<TenderStatus>>,
+        #[graphql(desc = "Only tenders in one of these statuses.")] status: Option<
+            Vec<TenderStatus>,
+        >,
     ) -> async_graphql::Result<Connection<String, Tender, ConnectionFields>> {
         let mut statuses: Vec<entity::TenderStatus> = status
             .unwrap_or_default()
@@ -105,27 +119,38 @@ impl Company {
     }
 }
 
+/// A new client company.
 #[derive(InputObject)]
 pub struct CreateCompanyInput {
+    /// The company's name (at most 200 characters).
     pub name: String,
+    /// What the company does.
     pub description: Option<String>,
     /// `http(s)://…`
     pub website: Option<String>,
+    /// Postal address.
     pub address: Option<String>,
 }
 
 /// Changes to a company: omitted fields stay as they are, `null` clears them.
 #[derive(InputObject)]
 pub struct UpdateCompanyInput {
+    /// The company.
     pub id: ID,
+    /// The new name.
     pub name: Option<String>,
+    /// The new description; `null` clears it.
     pub description: MaybeUndefined<String>,
+    /// The new `http(s)://…` address; `null` clears it.
     pub website: MaybeUndefined<String>,
+    /// The new postal address; `null` clears it.
     pub address: MaybeUndefined<String>,
 }
 
+/// A company to delete.
 #[derive(InputObject)]
 pub struct DeleteCompanyInput {
+    /// The company.
     pub id: ID,
     /// Also delete the company's tenders (with their matches) and collaborations; without it,
     /// a company that has tenders is not deleted (`CONFLICT`).
@@ -140,17 +165,23 @@ pub struct CompanyFilter {
     pub text: Option<String>,
 }
 
+/// What a list of companies can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum CompanyOrderField {
+    /// Name, alphabetically. The default.
     #[default]
     Name,
+    /// Creation order (ids are time-ordered UUIDs).
     CreatedAt,
 }
 
+/// How a list of companies is sorted (ties broken by creation order).
 #[derive(InputObject, Default)]
 pub struct CompanyOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: CompanyOrderField,
+    /// Ascending or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -178,7 +209,11 @@ impl CompanyQuery {
         guard = "PermissionGuard(Permission::CompanyRead)",
         visible = "visibility::company_read"
     )]
-    async fn company(&self, ctx: &Context<'_>, id: ID) -> Result<Company> {
+    async fn company(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company's id.")] id: ID,
+    ) -> Result<Company> {
         let id = parse_id("id", &id)?;
         companies::find(ctx.state()?, ctx.principal()?, id)
             .await
@@ -198,11 +233,23 @@ impl CompanyQuery {
     async fn companies(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<CompanyFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            CompanyFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<CompanyOrder>,
     ) -> Result<Connection<String, Company, ConnectionFields>> {
         let p = ctx.principal()?;
@@ -238,7 +285,7 @@ impl CompanyMutation {
     async fn create_company(
         &self,
         ctx: &Context<'_>,
-        input: CreateCompanyInput,
+        #[graphql(desc = "The new company.")] input: CreateCompanyInput,
     ) -> Result<Company> {
         companies::create(
             ctx.state()?,
@@ -263,6 +310,7 @@ impl CompanyMutation {
     async fn update_company(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The company and the changes (omitted fields stay as they are).")]
         input: UpdateCompanyInput,
     ) -> Result<Company> {
         let id = parse_id("id", &input.id)?;
@@ -287,7 +335,12 @@ impl CompanyMutation {
         guard = "PermissionGuard(Permission::CompanyWrite)",
         visible = "visibility::company_write"
     )]
-    async fn delete_company(&self, ctx: &Context<'_>, input: DeleteCompanyInput) -> Result<ID> {
+    async fn delete_company(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company, and whether to delete its tenders too.")]
+        input: DeleteCompanyInput,
+    ) -> Result<ID> {
         let id = parse_id("id", &input.id)?;
         companies::delete(
             ctx.state()?,

@@ -2,9 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
-use chrono::{DateTime, Utc};
 use entity::{consultant, consultant_skill};
-use rust_decimal::Decimal;
 
 use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
 use super::skill::Skill;
@@ -15,6 +13,8 @@ use crate::graphql::context::{ContextExt as _, load_related, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::DateTime;
+use crate::graphql::scalars::Decimal;
 use crate::talent::consultants::{
     self, ConsultantFilter as Filter, ConsultantInput, SkillAtLeast, SkillEntry,
 };
@@ -36,7 +36,6 @@ pub fn rate_visible(ctx: &Context<'_>) -> bool {
     own_profile_visible(ctx, Permission::ConsultantRateRead)
 }
 
-/// A consultant of the agency.
 pub struct Consultant(pub consultant::Model);
 
 impl Consultant {
@@ -67,14 +66,19 @@ impl Consultant {
     }
 }
 
+/// A consultant of the agency: profile, skills and matches; contact details, rate and
+/// internal notes only for those allowed (and the consultant themself).
 #[Object]
 impl Consultant {
+    /// The consultant's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// First name.
     async fn first_name(&self) -> &str {
         &self.0.first_name
     }
+    /// Last name.
     async fn last_name(&self) -> &str {
         &self.0.last_name
     }
@@ -82,9 +86,11 @@ impl Consultant {
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// A short presentation.
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
     }
+    /// Years of professional experience.
     async fn years_experience(&self) -> i32 {
         self.0.years_experience
     }
@@ -97,7 +103,7 @@ impl Consultant {
         {
             return Ok(None);
         }
-        Ok(self.0.daily_rate_cents.map(to_decimal))
+        Ok(self.0.daily_rate_cents.map(|c| Decimal(to_decimal(c))))
     }
     /// E-mail, stored encrypted (`consultant.contact:read`, or the consultant themself).
     #[graphql(visible = "contact_visible")]
@@ -113,12 +119,15 @@ impl Consultant {
     async fn availability_date(&self) -> Option<Date> {
         self.0.availability_date.map(Date)
     }
+    /// Whether the consultant can take a mission.
     async fn status(&self) -> ConsultantStatus {
         self.0.status.into()
     }
+    /// Where the consultant lives or works from.
     async fn location(&self) -> Option<&str> {
         self.0.location.as_deref()
     }
+    /// Where the consultant prefers to work.
     async fn remote(&self) -> RemotePreference {
         self.0.remote.into()
     }
@@ -143,23 +152,33 @@ impl Consultant {
             .collect())
     }
     /// Set when the consultant was deleted (only listed with `includeDeleted`).
-    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.deleted_at
+    async fn deleted_at(&self) -> Option<DateTime> {
+        self.0.deleted_at.map(DateTime)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the consultant was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    /// When the consultant last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// This consultant's matches, best score first.
     #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
     async fn matches(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        filter: Option<crate::matching::graphql::MatchFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            crate::matching::graphql::MatchFilter,
+        >,
     ) -> async_graphql::Result<
         async_graphql::connection::Connection<
             String,
@@ -178,82 +197,119 @@ impl Consultant {
     }
 }
 
-/// A consultant's mastery of one skill.
 pub struct ConsultantSkill(consultant_skill::Model);
 
+/// A consultant's mastery of one skill.
 #[Object]
 impl ConsultantSkill {
+    /// The skill of the catalogue.
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
         load_related::<SkillLoader>(ctx, self.0.skill_id, "skill")
             .await
             .map(Skill)
     }
+    /// How well the consultant masters it.
     async fn level(&self) -> SkillLevel {
         self.0.level.into()
     }
+    /// Years of practice of this skill.
     async fn years_experience(&self) -> i32 {
         self.0.years_experience
     }
 }
 
+/// A new consultant.
 #[derive(InputObject)]
 pub struct CreateConsultantInput {
+    /// First name (at most 100 characters).
     pub first_name: String,
+    /// Last name (at most 100 characters).
     pub last_name: String,
+    /// Job title, e.g. "Senior Rust engineer".
     pub title: String,
+    /// A short presentation.
     pub bio: Option<String>,
+    /// Years of professional experience (0 to 70).
     #[graphql(default)]
     pub years_experience: i32,
     /// Daily rate, e.g. `"650.00"`.
     pub daily_rate: Option<Decimal>,
+    /// E-mail (stored encrypted).
     pub email: Option<String>,
+    /// Phone (stored encrypted).
     pub phone: Option<String>,
+    /// From when the consultant can start; none means now.
     pub availability_date: Option<Date>,
     /// AVAILABLE unless given.
     pub status: Option<ConsultantStatus>,
+    /// Where the consultant lives or works from.
     pub location: Option<String>,
     /// HYBRID unless given.
     pub remote: Option<RemotePreference>,
+    /// The agency's internal notes (never shown to clients or consultants).
     pub internal_notes: Option<String>,
 }
 
 /// Changes to a consultant: omitted fields stay as they are, `null` clears them.
 #[derive(InputObject)]
 pub struct UpdateConsultantInput {
+    /// The consultant.
     pub id: ID,
+    /// The new first name.
     pub first_name: Option<String>,
+    /// The new last name.
     pub last_name: Option<String>,
+    /// The new job title.
     pub title: Option<String>,
+    /// The new presentation; `null` clears it.
     pub bio: MaybeUndefined<String>,
+    /// Years of professional experience (0 to 70).
     pub years_experience: Option<i32>,
+    /// The new daily rate; `null` clears it.
     pub daily_rate: MaybeUndefined<Decimal>,
+    /// The new e-mail; `null` clears it.
     pub email: MaybeUndefined<String>,
+    /// The new phone; `null` clears it.
     pub phone: MaybeUndefined<String>,
+    /// From when the consultant can start; `null` means now.
     pub availability_date: MaybeUndefined<Date>,
+    /// The new status.
     pub status: Option<ConsultantStatus>,
+    /// The new location; `null` clears it.
     pub location: MaybeUndefined<String>,
+    /// The new work preference.
     pub remote: Option<RemotePreference>,
+    /// The new internal notes; `null` clears them.
     pub internal_notes: MaybeUndefined<String>,
 }
 
+/// One skill of a consultant.
 #[derive(InputObject)]
 pub struct ConsultantSkillInput {
+    /// A skill of the catalogue.
     pub skill_id: ID,
+    /// How well the consultant masters it.
     pub level: SkillLevel,
+    /// Years of practice of it (0 to 70).
     #[graphql(default)]
     pub years_experience: i32,
 }
 
+/// A consultant's complete set of skills.
 #[derive(InputObject)]
 pub struct SetConsultantSkillsInput {
+    /// The consultant.
     pub consultant_id: ID,
     /// The complete set: skills not listed are removed.
     pub skills: Vec<ConsultantSkillInput>,
 }
 
+/// A skill a consultant must have, at a level or above.
 #[derive(InputObject)]
 pub struct SkillLevelFilter {
+    /// A skill of the catalogue.
     pub skill_id: ID,
+    /// The lowest acceptable level (BEGINNER unless given).
     #[graphql(default_with = "SkillLevel::Beginner")]
     pub min_level: SkillLevel,
 }
@@ -274,18 +330,25 @@ pub struct ConsultantFilter {
     pub include_deleted: bool,
 }
 
+/// What a list of consultants can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum ConsultantOrderField {
+    /// Last name, alphabetically. The default.
     #[default]
     LastName,
+    /// Creation order (ids are time-ordered UUIDs).
     CreatedAt,
+    /// Years of experience.
     YearsExperience,
 }
 
+/// How a list of consultants is sorted (ties broken by creation order).
 #[derive(InputObject, Default)]
 pub struct ConsultantOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: ConsultantOrderField,
+    /// Ascending or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -341,7 +404,11 @@ impl ConsultantQuery {
         guard = "PermissionGuard(Permission::ConsultantRead)",
         visible = "visibility::consultant_read"
     )]
-    async fn consultant(&self, ctx: &Context<'_>, id: ID) -> Result<Consultant> {
+    async fn consultant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The consultant's id.")] id: ID,
+    ) -> Result<Consultant> {
         let id = parse_id("id", &id)?;
         consultants::find(ctx.state()?, ctx.principal()?, id)
             .await
@@ -361,11 +428,23 @@ impl ConsultantQuery {
     async fn consultants(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<ConsultantFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            ConsultantFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<ConsultantOrder>,
     ) -> Result<Connection<String, Consultant, ConnectionFields>> {
         let select = consultants::list(ctx.principal()?, filter_spec(filter.unwrap_or_default())?)?;
@@ -395,7 +474,7 @@ impl ConsultantMutation {
     async fn create_consultant(
         &self,
         ctx: &Context<'_>,
-        input: CreateConsultantInput,
+        #[graphql(desc = "The new consultant.")] input: CreateConsultantInput,
     ) -> Result<Consultant> {
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
@@ -410,7 +489,7 @@ impl ConsultantMutation {
                 title: Some(input.title),
                 bio: Some(input.bio),
                 years_experience: Some(input.years_experience),
-                daily_rate: Some(input.daily_rate),
+                daily_rate: Some(input.daily_rate.map(|d| d.0)),
                 email: Some(input.email),
                 phone: Some(input.phone),
                 availability_date: Some(input.availability_date.map(|d| d.0)),
@@ -432,6 +511,7 @@ impl ConsultantMutation {
     async fn update_consultant(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The consultant and the changes (omitted fields stay as they are).")]
         input: UpdateConsultantInput,
     ) -> Result<Consultant> {
         let id = parse_id("id", &input.id)?;
@@ -449,7 +529,7 @@ impl ConsultantMutation {
                 title: input.title,
                 bio: patch(input.bio),
                 years_experience: input.years_experience,
-                daily_rate: patch(input.daily_rate),
+                daily_rate: patch(input.daily_rate).map(|d| d.map(|d| d.0)),
                 email: patch(input.email),
                 phone: patch(input.phone),
                 availability_date: patch(input.availability_date).map(|d| d.map(|d| d.0)),
@@ -471,6 +551,7 @@ impl ConsultantMutation {
     async fn set_consultant_skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The consultant and the complete set of their skills.")]
         input: SetConsultantSkillsInput,
     ) -> Result<Consultant> {
         let id = parse_id("consultantId", &input.consultant_id)?;
@@ -502,7 +583,11 @@ impl ConsultantMutation {
         guard = "PermissionGuard(Permission::ConsultantWrite)",
         visible = "visibility::consultant_write"
     )]
-    async fn delete_consultant(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+    async fn delete_consultant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The consultant's id.")] id: ID,
+    ) -> Result<ID> {
         let id = parse_id("id", &id)?;
         consultants::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
@@ -514,7 +599,11 @@ impl ConsultantMutation {
         guard = "PermissionGuard(Permission::ConsultantWrite)",
         visible = "visibility::consultant_write"
     )]
-    async fn restore_consultant(&self, ctx: &Context<'_>, id: ID) -> Result<Consultant> {
+    async fn restore_consultant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The consultant's id.")] id: ID,
+    ) -> Result<Consultant> {
         let id = parse_id("id", &id)?;
         consultants::restore(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await

@@ -6,9 +6,13 @@ use async_graphql::Enum;
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::ConsultantStatus")]
 pub enum ConsultantStatus {
+    /// Free for a mission (from `availabilityDate`, if set).
     Available,
+    /// On a mission now.
     OnMission,
+    /// Not taking missions for now.
     Unavailable,
+    /// Leaving the agency.
     Leaving,
 }
 
@@ -16,8 +20,11 @@ pub enum ConsultantStatus {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::RemotePreference")]
 pub enum RemotePreference {
+    /// At the client's premises only.
     Onsite,
+    /// Partly on site, partly remote.
     Hybrid,
+    /// Remote only.
     Remote,
 }
 
@@ -25,9 +32,13 @@ pub enum RemotePreference {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::SkillLevel")]
 pub enum SkillLevel {
+    /// Knows the basics.
     Beginner,
+    /// Works autonomously.
     Intermediate,
+    /// Handles complex work and guides others.
     Advanced,
+    /// A reference in the field.
     Expert,
 }
 
@@ -35,8 +46,11 @@ pub enum SkillLevel {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::SkillImportance")]
 pub enum SkillImportance {
+    /// Must have: weighs most in the score.
     Required,
+    /// Should have.
     Preferred,
+    /// A bonus: weighs least.
     NiceToHave,
 }
 
@@ -44,10 +58,15 @@ pub enum SkillImportance {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::TenderStatus")]
 pub enum TenderStatus {
+    /// Being written; only the agency sees it.
     Draft,
+    /// Published: consultants see it, matches can be proposed and accepted.
     Open,
+    /// The mission has started.
     InProgress,
+    /// Over or filled; open matches were cancelled, accepted ones go on.
     Closed,
+    /// Called off; open matches and DRAFT collaborations were cancelled.
     Cancelled,
 }
 
@@ -55,19 +74,28 @@ pub enum TenderStatus {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::MatchStatus")]
 pub enum MatchStatus {
+    /// Found by the agency; internal until proposed.
     Pending,
+    /// Shown to the client and the consultant, awaiting the client's decision.
     Proposed,
+    /// Accepted by the client: a collaboration was created.
     Accepted,
+    /// Turned down by the client (see `rejectionReason`).
     Rejected,
+    /// Withdrawn by the agency, or its tender ended.
     Cancelled,
 }
 
-/// Life cycle of a collaboration.
+/// Life cycle of a collaboration: DRAFT → ACTIVE → COMPLETED, or CANCELLED before completion.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::CollaborationStatus")]
 pub enum CollaborationStatus {
+    /// Agreed, not started: dates and rate can still change.
     Draft,
+    /// Under way.
     Active,
+    /// Done.
     Completed,
+    /// Ended before completion.
     Cancelled,
 }

@@ -23,3 +23,24 @@ pub struct TalentMutation(
     consultant::ConsultantMutation,
     tender::TenderMutation,
 );
+
+/// Descriptions of the generic types this domain instantiates.
+pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+    use crate::graphql::pagination::ConnectionFields;
+    use async_graphql::connection::Connection;
+    builder
+        .override_output_type_description::<Connection<String, company::Company, ConnectionFields>>(
+            "A page of companies (Relay connection: edges, pageInfo, totalCount).",
+        )
+        .override_output_type_description::<Connection<String, skill::Skill, ConnectionFields>>(
+            "A page of skills (Relay connection: edges, pageInfo, totalCount).",
+        )
+        .override_output_type_description::<Connection<
+            String,
+            consultant::Consultant,
+            ConnectionFields,
+        >>("A page of consultants (Relay connection: edges, pageInfo, totalCount).")
+        .override_output_type_description::<Connection<String, tender::Tender, ConnectionFields>>(
+            "A page of tenders (Relay connection: edges, pageInfo, totalCount).",
+        )
+}

@@ -2,7 +2,6 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
-use chrono::{DateTime, Utc};
 use entity::skill;
 
 use crate::auth::{Permission, PermissionGuard, visibility};
@@ -10,13 +9,15 @@ use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
+use crate::graphql::scalars::DateTime;
 use crate::talent::skills::{self, SkillFilter as Filter};
 
-/// A skill of the organisation's catalogue.
 pub struct Skill(pub skill::Model);
 
+/// A skill of the organisation's catalogue.
 #[Object]
 impl Skill {
+    /// The skill's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -24,45 +25,62 @@ impl Skill {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// A grouping of the catalogue, e.g. `Languages`, `Cloud`.
     async fn category(&self) -> Option<&str> {
         self.0.category.as_deref()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the skill was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
+/// A new skill of the catalogue.
 #[derive(InputObject)]
 pub struct CreateSkillInput {
+    /// Its name, unique in the catalogue whatever the case.
     pub name: String,
+    /// Its category, e.g. `Languages`.
     pub category: Option<String>,
 }
 
+/// Changes to a skill: omitted fields stay as they are, `null` clears them.
 #[derive(InputObject)]
 pub struct UpdateSkillInput {
+    /// The skill.
     pub id: ID,
+    /// The new name, unique in the catalogue whatever the case.
     pub name: Option<String>,
+    /// The new category; `null` clears it.
     pub category: MaybeUndefined<String>,
 }
 
+/// Filters of `skills`.
 #[derive(InputObject, Default)]
 pub struct SkillFilter {
     /// Part of the name, case-insensitive.
     pub text: Option<String>,
+    /// Skills of exactly this category.
     pub category: Option<String>,
 }
 
+/// What a list of skills can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum SkillOrderField {
+    /// Name, alphabetically. The default.
     #[default]
     Name,
+    /// Creation order (ids are time-ordered UUIDs).
     CreatedAt,
 }
 
+/// How a list of skills is sorted (ties broken by creation order).
 #[derive(InputObject, Default)]
 pub struct SkillOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: SkillOrderField,
+    /// Ascending or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -90,7 +108,11 @@ impl SkillQuery {
         guard = "PermissionGuard(Permission::SkillRead)",
         visible = "visibility::skill_read"
     )]
-    async fn skill(&self, ctx: &Context<'_>, id: ID) -> Result<Skill> {
+    async fn skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill's id.")] id: ID,
+    ) -> Result<Skill> {
         let id = parse_id("id", &id)?;
         skills::find(ctx.state()?, ctx.principal()?, id)
             .await
@@ -110,11 +132,23 @@ impl SkillQuery {
     async fn skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<SkillFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            SkillFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<SkillOrder>,
     ) -> Result<Connection<String, Skill, ConnectionFields>> {
         let filter = filter.unwrap_or_default();
@@ -148,7 +182,11 @@ impl SkillMutation {
         guard = "PermissionGuard(Permission::SkillWrite)",
         visible = "visibility::skill_write"
     )]
-    async fn create_skill(&self, ctx: &Context<'_>, input: CreateSkillInput) -> Result<Skill> {
+    async fn create_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new skill.")] input: CreateSkillInput,
+    ) -> Result<Skill> {
         skills::create(
             ctx.state()?,
             ctx.principal()?,
@@ -165,7 +203,12 @@ impl SkillMutation {
         guard = "PermissionGuard(Permission::SkillWrite)",
         visible = "visibility::skill_write"
     )]
-    async fn update_skill(&self, ctx: &Context<'_>, input: UpdateSkillInput) -> Result<Skill> {
+    async fn update_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill and the changes (omitted fields stay as they are).")]
+        input: UpdateSkillInput,
+    ) -> Result<Skill> {
         let id = parse_id("id", &input.id)?;
         skills::update(
             ctx.state()?,
@@ -184,7 +227,11 @@ impl SkillMutation {
         guard = "PermissionGuard(Permission::SkillWrite)",
         visible = "visibility::skill_write"
     )]
-    async fn delete_skill(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+    async fn delete_skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill's id.")] id: ID,
+    ) -> Result<ID> {
         let id = parse_id("id", &id)?;
         skills::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await

@@ -2,9 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
-use chrono::{DateTime, Utc};
 use entity::{tender, tender_skill};
-use rust_decimal::Decimal;
 
 use super::company::Company;
 use super::enums::{SkillImportance, SkillLevel, TenderStatus};
@@ -15,23 +13,28 @@ use crate::graphql::context::{ContextExt as _, load_related, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
+use crate::graphql::scalars::DateTime;
+use crate::graphql::scalars::Decimal;
 use crate::talent::inputs::to_decimal;
 use crate::talent::loaders::{CompanyLoader, SkillLoader, TenderSkillsLoader};
 use crate::talent::tenders::{
     self, RequiredSkill, TenderFilter as Filter, TenderInput, Transition,
 };
 
-/// A mission request of a client company.
 pub struct Tender(pub tender::Model);
 
+/// A mission request of a client company.
 #[Object]
 impl Tender {
+    /// The tender's id (a UUID).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// What the mission is, in a line.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// The mission in detail.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -41,26 +44,31 @@ impl Tender {
             .await
             .map(Company)
     }
+    /// When the mission starts.
     async fn start_date(&self) -> Option<Date> {
         self.0.start_date.map(Date)
     }
+    /// When the mission ends.
     async fn end_date(&self) -> Option<Date> {
         self.0.end_date.map(Date)
     }
+    /// Where the mission takes place.
     async fn location(&self) -> Option<&str> {
         self.0.location.as_deref()
     }
+    /// Whether the mission can be done remotely.
     async fn remote_allowed(&self) -> bool {
         self.0.remote_allowed
     }
     /// Lowest daily rate the client considers.
     async fn budget_min(&self) -> Option<Decimal> {
-        self.0.budget_min_cents.map(to_decimal)
+        self.0.budget_min_cents.map(|c| Decimal(to_decimal(c)))
     }
     /// Highest daily rate the client considers.
     async fn budget_max(&self) -> Option<Decimal> {
-        self.0.budget_max_cents.map(to_decimal)
+        self.0.budget_max_cents.map(|c| Decimal(to_decimal(c)))
     }
+    /// Where the tender is in its life cycle.
     async fn status(&self) -> TenderStatus {
         self.0.status.into()
     }
@@ -75,20 +83,30 @@ impl Tender {
             .map(TenderSkill)
             .collect())
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When the tender was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    /// When the tender last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// The consultants matched to this tender, best score first.
     #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
     async fn matches(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        filter: Option<crate::matching::graphql::MatchFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            crate::matching::graphql::MatchFilter,
+        >,
     ) -> async_graphql::Result<
         async_graphql::connection::Connection<
             String,
@@ -107,35 +125,46 @@ impl Tender {
     }
 }
 
-/// A skill a tender asks for.
 pub struct TenderSkill(tender_skill::Model);
 
+/// A skill a tender asks for.
 #[Object]
 impl TenderSkill {
+    /// The skill of the catalogue.
     async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
         load_related::<SkillLoader>(ctx, self.0.skill_id, "skill")
             .await
             .map(Skill)
     }
+    /// How much the tender needs it.
     async fn importance(&self) -> SkillImportance {
         self.0.importance.into()
     }
+    /// The lowest level that fully meets it.
     async fn min_level(&self) -> SkillLevel {
         self.0.min_level.into()
     }
 }
 
+/// A new tender (created as DRAFT).
 #[derive(InputObject)]
 pub struct CreateTenderInput {
+    /// The client company asking.
     pub company_id: ID,
+    /// What the mission is, in a line (at most 200 characters).
     pub title: String,
+    /// The mission in detail.
     pub description: Option<String>,
+    /// When the mission starts.
     pub start_date: Option<Date>,
     /// Not before `startDate`.
     pub end_date: Option<Date>,
+    /// Where the mission takes place.
     pub location: Option<String>,
+    /// Whether the mission can be done remotely (no unless given).
     #[graphql(default)]
     pub remote_allowed: bool,
+    /// The lowest daily rate considered.
     pub budget_min: Option<Decimal>,
     /// Not below `budgetMin`.
     pub budget_max: Option<Decimal>,
@@ -144,29 +173,45 @@ pub struct CreateTenderInput {
 /// Changes to a tender: omitted fields stay as they are, `null` clears them.
 #[derive(InputObject)]
 pub struct UpdateTenderInput {
+    /// The tender (not CLOSED or CANCELLED).
     pub id: ID,
+    /// Another company of the organisation (only while the tender has no matches).
     pub company_id: Option<ID>,
+    /// The new title.
     pub title: Option<String>,
+    /// The new description; `null` clears it.
     pub description: MaybeUndefined<String>,
+    /// The new start; `null` clears it.
     pub start_date: MaybeUndefined<Date>,
+    /// The new end, not before the start; `null` clears it.
     pub end_date: MaybeUndefined<Date>,
+    /// The new location; `null` clears it.
     pub location: MaybeUndefined<String>,
+    /// Whether the mission can be done remotely.
     pub remote_allowed: Option<bool>,
+    /// The new lowest daily rate; `null` clears it.
     pub budget_min: MaybeUndefined<Decimal>,
+    /// The new highest daily rate, not below the lowest; `null` clears it.
     pub budget_max: MaybeUndefined<Decimal>,
 }
 
+/// One skill a tender asks for.
 #[derive(InputObject)]
 pub struct TenderSkillInput {
+    /// A skill of the catalogue.
     pub skill_id: ID,
+    /// How much the tender needs it (REQUIRED unless given).
     #[graphql(default_with = "SkillImportance::Required")]
     pub importance: SkillImportance,
+    /// The lowest level that fully meets it (INTERMEDIATE unless given).
     #[graphql(default_with = "SkillLevel::Intermediate")]
     pub min_level: SkillLevel,
 }
 
+/// A tender's complete set of required skills.
 #[derive(InputObject)]
 pub struct SetTenderSkillsInput {
+    /// The tender (not CLOSED or CANCELLED).
     pub tender_id: ID,
     /// The complete set: skills not listed are removed.
     pub skills: Vec<TenderSkillInput>,
@@ -177,6 +222,7 @@ pub struct SetTenderSkillsInput {
 pub struct TenderFilter {
     /// Any of these statuses.
     pub status: Option<Vec<TenderStatus>>,
+    /// Tenders of this company.
     pub company_id: Option<ID>,
     /// Tenders asking for this skill.
     pub skill_id: Option<ID>,
@@ -188,17 +234,23 @@ pub struct TenderFilter {
     pub text: Option<String>,
 }
 
+/// What a list of tenders can be sorted by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum TenderOrderField {
+    /// Creation order (ids are time-ordered UUIDs). The default.
     #[default]
     CreatedAt,
+    /// Title, alphabetically.
     Title,
 }
 
+/// How a list of tenders is sorted (ties broken by creation order).
 #[derive(InputObject)]
 pub struct TenderOrder {
+    /// What to sort by.
     #[graphql(default)]
     pub field: TenderOrderField,
+    /// Ascending or descending.
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }
@@ -250,7 +302,11 @@ impl TenderQuery {
         guard = "PermissionGuard(Permission::TenderRead)",
         visible = "visibility::tender_read"
     )]
-    async fn tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+    async fn tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender's id.")] id: ID,
+    ) -> Result<Tender> {
         let id = parse_id("id", &id)?;
         tenders::find(ctx.state()?, ctx.principal()?, id)
             .await
@@ -270,11 +326,23 @@ impl TenderQuery {
     async fn tenders(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
         after: Option<String>,
-        last: Option<i32>,
+        #[graphql(desc = "Returns the last n items (0 to 100); not with first.")] last: Option<i32>,
+        #[graphql(
+            desc = "Returns the items before this cursor (an edge's cursor, or pageInfo.startCursor)."
+        )]
         before: Option<String>,
-        filter: Option<TenderFilter>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            TenderFilter,
+        >,
+        #[graphql(desc = "The order of the list; omitted, the default named on the input type.")]
         order_by: Option<TenderOrder>,
     ) -> Result<Connection<String, Tender, ConnectionFields>> {
         let select = tenders::list(ctx.principal()?, filter_spec(filter.unwrap_or_default())?)?;
@@ -308,7 +376,11 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn create_tender(&self, ctx: &Context<'_>, input: CreateTenderInput) -> Result<Tender> {
+    async fn create_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new tender.")] input: CreateTenderInput,
+    ) -> Result<Tender> {
         let company_id = parse_id("companyId", &input.company_id)?;
         tenders::create(
             ctx.state()?,
@@ -322,8 +394,8 @@ impl TenderMutation {
                 end_date: Some(input.end_date.map(|d| d.0)),
                 location: Some(input.location),
                 remote_allowed: Some(input.remote_allowed),
-                budget_min: Some(input.budget_min),
-                budget_max: Some(input.budget_max),
+                budget_min: Some(input.budget_min.map(|d| d.0)),
+                budget_max: Some(input.budget_max.map(|d| d.0)),
             },
         )
         .await
@@ -335,7 +407,12 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn update_tender(&self, ctx: &Context<'_>, input: UpdateTenderInput) -> Result<Tender> {
+    async fn update_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender and the changes (omitted fields stay as they are).")]
+        input: UpdateTenderInput,
+    ) -> Result<Tender> {
         let id = parse_id("id", &input.id)?;
         let company_id = input
             .company_id
@@ -355,8 +432,8 @@ impl TenderMutation {
                 end_date: patch(input.end_date).map(|d| d.map(|d| d.0)),
                 location: patch(input.location),
                 remote_allowed: input.remote_allowed,
-                budget_min: patch(input.budget_min),
-                budget_max: patch(input.budget_max),
+                budget_min: patch(input.budget_min).map(|d| d.map(|d| d.0)),
+                budget_max: patch(input.budget_max).map(|d| d.map(|d| d.0)),
             },
         )
         .await
@@ -371,6 +448,7 @@ impl TenderMutation {
     async fn set_tender_skills(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The tender and the complete set of its required skills.")]
         input: SetTenderSkillsInput,
     ) -> Result<Tender> {
         let id = parse_id("tenderId", &input.tender_id)?;
@@ -402,7 +480,11 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn delete_tender(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
+    async fn delete_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender's id.")] id: ID,
+    ) -> Result<ID> {
         let id = parse_id("id", &id)?;
         tenders::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
             .await
@@ -414,7 +496,11 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn publish_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+    async fn publish_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender's id.")] id: ID,
+    ) -> Result<Tender> {
         transition(ctx, id, Transition::Publish).await
     }
 
@@ -423,7 +509,11 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn start_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+    async fn start_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender's id.")] id: ID,
+    ) -> Result<Tender> {
         transition(ctx, id, Transition::Start).await
     }
 
@@ -432,7 +522,11 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn close_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+    async fn close_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender's id.")] id: ID,
+    ) -> Result<Tender> {
         transition(ctx, id, Transition::Close).await
     }
 
@@ -441,7 +535,11 @@ impl TenderMutation {
         guard = "PermissionGuard(Permission::TenderWrite)",
         visible = "visibility::tender_write"
     )]
-    async fn cancel_tender(&self, ctx: &Context<'_>, id: ID) -> Result<Tender> {
+    async fn cancel_tender(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tender's id.")] id: ID,
+    ) -> Result<Tender> {
         transition(ctx, id, Transition::Cancel).await
     }
 }
