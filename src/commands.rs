@@ -16,11 +16,11 @@ use crate::{crypto, db, demo, telemetry};
 pub enum CommandError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    #[error("database: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    #[error("{}", db::describe_error(.url, .source))]
+    Database { url: String, source: sea_orm::DbErr },
     #[error("{0}")]
     App(String),
-    #[error("cannot bind {addr}: {source}")]
+    #[error("cannot listen on {addr} (TALENTGRAPH_BIND): {source}")]
     Bind {
         addr: std::net::SocketAddr,
         source: std::io::Error,
@@ -40,7 +40,27 @@ impl From<crate::error::AppError> for CommandError {
 }
 
 async fn open(config: &Config) -> Result<DatabaseConnection, CommandError> {
-    Ok(db::connect(config.database_url(), &config.pool).await?)
+    connect(config.database_url(), &config.pool).await
+}
+
+async fn connect(
+    url: &str,
+    pool: &crate::config::PoolConfig,
+) -> Result<DatabaseConnection, CommandError> {
+    db::connect(url, pool)
+        .await
+        .map_err(|source| CommandError::Database {
+            url: url.to_owned(),
+            source,
+        })
+}
+
+/// Runs `f` on the database at `url`, describing a failure by the URL.
+fn database_error(url: &str) -> impl Fn(sea_orm::DbErr) -> CommandError + '_ {
+    move |source| CommandError::Database {
+        url: url.to_owned(),
+        source,
+    }
 }
 
 pub async fn run(cli: Cli) -> Result<(), CommandError> {
@@ -48,14 +68,30 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         return export_schema(role, out.as_deref()).await;
     }
     let demo = matches!(cli.command, Command::Serve { demo: true });
-    telemetry::init(LogFormat::parse(&cli.config.log_format).unwrap_or(LogFormat::Pretty));
+    telemetry::init(LogFormat::parse(&cli.config.log_format)?)?;
+    if let Command::Migrate { action } = cli.command {
+        // Migrations need no secret: none is required, and none is generated.
+        return migrate(&cli.config, action).await;
+    }
+    // The settings are checked, then the address is taken, before anything is written
+    // (generated secrets, migrations): a bad setting or a port in use changes nothing.
+    Config::check(&cli.config, demo)?;
+    let listener = match &cli.command {
+        Command::Serve { .. } => Some(bind(&cli.config.bind).await?),
+        _ => None,
+    };
     let config = Config::from_args(&cli.config, demo)?;
     match cli.command {
-        Command::Serve { demo } => serve(config, demo).await,
-        Command::Migrate { action } => migrate(config, action).await,
+        Command::Serve { demo } => match listener {
+            Some(listener) => serve(config, listener, demo).await,
+            None => Ok(()),
+        },
+        Command::Migrate { .. } => Ok(()),
         Command::SeedDemo => {
             let db = open(&config).await?;
-            db::migrate(&db).await?;
+            db::migrate(&db)
+                .await
+                .map_err(database_error(config.database_url()))?;
             let state = AppState::new(db, config)?;
             demo::seed(&state).await?;
             Ok(())
@@ -68,7 +104,9 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             admin_password,
         } => {
             let db = open(&config).await?;
-            db::migrate(&db).await?;
+            db::migrate(&db)
+                .await
+                .map_err(database_error(config.database_url()))?;
             let state = AppState::new(db, config)?;
             let session = sessions::sign_up(
                 &state,
@@ -93,17 +131,33 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
     }
 }
 
-async fn serve(config: Config, demo: bool) -> Result<(), CommandError> {
+async fn bind(address: &str) -> Result<tokio::net::TcpListener, CommandError> {
+    let addr: std::net::SocketAddr =
+        address
+            .parse()
+            .map_err(|e| crate::config::ConfigError::Invalid {
+                var: "TALENTGRAPH_BIND",
+                reason: format!("`{address}` is not a socket address ({e})"),
+            })?;
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| CommandError::Bind { addr, source })
+}
+
+async fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    demo: bool,
+) -> Result<(), CommandError> {
     let db = open(&config).await?;
-    db::migrate(&db).await?;
-    let bind = config.bind;
+    db::migrate(&db)
+        .await
+        .map_err(database_error(config.database_url()))?;
+    let bind = listener.local_addr().unwrap_or(config.bind);
     let state = AppState::new(db, config)?;
     if demo {
         demo::seed(&state).await?;
     }
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .map_err(|source| CommandError::Bind { addr: bind, source })?;
     tracing::info!(
         "talentgraph listening on http://{bind} (GraphQL /graphql, GraphiQL /graphiql, WebSocket /graphql/ws)"
     );
@@ -112,24 +166,67 @@ async fn serve(config: Config, demo: bool) -> Result<(), CommandError> {
     Ok(())
 }
 
-async fn migrate(config: Config, action: MigrateAction) -> Result<(), CommandError> {
-    let db = open(&config).await?;
-    match action {
-        MigrateAction::Up => Migrator::up(&db, None).await?,
-        MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
-        MigrateAction::Fresh => Migrator::fresh(&db).await?,
-        MigrateAction::Status => {
-            for m in Migrator::get_migration_with_status(&db).await? {
-                println!("{:?}\t{}", m.status(), m.name());
-            }
+async fn migrate(
+    args: &crate::config::ConfigArgs,
+    action: MigrateAction,
+) -> Result<(), CommandError> {
+    let url = args.database_url.as_str();
+    if !crate::config::is_postgres(url) && !url.starts_with("sqlite:") {
+        return Err(crate::config::ConfigError::Invalid {
+            var: "DATABASE_URL",
+            reason: "expected a `sqlite://` or `postgres://` URL".to_owned(),
         }
+        .into());
+    }
+    let pool = args.tuning.pool()?;
+    if let MigrateAction::Status = action {
+        return status(url, &pool).await;
+    }
+    let db = connect(url, &pool).await?;
+    let done = match action {
+        MigrateAction::Up => Migrator::up(&db, None).await,
+        MigrateAction::Down => Migrator::down(&db, Some(1)).await,
+        MigrateAction::Fresh => Migrator::fresh(&db).await,
+        MigrateAction::Status => Ok(()),
+    };
+    done.map_err(database_error(url))
+}
+
+/// Prints each migration and whether it is applied; writes nothing, creates nothing (a SQLite
+/// file that does not exist yet is reported, not created).
+async fn status(url: &str, pool: &crate::config::PoolConfig) -> Result<(), CommandError> {
+    let migrations = match db::sqlite_path(url) {
+        Some(path) if !path.exists() => {
+            println!(
+                "no database at {} yet (DATABASE_URL): every migration is pending",
+                path.display()
+            );
+            Migrator::migrations()
+                .iter()
+                .map(|m| (false, m.name().to_owned()))
+                .collect::<Vec<_>>()
+        }
+        _ => {
+            let db = connect(&db::read_only(url), pool).await?;
+            Migrator::get_migration_with_status_read_only(&db)
+                .await
+                .map_err(database_error(url))?
+                .into_iter()
+                .map(|m| (m.status().to_string() == "Applied", m.name().to_owned()))
+                .collect()
+        }
+    };
+    for (applied, name) in migrations {
+        println!("{}\t{name}", if applied { "Applied" } else { "Pending" });
     }
     Ok(())
 }
 
 async fn rotate(config: Config) -> Result<(), CommandError> {
     let db = open(&config).await?;
-    db::migrate(&db).await?;
+    db::migrate(&db)
+        .await
+        .map_err(database_error(config.database_url()))?;
     let report = crypto::rotate_master_key(&db, &config.master_keys).await?;
     println!(
         "re-wrapped {} tenant key(s) under `{}`; {} already current",

@@ -68,6 +68,177 @@ pub struct ConfigArgs {
         global = true
     )]
     pub log_format: String,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+/// Limits, rate limits, throttles and pool sizes; each unset one keeps its documented default
+/// (the `Default` of [`Limits`], [`RateLimitConfig`], [`ThrottleConfig`], [`PoolConfig`]).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TuningArgs {
+    /// Largest request body, in bytes (default 2097152).
+    #[arg(long, env = "TALENTGRAPH_MAX_BODY_BYTES", global = true)]
+    pub max_body_bytes: Option<String>,
+    /// Operations per batch (default 10).
+    #[arg(long, env = "TALENTGRAPH_MAX_BATCH", global = true)]
+    pub max_batch: Option<String>,
+    /// Query depth, `ofType` not counted (default 12).
+    #[arg(long, env = "TALENTGRAPH_MAX_DEPTH", global = true)]
+    pub max_depth: Option<String>,
+    /// Query complexity, lists weighted by their page size (default 10000).
+    #[arg(long, env = "TALENTGRAPH_MAX_COMPLEXITY", global = true)]
+    pub max_complexity: Option<String>,
+    /// Aliases per document (default 30).
+    #[arg(long, env = "TALENTGRAPH_MAX_ALIASES", global = true)]
+    pub max_aliases: Option<String>,
+    /// Lexical tokens per document (default 4000).
+    #[arg(long, env = "TALENTGRAPH_MAX_TOKENS", global = true)]
+    pub max_tokens: Option<String>,
+    /// GraphQL operations per minute per client IP, per instance (default 1200).
+    #[arg(long, env = "TALENTGRAPH_RATE_LIMIT_PER_IP", global = true)]
+    pub rate_limit_per_ip: Option<String>,
+    /// GraphQL operations per minute per user, per instance (default 600).
+    #[arg(long, env = "TALENTGRAPH_RATE_LIMIT_PER_USER", global = true)]
+    pub rate_limit_per_user: Option<String>,
+    /// Failed sign-ins of one source on one account before each attempt waits (default 5).
+    #[arg(long, env = "TALENTGRAPH_SIGNIN_FREE_FAILURES", global = true)]
+    pub signin_free_failures: Option<String>,
+    /// Failed sign-ins on one account, all sources, per 15 minutes before it is blocked
+    /// (default 100).
+    #[arg(long, env = "TALENTGRAPH_SIGNIN_ACCOUNT_MAX_FAILURES", global = true)]
+    pub signin_account_max_failures: Option<String>,
+    /// Sign-in attempts per client IP per 15 minutes, per instance (default 50).
+    #[arg(long, env = "TALENTGRAPH_SIGNIN_IP_MAX_FAILURES", global = true)]
+    pub signin_ip_max_failures: Option<String>,
+    /// Organisations one client IP may create per hour, per instance (default 5).
+    #[arg(long, env = "TALENTGRAPH_SIGNUPS_PER_IP_PER_HOUR", global = true)]
+    pub signups_per_ip_per_hour: Option<String>,
+    /// Seconds a client has to send a request's headers (default 10).
+    #[arg(long, env = "TALENTGRAPH_HEADER_READ_TIMEOUT_SECS", global = true)]
+    pub header_read_timeout_secs: Option<String>,
+    /// Open connections per client IP (default 512; raise it behind a load balancer).
+    #[arg(long, env = "TALENTGRAPH_MAX_CONNECTIONS_PER_IP", global = true)]
+    pub max_connections_per_ip: Option<String>,
+    /// PostgreSQL connections in the pool (default 10).
+    #[arg(long, env = "TALENTGRAPH_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<String>,
+    /// Milliseconds a request waits for a pooled connection (default 2000).
+    #[arg(long, env = "TALENTGRAPH_DB_ACQUIRE_TIMEOUT_MS", global = true)]
+    pub db_acquire_timeout_ms: Option<String>,
+}
+
+/// A positive whole number from `var`, or `default` when unset.
+fn number<T>(var: &'static str, value: &Option<String>, default: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + Default + std::fmt::Display,
+{
+    let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(default);
+    };
+    match value.parse::<T>() {
+        Ok(n) if n > T::default() => Ok(n),
+        _ => Err(ConfigError::Invalid {
+            var,
+            reason: format!("expected a whole number above 0, got `{value}` (default {default})"),
+        }),
+    }
+}
+
+/// The tunable parts of a [`Config`], resolved from [`TuningArgs`].
+struct Tuning {
+    limits: Limits,
+    rate_limits: RateLimitConfig,
+    throttle: ThrottleConfig,
+    pool: PoolConfig,
+}
+
+impl TuningArgs {
+    /// The set values over the defaults.
+    fn resolve(&self) -> Result<Tuning, ConfigError> {
+        let mut config = Tuning {
+            limits: Limits::default(),
+            rate_limits: RateLimitConfig::default(),
+            throttle: ThrottleConfig::default(),
+            pool: PoolConfig::default(),
+        };
+        let l = &mut config.limits;
+        l.max_body_bytes = number(
+            "TALENTGRAPH_MAX_BODY_BYTES",
+            &self.max_body_bytes,
+            l.max_body_bytes,
+        )?;
+        l.max_batch = number("TALENTGRAPH_MAX_BATCH", &self.max_batch, l.max_batch)?;
+        l.max_depth = number("TALENTGRAPH_MAX_DEPTH", &self.max_depth, l.max_depth)?;
+        l.max_complexity = number(
+            "TALENTGRAPH_MAX_COMPLEXITY",
+            &self.max_complexity,
+            l.max_complexity,
+        )?;
+        l.max_aliases = number("TALENTGRAPH_MAX_ALIASES", &self.max_aliases, l.max_aliases)?;
+        l.max_tokens = number("TALENTGRAPH_MAX_TOKENS", &self.max_tokens, l.max_tokens)?;
+        let timeout = number(
+            "TALENTGRAPH_HEADER_READ_TIMEOUT_SECS",
+            &self.header_read_timeout_secs,
+            l.connections.header_read_timeout.as_secs(),
+        )?;
+        l.connections.header_read_timeout = Duration::from_secs(timeout);
+        l.connections.max_per_ip = number(
+            "TALENTGRAPH_MAX_CONNECTIONS_PER_IP",
+            &self.max_connections_per_ip,
+            l.connections.max_per_ip,
+        )?;
+        let r = &mut config.rate_limits;
+        r.per_ip_per_minute = number(
+            "TALENTGRAPH_RATE_LIMIT_PER_IP",
+            &self.rate_limit_per_ip,
+            r.per_ip_per_minute,
+        )?;
+        r.per_user_per_minute = number(
+            "TALENTGRAPH_RATE_LIMIT_PER_USER",
+            &self.rate_limit_per_user,
+            r.per_user_per_minute,
+        )?;
+        let t = &mut config.throttle;
+        t.source_free_failures = number(
+            "TALENTGRAPH_SIGNIN_FREE_FAILURES",
+            &self.signin_free_failures,
+            t.source_free_failures,
+        )?;
+        t.account_max_failures = number(
+            "TALENTGRAPH_SIGNIN_ACCOUNT_MAX_FAILURES",
+            &self.signin_account_max_failures,
+            t.account_max_failures,
+        )?;
+        t.ip_max_failures = number(
+            "TALENTGRAPH_SIGNIN_IP_MAX_FAILURES",
+            &self.signin_ip_max_failures,
+            t.ip_max_failures,
+        )?;
+        t.signups_per_ip_per_hour = number(
+            "TALENTGRAPH_SIGNUPS_PER_IP_PER_HOUR",
+            &self.signups_per_ip_per_hour,
+            t.signups_per_ip_per_hour,
+        )?;
+        config.pool = self.pool()?;
+        Ok(config)
+    }
+
+    /// The pool settings alone (commands that need no secrets).
+    pub fn pool(&self) -> Result<PoolConfig, ConfigError> {
+        let mut pool = PoolConfig::default();
+        pool.max_connections = number(
+            "TALENTGRAPH_DB_MAX_CONNECTIONS",
+            &self.db_max_connections,
+            pool.max_connections,
+        )?;
+        let ms = number(
+            "TALENTGRAPH_DB_ACQUIRE_TIMEOUT_MS",
+            &self.db_acquire_timeout_ms,
+            u64::try_from(pool.acquire_timeout.as_millis()).unwrap_or(2_000),
+        )?;
+        pool.acquire_timeout = Duration::from_millis(ms);
+        Ok(pool)
+    }
 }
 
 /// What is wrong with the configuration; the message names the variable.
@@ -302,6 +473,16 @@ impl Config {
     /// Validates the arguments. With `allow_generated_secrets` (SQLite or `--demo`), missing
     /// secrets are generated once into `.talentgraph/` and reused; PostgreSQL never allows it.
     pub fn from_args(args: &ConfigArgs, demo: bool) -> Result<Config, ConfigError> {
+        Self::build(args, demo, true)
+    }
+
+    /// Every check of [`from_args`](Self::from_args), without writing anything: a secret that
+    /// would be generated is not (`serve` checks first, then binds its port, then generates).
+    pub fn check(args: &ConfigArgs, demo: bool) -> Result<(), ConfigError> {
+        Self::build(args, demo, false).map(|_| ())
+    }
+
+    fn build(args: &ConfigArgs, demo: bool, write_secrets: bool) -> Result<Config, ConfigError> {
         let postgres = is_postgres(&args.database_url);
         if !postgres && !args.database_url.starts_with("sqlite:") {
             return Err(ConfigError::Invalid {
@@ -314,6 +495,8 @@ impl Config {
             reason: format!("`{}` is not a socket address ({e})", args.bind),
         })?;
         let log_format = LogFormat::parse(&args.log_format)?;
+        // Validated before any secret is generated.
+        let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
         let dir = Path::new(DEV_SECRETS_DIR);
 
@@ -324,6 +507,7 @@ impl Config {
                     var: "TALENTGRAPH_JWT_SECRET",
                 });
             }
+            None if !write_secrets => B64.encode(random_key()),
             None => dev_secret(dir, "jwt_secret", || B64.encode(random_key()))?,
         };
         if jwt_secret.len() < 32 {
@@ -339,6 +523,7 @@ impl Config {
                     var: "TALENTGRAPH_ENCRYPTION_KEYS",
                 });
             }
+            None if !write_secrets => format!("dev1:{}", B64.encode(random_key())),
             None => dev_secret(dir, "encryption_keys", || {
                 format!("dev1:{}", B64.encode(random_key()))
             })?,
@@ -352,11 +537,11 @@ impl Config {
             smtp_url: args.smtp_url.clone().map(SecretString::from),
             log_format,
             auth: AuthConfig::default(),
-            limits: Limits::default(),
-            throttle: ThrottleConfig::default(),
-            rate_limits: RateLimitConfig::default(),
+            limits: tuning.limits,
+            throttle: tuning.throttle,
+            rate_limits: tuning.rate_limits,
             audit: AuditConfig::default(),
-            pool: PoolConfig::default(),
+            pool: tuning.pool,
         })
     }
 

@@ -52,6 +52,77 @@ pub async fn connect(url: &str, pool: &PoolConfig) -> Result<DatabaseConnection,
     Database::connect(options).await
 }
 
+/// The file of a SQLite URL (`sqlite://path?…`), `None` for PostgreSQL or in-memory SQLite.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.into())
+}
+
+/// The same database, opened so that nothing is created: SQLite in `mode=ro`.
+pub fn read_only(url: &str) -> String {
+    match sqlite_path(url) {
+        Some(path) => format!("sqlite://{}?mode=ro", path.display()),
+        None => url.to_owned(),
+    }
+}
+
+/// Where a URL points, for messages: `host:port/database` (never the credentials) or the file.
+fn location(url: &str) -> String {
+    if let Some(path) = sqlite_path(url) {
+        return path.display().to_string();
+    }
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    rest.split('?').next().unwrap_or_default().to_owned()
+}
+
+/// A database failure as one line an operator can act on: it names `DATABASE_URL` and where
+/// it points (never the password), and says what went wrong in words — not "pool timed out",
+/// nor a line number of PostgreSQL's source.
+pub fn describe_error(url: &str, err: &DbErr) -> String {
+    use sea_orm::RuntimeErr;
+    let place = location(url);
+    let host = place.split('/').next().unwrap_or_default().to_owned();
+    let database = place.split('/').nth(1).unwrap_or_default().to_owned();
+    let sqlx_error = match err {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => Some(e.as_ref()),
+        _ => None,
+    };
+    match sqlx_error {
+        Some(sea_orm::sqlx::Error::Database(db)) => match db.code().as_deref() {
+            Some("3D000") => format!(
+                "the database `{database}` does not exist on {host} (DATABASE_URL); create it (`createdb {database}`) or fix the URL"
+            ),
+            Some("28P01" | "28000") => format!(
+                "the database server at {host} refused the user or password of DATABASE_URL"
+            ),
+            // SQLite "unable to open database file".
+            Some("14") => format!(
+                "cannot open the SQLite database {place} (DATABASE_URL): {}",
+                db.message()
+            ),
+            _ => format!("database at {place} (DATABASE_URL): {}", db.message()),
+        },
+        Some(sea_orm::sqlx::Error::Io(io)) => {
+            format!("cannot reach the database at {host} (DATABASE_URL): {io}")
+        }
+        Some(sea_orm::sqlx::Error::PoolTimedOut) | None
+            if matches!(err, DbErr::ConnectionAcquire(_))
+                || matches!(sqlx_error, Some(sea_orm::sqlx::Error::PoolTimedOut)) =>
+        {
+            format!(
+                "cannot reach the database at {host} (DATABASE_URL): no connection could be opened; is the server running and reachable from here?"
+            )
+        }
+        _ => format!("database at {place} (DATABASE_URL): {err}"),
+    }
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

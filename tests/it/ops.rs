@@ -133,8 +133,15 @@ async fn json_logs_carry_the_request_id_and_sigterm_stops_gracefully() {
 fn run(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
     let dir = std::env::temp_dir().join(format!("tg-cfg-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
+    let output = run_in(&dir, args, envs);
+    let _ = std::fs::remove_dir_all(&dir);
+    output
+}
+
+/// Runs the binary in `dir` with only `envs` of the talentgraph settings set.
+fn run_in(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
     let mut command = Command::new(BIN);
-    command.args(args).current_dir(&dir);
+    command.args(args).current_dir(dir);
     for var in [
         "DATABASE_URL",
         "TALENTGRAPH_JWT_SECRET",
@@ -144,12 +151,11 @@ fn run(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
     ] {
         command.env_remove(var);
     }
+    command.env_remove("RUST_LOG");
     for (k, v) in envs {
         command.env(k, v);
     }
-    let output = command.output().expect("run");
-    let _ = std::fs::remove_dir_all(&dir);
-    output
+    command.output().expect("run")
 }
 
 fn one_line_error(output: &std::process::Output, var: &str) {
@@ -244,4 +250,138 @@ async fn with_the_database_down_requests_fail_fast() {
         elapsed < std::time::Duration::from_secs(1),
         "took {elapsed:?}"
     );
+}
+
+/// What an operator reads when the database, the port or a setting is wrong: one line naming
+/// the variable — not "pool timed out", not a line of PostgreSQL's source, never a password —
+/// and nothing created or migrated on the way.
+#[test]
+fn operator_messages_name_the_variable_and_change_nothing() {
+    // An unreachable database names DATABASE_URL and the host.
+    let closed = free_port();
+    let url = format!("postgres://postgres:hunter2pw@127.0.0.1:{closed}/app");
+    let secrets = [
+        ("TALENTGRAPH_JWT_SECRET", JWT_SECRET),
+        (
+            "TALENTGRAPH_ENCRYPTION_KEYS",
+            "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ),
+    ];
+    let out = run(
+        &["migrate", "up"],
+        &[("DATABASE_URL", &url), secrets[0], secrets[1]],
+    );
+    one_line_error(&out, "DATABASE_URL");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("127.0.0.1:{closed}")), "{stderr}");
+    assert!(
+        !stderr.contains("pool timed out") && !stderr.contains("hunter2pw"),
+        "{stderr}"
+    );
+
+    // A missing PostgreSQL database says so, without PostgreSQL's source line.
+    if let Ok(admin) = std::env::var("TALENTGRAPH_TEST_POSTGRES_URL") {
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let missing = format!("{base}/tg_missing_{}", uuid::Uuid::now_v7().simple());
+        let out = run(&["migrate", "status"], &[("DATABASE_URL", &missing)]);
+        one_line_error(&out, "DATABASE_URL");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("does not exist") && !stderr.contains("line "),
+            "{stderr}"
+        );
+    }
+
+    // A port in use is reported before anything is migrated or generated.
+    let dir = std::env::temp_dir().join(format!("tg-port-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let out = run_in(&dir, &["serve"], &[("TALENTGRAPH_BIND", &addr)]);
+    one_line_error(&out, "TALENTGRAPH_BIND");
+    let left: Vec<_> = std::fs::read_dir(&dir).expect("dir").flatten().collect();
+    assert!(left.is_empty(), "created {left:?}");
+
+    // `migrate status` creates nothing either (no database file, no secrets).
+    let out = run_in(&dir, &["migrate", "status"], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Pending"));
+    let left: Vec<_> = std::fs::read_dir(&dir).expect("dir").flatten().collect();
+    assert!(left.is_empty(), "created {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // An invalid RUST_LOG, or limit, is reported rather than ignored.
+    one_line_error(
+        &run(&["serve"], &[("RUST_LOG", "foo=bar=baz[")]),
+        "RUST_LOG",
+    );
+    one_line_error(
+        &run(&["serve"], &[("TALENTGRAPH_RATE_LIMIT_PER_USER", "lots")]),
+        "TALENTGRAPH_RATE_LIMIT_PER_USER",
+    );
+}
+
+/// Limits come from the environment: a load test can raise the per-user rate limit, and an
+/// operator can tighten the request limits.
+#[tokio::test]
+async fn limits_are_set_from_the_environment() {
+    let dir = std::env::temp_dir().join(format!("tg-env-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = free_port();
+    let mut command = Command::new(BIN);
+    command
+        .arg("serve")
+        .current_dir(&dir)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/env.db?mode=rwc", dir.display()),
+        )
+        .env("TALENTGRAPH_BIND", format!("127.0.0.1:{port}"))
+        .env("TALENTGRAPH_JWT_SECRET", JWT_SECRET)
+        .env("TALENTGRAPH_ENCRYPTION_KEYS", master_key("k1", 1))
+        .env("TALENTGRAPH_RATE_LIMIT_PER_IP", "3")
+        .env("TALENTGRAPH_MAX_ALIASES", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().expect("spawn");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let post = |query: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .post(format!("http://127.0.0.1:{port}/graphql"))
+                .json(&json!({ "query": query }))
+                .send()
+                .await
+                .expect("request")
+        }
+    };
+    let body: Value = post("{ a: apiVersion b: apiVersion c: apiVersion }")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(post("{ apiVersion }").await.status().as_u16());
+    }
+    assert_eq!(
+        statuses,
+        [200, 200, 429],
+        "the aliases request counted as the first"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
 }

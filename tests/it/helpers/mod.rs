@@ -38,6 +38,7 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         encryption_keys: Some(keys.to_owned()),
         smtp_url: None,
         log_format: "pretty".to_owned(),
+        tuning: Default::default(),
     }
 }
 
