@@ -92,17 +92,17 @@ impl Extension for RequestSetupExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let (max_tokens, max_aliases, max_depth) = match ctx.data_opt::<AppState>() {
-            Some(state) => (
-                state.config.limits.max_tokens,
-                state.config.limits.max_aliases,
-                state.config.limits.max_depth,
-            ),
+        let defaults;
+        let limits = match ctx.data_opt::<AppState>() {
+            Some(state) => &state.config.limits,
             None => {
-                let limits = crate::config::Limits::default();
-                (limits.max_tokens, limits.max_aliases, limits.max_depth)
+                defaults = crate::config::Limits::default();
+                &defaults
             }
         };
+        let (max_tokens, max_aliases, max_depth) =
+            (limits.max_tokens, limits.max_aliases, limits.max_depth);
+        let max_fields = u64::try_from(limits.max_complexity).unwrap_or(u64::MAX);
         check_tokens(query, max_tokens)?;
         let doc = next.run(ctx, query, variables).await.map_err(|err| {
             // The engine checks its directive limit while parsing.
@@ -113,7 +113,7 @@ impl Extension for RequestSetupExtension {
             with_code(err, code)
         })?;
         check_aliases(&doc, max_aliases)?;
-        check_depth(&doc, max_depth)?;
+        check_depth(&doc, max_depth, max_fields)?;
         if let Ok(mut kept) = self.document.lock() {
             *kept = Some(doc.clone());
         }

@@ -9,7 +9,7 @@
 //! inside types (`types { fields { type { fields { … } } } }`, graphql-cop's circular query);
 //! that is bounded separately.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::ServerError;
 use async_graphql::parser::types::{
@@ -49,73 +49,111 @@ pub const MAX_INTROSPECTION_EXPANSIONS: usize = 2;
 
 const EXPANDING: [&str; 4] = ["fields", "inputFields", "interfaces", "possibleTypes"];
 
-/// `QUERY_TOO_COMPLEX` when an operation is deeper than `max` (`ofType` not counted) or nests
-/// type expansions deeper than [`MAX_INTROSPECTION_EXPANSIONS`].
-pub fn check_depth(doc: &ExecutableDocument, max: usize) -> Result<(), ServerError> {
+/// `QUERY_TOO_COMPLEX` when an operation is deeper than `max_depth` (`ofType` not counted),
+/// nests type expansions deeper than [`MAX_INTROSPECTION_EXPANSIONS`], or selects more than
+/// `max_fields` fields once its fragments are expanded. The walk measures each fragment once,
+/// so a document of fragments spreading each other twice over (2^n fields from n fragments) is
+/// refused in time linear in its size — before async-graphql's own validation would expand it.
+pub fn check_depth(
+    doc: &ExecutableDocument,
+    max_depth: usize,
+    max_fields: u64,
+) -> Result<(), ServerError> {
     let operations: Vec<&SelectionSet> = match &doc.operations {
         DocumentOperations::Single(op) => vec![&op.node.selection_set.node],
         DocumentOperations::Multiple(ops) => {
             ops.values().map(|op| &op.node.selection_set.node).collect()
         }
     };
+    let mut walk = Walk {
+        doc,
+        on_path: HashSet::new(),
+        measured: HashMap::new(),
+    };
     for set in operations {
-        let mut walk = Walk {
-            doc,
-            fragments: HashSet::new(),
-        };
-        let (depth, expansions) = walk.measure(set, false);
-        if depth > max {
+        let m = walk.measure(set, false);
+        if m.depth > max_depth {
             return Err(too_complex("The query is nested too deep.".to_owned()));
         }
-        if expansions > MAX_INTROSPECTION_EXPANSIONS {
+        if m.expansions > MAX_INTROSPECTION_EXPANSIONS {
             return Err(too_complex(format!(
                 "Introspection nests types within types more than {MAX_INTROSPECTION_EXPANSIONS} levels deep"
+            )));
+        }
+        if m.fields > max_fields {
+            return Err(too_complex(format!(
+                "Query selects more than {max_fields} fields once its fragments are expanded"
             )));
         }
     }
     Ok(())
 }
 
+/// What a selection set amounts to.
+#[derive(Debug, Clone, Copy, Default)]
+struct Measure {
+    depth: usize,
+    /// Type expansions nested inside one another (introspection).
+    expansions: usize,
+    /// Fields selected, fragments expanded (saturating).
+    fields: u64,
+}
+
 struct Walk<'a> {
     doc: &'a ExecutableDocument,
     /// Fragments on the current path (a cycle is left to validation to report).
-    fragments: HashSet<&'a str>,
+    on_path: HashSet<&'a str>,
+    /// Each fragment measured once, in or out of introspection.
+    measured: HashMap<(&'a str, bool), Measure>,
 }
 
 impl<'a> Walk<'a> {
-    /// (depth, nested type expansions) of a selection set; `introspection` once under
-    /// `__schema` or `__type`.
-    fn measure(&mut self, set: &'a SelectionSet, introspection: bool) -> (usize, usize) {
-        let mut deepest = (0, 0);
+    /// The measure of a selection set; `introspection` once under `__schema` or `__type`.
+    fn measure(&mut self, set: &'a SelectionSet, introspection: bool) -> Measure {
+        let mut total = Measure::default();
         for item in &set.items {
-            let (depth, expansions) = match &item.node {
+            let m = match &item.node {
                 Selection::Field(field) => {
                     let name = field.node.name.node.as_str();
                     let inside = introspection || name == "__schema" || name == "__type";
-                    let (d, e) = self.measure(&field.node.selection_set.node, inside);
-                    let own_depth = usize::from(name != "ofType");
-                    let own_expansion = usize::from(inside && EXPANDING.contains(&name));
-                    (d + own_depth, e + own_expansion)
+                    let below = self.measure(&field.node.selection_set.node, inside);
+                    Measure {
+                        depth: below.depth + usize::from(name != "ofType"),
+                        expansions: below.expansions
+                            + usize::from(inside && EXPANDING.contains(&name)),
+                        fields: below.fields.saturating_add(1),
+                    }
                 }
                 Selection::InlineFragment(fragment) => {
                     self.measure(&fragment.node.selection_set.node, introspection)
                 }
                 Selection::FragmentSpread(spread) => {
-                    let name = spread.node.fragment_name.node.as_str();
-                    match self.doc.fragments.get(name) {
-                        Some(fragment) if self.fragments.insert(name) => {
-                            let measured =
-                                self.measure(&fragment.node.selection_set.node, introspection);
-                            self.fragments.remove(name);
-                            measured
-                        }
-                        _ => (0, 0),
-                    }
+                    self.fragment(spread.node.fragment_name.node.as_str(), introspection)
                 }
             };
-            deepest = (deepest.0.max(depth), deepest.1.max(expansions));
+            total = Measure {
+                depth: total.depth.max(m.depth),
+                expansions: total.expansions.max(m.expansions),
+                fields: total.fields.saturating_add(m.fields),
+            };
         }
-        deepest
+        total
+    }
+
+    fn fragment(&mut self, name: &'a str, introspection: bool) -> Measure {
+        if let Some(known) = self.measured.get(&(name, introspection)) {
+            return *known;
+        }
+        let Some(fragment) = self.doc.fragments.get(name) else {
+            return Measure::default();
+        };
+        if !self.on_path.insert(name) {
+            return Measure::default();
+        }
+        let m = self.measure(&fragment.node.selection_set.node, introspection);
+        self.on_path.remove(name);
+        self.measured.insert((name, introspection), m);
+        m
     }
 }
 
@@ -221,14 +259,31 @@ mod tests {
             "{{ __schema {{ types {{ fields {{ args {{ type {{ ...T }} }} type {{ ...T }} }} inputFields {{ type {{ ...T }} }} possibleTypes {{ ...T }} }} }} }} {type_ref}"
         );
         let doc = async_graphql::parser::parse_query(&standard).expect("valid");
-        assert!(check_depth(&doc, 12).is_ok());
+        assert!(check_depth(&doc, 12, 10_000).is_ok());
         let circular = "{ __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }";
         let doc = async_graphql::parser::parse_query(circular).expect("valid");
-        assert!(check_depth(&doc, 12).is_err());
+        assert!(check_depth(&doc, 12, 10_000).is_err());
         let deep = "{ a { b { c { d { e { f { g { h { i { j { k { l { m } } } } } } } } } } } } }";
         let doc = async_graphql::parser::parse_query(deep).expect("valid");
-        assert!(check_depth(&doc, 12).is_err());
-        assert!(check_depth(&doc, 13).is_ok());
+        assert!(check_depth(&doc, 12, 10_000).is_err());
+        assert!(check_depth(&doc, 13, 10_000).is_ok());
+    }
+
+    #[test]
+    fn fragments_spreading_each_other_twice_over_are_refused_at_once() {
+        let mut doc = String::from("{ ...F0 }");
+        for i in 0..300 {
+            doc.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{} ...F{} }}",
+                i + 1,
+                i + 1
+            ));
+        }
+        doc.push_str(" fragment F300 on Query { apiVersion }");
+        let doc = async_graphql::parser::parse_query(&doc).expect("valid");
+        let started = std::time::Instant::now();
+        assert!(check_depth(&doc, 12, 10_000).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

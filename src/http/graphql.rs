@@ -169,7 +169,11 @@ fn operation_type(
         .parsed_query()
         .map_err(|err| with_code(err, ErrorCode::GraphqlParseFailed))?;
     check_aliases(doc, state.config.limits.max_aliases)?;
-    check_depth(doc, state.config.limits.max_depth)?;
+    check_depth(
+        doc,
+        state.config.limits.max_depth,
+        u64::try_from(state.config.limits.max_complexity).unwrap_or(u64::MAX),
+    )?;
     let order = RootOrder::of(doc, operation_name.as_deref());
     let op = match (&doc.operations, operation_name.as_deref()) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),

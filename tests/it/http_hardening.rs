@@ -506,3 +506,32 @@ async fn response_keys_follow_the_order_of_the_selection() {
         assert!(p.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 }
+
+/// Fragments that spread each other twice over expand to 2^n fields from n fragments; the
+/// server refuses such a document at once (over POST and GET, signed in or not) instead of
+/// expanding it.
+#[tokio::test]
+async fn fragment_bombs_are_refused_at_once() {
+    let app = TestApp::spawn().await;
+    let mut document = String::from("{ ...F0 }");
+    for i in 0..300 {
+        document.push_str(&format!(
+            " fragment F{i} on Query {{ ...F{} ...F{} }}",
+            i + 1,
+            i + 1
+        ));
+    }
+    document.push_str(" fragment F300 on Query { apiVersion }");
+    let body = app.anon(&document, json!({})).await;
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", document.as_str())])
+        .timeout(std::time::Duration::from_secs(20))
+        .send()
+        .await
+        .expect("GET answers");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+}
