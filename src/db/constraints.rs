@@ -137,6 +137,19 @@ fn database_error(err: &DbErr) -> Option<&dyn sqlx::error::DatabaseError> {
     }
 }
 
+/// A failed `DELETE` of a parent: a foreign-key violation there means rows still point at it
+/// (`CONFLICT` on `field`), not that a parent vanished; anything else maps as usual.
+pub fn on_delete(err: DbErr, field: &str, message: &str) -> AppError {
+    let still_referenced = database_error(&err)
+        .and_then(|db| db.code())
+        .is_some_and(|code| kind_of(code.as_ref()) == Some(Kind::ForeignKey));
+    if still_referenced {
+        AppError::conflict(field, message)
+    } else {
+        err.into()
+    }
+}
+
 /// The client-facing meaning of a refused write, or `None` for any other database error.
 pub fn classify(err: &DbErr) -> Option<AppError> {
     let db = database_error(err)?;
@@ -145,11 +158,17 @@ pub fn classify(err: &DbErr) -> Option<AppError> {
         .constraint()
         .and_then(|name| CONSTRAINTS.iter().find(|(n, _)| *n == name))
         .map(|(_, meaning)| *meaning);
-    tracing::info!(
-        constraint = db.constraint().unwrap_or("?"),
-        ?kind,
-        "write refused by the database"
-    );
+    let constraint = db.constraint().unwrap_or("?");
+    // A lost race on the audit chain or a deadlock means a lock is missing somewhere.
+    if kind == Kind::Concurrency || constraint == "uq_audit_event_tenant_seq" {
+        tracing::warn!(
+            constraint,
+            ?kind,
+            "write refused by the database: a concurrency conflict"
+        );
+    } else {
+        tracing::info!(constraint, ?kind, "write refused by the database");
+    }
     Some(match (kind, named) {
         (_, Some(Conflict(field, message))) => AppError::conflict(field, message),
         (_, Some(Parent(what))) => AppError::NotFound(what),

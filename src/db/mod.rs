@@ -250,6 +250,21 @@ pub async fn lock_parents<E: EntityTrait>(
     Ok(select.lock(LockType::KeyShare).all(conn).await?)
 }
 
+/// Every row of a scoped select, locked `FOR UPDATE` in the order of `id_col` (so that two
+/// transactions locking overlapping sets take them in the same order).
+pub async fn lock_all<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    id_col: E::Column,
+) -> Result<Vec<E::Model>, AppError> {
+    use sea_orm::QueryOrder as _;
+    Ok(select
+        .order_by_asc(id_col)
+        .lock(LockType::Update)
+        .all(conn)
+        .await?)
+}
+
 #[derive(Debug, FromQueryResult)]
 struct ParentCount {
     parent: Uuid,

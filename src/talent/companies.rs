@@ -4,8 +4,7 @@ use chrono::Utc;
 use entity::{collaboration, company, tender, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -200,10 +199,16 @@ pub async fn delete(
         crate::db::Lock::Update,
     )
     .await?;
-    let tenders = scope::tenders(p)
-        .filter(tender::Column::CompanyId.eq(id))
-        .count(&txn)
-        .await?;
+    // Its tenders are locked next (parents before children), before any collaboration or
+    // match goes: a tender cancelled, or a collaboration changed, meanwhile waits or is waited
+    // for, never deadlocks with this delete.
+    let tenders = crate::db::lock_all(
+        &txn,
+        scope::tenders(p).filter(tender::Column::CompanyId.eq(id)),
+        tender::Column::Id,
+    )
+    .await?
+    .len();
     if tenders > 0 && !cascade {
         return Err(AppError::conflict(
             "id",
@@ -230,7 +235,12 @@ pub async fn delete(
         .exec(&txn)
         .await?
         .rows_affected;
-    company::Entity::delete_by_id(current.id).exec(&txn).await?;
+    company::Entity::delete_by_id(current.id)
+        .exec(&txn)
+        .await
+        .map_err(|e| {
+            crate::db::constraints::on_delete(e, "id", "the company is still referenced; retry")
+        })?;
     audit::record(
         &txn,
         p.tenant_id,

@@ -124,16 +124,23 @@ impl Values {
 }
 
 /// Parses the input over `base`, checking each field and the rules between fields.
+/// `existing`: `base` is a stored tender (its company is not checked again unless it changes).
 async fn merge(
     txn: &DatabaseTransaction,
     p: &Principal,
     base: Values,
     input: TenderInput,
+    existing: bool,
 ) -> Result<Values> {
     let mut v = Validation::new();
     let mut out = base;
-    if let Some(company_id) = input.company_id {
-        // Held until commit, so that the company cannot be deleted under the new tender.
+    let new_company = input
+        .company_id
+        .filter(|id| !existing || *id != out.company_id);
+    if let Some(company_id) = new_company {
+        // Held until commit, so that the company cannot be deleted under the tender. Only a
+        // company the tender moves to: locking the current one here, after the tender, would
+        // take the locks child first and could deadlock with a cascading company delete.
         let known = lock_parents(
             txn,
             scope::companies(p).filter(company::Column::Id.eq(company_id)),
@@ -242,7 +249,7 @@ pub async fn create(
     let txn = state.db.begin().await?;
     let company_id = input.company_id.unwrap_or_default();
     let blank = Values::blank(company_id);
-    let values = merge(&txn, p, Values::blank(company_id), input).await?;
+    let values = merge(&txn, p, Values::blank(company_id), input, false).await?;
     let now = Utc::now();
     let created = tender::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -337,7 +344,7 @@ pub async fn update(
     let current = current_in(&txn, p, id).await?;
     ensure_editable(&current)?;
     let before = Values::of(&current);
-    let after = merge(&txn, p, Values::of(&current), input).await?;
+    let after = merge(&txn, p, Values::of(&current), input, true).await?;
     if after.company_id != before.company_id {
         let matched = scope::matches(p)
             .filter(tender_match::Column::TenderId.eq(id))

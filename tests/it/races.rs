@@ -334,3 +334,50 @@ async fn deleting_a_company_while_tenders_are_created_leaves_no_orphan() {
         assert_eq!(data(&body)["tenders"]["totalCount"], 0, "round {round}");
     }
 }
+
+/// A cascading company delete, racing the cancellation of its tender, changes to the tender
+/// and to its collaboration: locks are taken parents first everywhere, so nothing deadlocks
+/// (a deadlock would surface as a "concurrent change" CONFLICT) and nothing answers 500.
+#[tokio::test]
+async fn deleting_a_company_while_its_tender_ends_never_deadlocks() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let cancel = "mutation($id: ID!) { cancelTender(id: $id) { status } }";
+    let retitle = "mutation($id: ID!, $c: ID!) { updateTender(input: { id: $id, companyId: $c, title: \"Again\" }) { id } }";
+    let redate = "mutation($id: ID!) { updateCollaboration(input: { id: $id, startDate: \"2027-05-01\" }) { id } }";
+    let delete = "mutation($c: ID!) { deleteCompany(input: { id: $c, cascade: true }) }";
+    for round in 0..5 {
+        let company = agency.company(&app, &format!("Busy {round}")).await;
+        let tender = agency.open_tender(&app, &company, json!({})).await;
+        let consultant = agency.consultant(&app, json!({})).await;
+        let m = agency.proposed_match(&app, &tender, &consultant).await;
+        let body = app
+            .gql(
+                agency.admin.token(),
+                "mutation($id: ID!) { acceptMatch(id: $id) { collaboration { id } } }",
+                json!({ "id": m }),
+            )
+            .await;
+        let collaboration = data(&body)["acceptMatch"]["collaboration"]["id"].clone();
+        let mut requests = Vec::new();
+        for _ in 0..5 {
+            requests.push((agency.admin.token(), cancel, json!({ "id": tender })));
+            requests.push((
+                agency.admin.token(),
+                retitle,
+                json!({ "id": tender, "c": company }),
+            ));
+            requests.push((agency.admin.token(), redate, json!({ "id": collaboration })));
+        }
+        requests.insert(7, (agency.admin.token(), delete, json!({ "c": company })));
+        let bodies = app.gql_all(requests).await;
+        for body in &bodies {
+            let text = body.to_string();
+            assert!(!text.contains("interfered"), "a deadlock: {body}");
+            if body.get("errors").is_some() {
+                assert!(["CONFLICT", "NOT_FOUND"].contains(&code(body)), "{body}");
+            }
+        }
+        assert!(bodies[7].get("errors").is_none(), "{}", bodies[7]);
+    }
+}
