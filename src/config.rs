@@ -294,6 +294,8 @@ pub struct Limits {
     /// A body over `max_body_bytes` is read on and discarded up to this many bytes, so that
     /// the client receives its 413 instead of a connection reset.
     pub max_discarded_body_bytes: usize,
+    /// How long a WebSocket has to complete `connection_init` before it is closed (4408).
+    pub ws_init_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -318,6 +320,7 @@ impl Default for Limits {
                 shutdown_grace: Duration::from_secs(20),
             },
             max_discarded_body_bytes: 64 * 1024 * 1024,
+            ws_init_timeout: Duration::from_secs(10),
         }
     }
 }

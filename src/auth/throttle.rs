@@ -44,11 +44,14 @@ fn duration(d: Duration) -> chrono::Duration {
 
 /// Counts one sign-in attempt against the account, in one atomic statement (a new window starts
 /// when the last one is over). `RATE_LIMITED` once the attempts of the window exceed the limit;
-/// the account then stays blocked for `block_for`.
+/// the account then stays blocked for `block_for` — except for a `trusted` source (one the
+/// account signed in from lately, see [`mark_trusted`]): distributed guessing cannot keep the
+/// owner out from where they usually sign in. The attempt is counted either way.
 pub async fn begin_account_attempt(
     conn: &impl ConnectionTrait,
     key: &str,
     cfg: &ThrottleConfig,
+    trusted: bool,
 ) -> Result<()> {
     use sea_orm::sea_query::ExprTrait as _;
     let now = Utc::now();
@@ -92,6 +95,9 @@ pub async fn begin_account_attempt(
         .await?
         .ok_or_else(|| AppError::internal("throttle row vanished after its upsert"))?;
     if let Some(until) = row.blocked_until.filter(|until| *until > now) {
+        if trusted {
+            return Ok(());
+        }
         return Err(retry_after(until));
     }
     if row.failures > cfg.account_max_failures {
@@ -99,7 +105,9 @@ pub async fn begin_account_attempt(
         let mut blocked: login_throttle::ActiveModel = row.into();
         blocked.blocked_until = Set(Some(until));
         sea_orm::ActiveModelTrait::update(blocked, conn).await?;
-        return Err(retry_after(until));
+        if !trusted {
+            return Err(retry_after(until));
+        }
     }
     Ok(())
 }
@@ -153,6 +161,11 @@ pub async fn begin_source_attempt(
 ) -> Result<()> {
     use sea_orm::{ColumnTrait as _, QueryFilter as _};
     let now = Utc::now();
+    let wait_after = |failures: i32| {
+        // The wait before the next attempt, once this one has used up the free failures.
+        let beyond = failures - cfg.source_free_failures + 1;
+        (beyond > 0).then(|| now + progressive_delay(beyond, cfg))
+    };
     let Some(row) = login_throttle::Entity::find_by_id(key.to_owned())
         .one(conn)
         .await?
@@ -161,7 +174,7 @@ pub async fn begin_source_attempt(
             key: Set(key.to_owned()),
             failures: Set(1),
             window_started_at: Set(now),
-            blocked_until: Set(None),
+            blocked_until: Set(wait_after(1)),
         })
         .on_conflict_do_nothing_on([login_throttle::Column::Key])
         .exec(conn)
@@ -182,9 +195,7 @@ pub async fn begin_source_attempt(
     } else {
         (1, now)
     };
-    // The wait before the next attempt, once this one has used up the free failures.
-    let beyond = failures - cfg.source_free_failures + 1;
-    let next = (beyond > 0).then(|| now + progressive_delay(beyond, cfg));
+    let next = wait_after(failures);
     // Optimistic: applies only if no parallel attempt of this source changed the row since.
     let claimed = login_throttle::Entity::update_many()
         .col_expr(login_throttle::Column::Failures, Expr::value(failures))
@@ -205,6 +216,42 @@ pub async fn begin_source_attempt(
             retry_after_secs: 1,
         })
     }
+}
+
+/// How long a source that signed in to an account stays trusted by it.
+const TRUSTED_FOR_DAYS: i64 = 30;
+
+fn trust_key(source_key: &str) -> String {
+    format!("{source_key}!ok")
+}
+
+/// Remembers that the account signed in from this source (see [`begin_account_attempt`]).
+pub async fn mark_trusted(conn: &impl ConnectionTrait, source_key: &str) -> Result<()> {
+    let now = Utc::now();
+    login_throttle::Entity::insert(login_throttle::ActiveModel {
+        key: Set(trust_key(source_key)),
+        failures: Set(0),
+        window_started_at: Set(now),
+        blocked_until: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(login_throttle::Column::Key)
+            .update_column(login_throttle::Column::WindowStartedAt)
+            .to_owned(),
+    )
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the account signed in from this source within the last 30 days.
+pub async fn is_trusted(conn: &impl ConnectionTrait, source_key: &str) -> Result<bool> {
+    let row = login_throttle::Entity::find_by_id(trust_key(source_key))
+        .one(conn)
+        .await?;
+    Ok(row.is_some_and(|r| {
+        Utc::now() - r.window_started_at < chrono::Duration::days(TRUSTED_FOR_DAYS)
+    }))
 }
 
 /// Forgets a source's failures on an account after it signed in.
@@ -258,9 +305,11 @@ pub struct IpThrottle {
     entries: Mutex<HashMap<IpAddr, (u32, Instant)>>,
 }
 
-fn client_block(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
+/// The block a client address stands for: IPv4 addresses as they are (an IPv4-mapped IPv6
+/// address, as a dual-stack listener sees IPv4 clients, as its IPv4 address), IPv6 by /64.
+pub fn client_block(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        v4 @ IpAddr::V4(_) => v4,
         IpAddr::V6(v6) => {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);
             IpAddr::V6(bits.into())
@@ -333,6 +382,10 @@ mod tests {
         assert_ne!(client_block(a), client_block(c));
         let v4: IpAddr = "10.1.2.3".parse().expect("ip");
         assert_eq!(client_block(v4), v4);
+        let mapped: IpAddr = "::ffff:10.1.2.3".parse().expect("ip");
+        let other: IpAddr = "::ffff:10.9.9.9".parse().expect("ip");
+        assert_eq!(client_block(mapped), v4);
+        assert_ne!(client_block(mapped), client_block(other));
     }
 
     #[test]

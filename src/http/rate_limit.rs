@@ -57,7 +57,7 @@ impl RateLimits {
     }
 
     pub fn check_ip(&self, ip: IpAddr, ops: usize) -> Result<(), AppError> {
-        check(&self.per_ip, &ip, ops)
+        check(&self.per_ip, &crate::auth::throttle::client_block(ip), ops)
     }
 
     pub fn check_user(&self, user_id: Uuid, ops: usize) -> Result<(), AppError> {

@@ -142,7 +142,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(slot) = per_ip.take(peer.ip(), limits.max_per_ip, &open) else {
+        // IPv6 clients by /64, IPv4-mapped addresses as IPv4: as the throttles count them.
+        let block = crate::auth::throttle::client_block(peer.ip());
+        let Some(slot) = per_ip.take(block, limits.max_per_ip, &open) else {
             tracing::debug!(peer = %peer.ip(), "connection refused: too many from this address");
             drop(stream);
             continue;

@@ -4,6 +4,7 @@
 //! deactivated user or an expired token stops working on an open socket too.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{BatchRequest, BatchResponse, Data, Executor, Request, Response};
@@ -78,6 +79,67 @@ impl Executor for CodedSchema {
 /// away"), so that clients reconnect elsewhere.
 const CLOSE_GOING_AWAY: u16 = 1001;
 
+/// graphql-transport-ws's close code for a client that did not complete `connection_init`.
+const CLOSE_INIT_TIMEOUT: u16 = 4408;
+/// How long one frame may wait for a client that has stopped reading.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}
+
+fn is_ack(message: &Message) -> bool {
+    matches!(message, Message::Text(text) if text.as_str().contains("\"connection_ack\""))
+}
+
+/// Sends what the protocol writes on to the client, and closes the socket itself when the
+/// server shuts down (1001 going away, instead of dropping it), when `connection_init` does
+/// not complete within `init_timeout` (4408), or when the client stops reading.
+async fn forward<S>(
+    mut sink: S,
+    mut rx: futures_channel::mpsc::Receiver<Message>,
+    mut stopping: Option<Stopping>,
+    init_timeout: Duration,
+) where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    let init_deadline = tokio::time::Instant::now() + init_timeout;
+    let mut acknowledged = false;
+    loop {
+        let stop = async {
+            match stopping.as_mut() {
+                Some(s) => s.wait().await,
+                None => std::future::pending().await,
+            }
+        };
+        let init_expired = async {
+            if acknowledged {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep_until(init_deadline).await;
+        };
+        let last = tokio::select! {
+            message = rx.next() => match message {
+                Some(message) => {
+                    acknowledged |= is_ack(&message);
+                    match tokio::time::timeout(SEND_TIMEOUT, sink.send(remap_close(message))).await {
+                        Ok(Ok(())) => continue,
+                        _ => break,
+                    }
+                }
+                None => break,
+            },
+            () = stop => close(CLOSE_GOING_AWAY, "server shutting down"),
+            () = init_expired => close(CLOSE_INIT_TIMEOUT, "Connection initialisation timeout"),
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(last)).await;
+        break;
+    }
+}
+
 pub async fn handler(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -92,6 +154,7 @@ pub async fn handler(
         ip: Some(peer.ip()),
     };
     let max = state.config.limits.max_body_bytes;
+    let init_timeout = state.config.limits.ws_init_timeout;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(max)
@@ -99,40 +162,11 @@ pub async fn handler(
         .on_upgrade(move |socket| async move {
             // Held for as long as the socket is open: it counts against its IP's connections.
             let _slot = slot;
-            let (mut sink, stream) = socket.split();
-            // The protocol writes into a channel; this task forwards it to the client, and on
-            // shutdown closes the socket with 1001 instead of dropping it.
-            let (tx, mut rx) = futures_channel::mpsc::channel::<Message>(32);
-            let forward = async move {
-                let mut stopping = stopping.map(|Extension(s)| s);
-                loop {
-                    let stop = async {
-                        match stopping.as_mut() {
-                            Some(s) => s.wait().await,
-                            None => std::future::pending().await,
-                        }
-                    };
-                    tokio::select! {
-                        message = rx.next() => match message {
-                            Some(message) => {
-                                if sink.send(remap_close(message)).await.is_err() {
-                                    break;
-                                }
-                            }
-                            None => break,
-                        },
-                        () = stop => {
-                            let _ = sink
-                                .send(Message::Close(Some(CloseFrame {
-                                    code: CLOSE_GOING_AWAY,
-                                    reason: "server shutting down".into(),
-                                })))
-                                .await;
-                            break;
-                        }
-                    }
-                }
-            };
+            let (sink, stream) = socket.split();
+            // The protocol writes into a channel; `forward` sends it on to the client.
+            let (tx, rx) = futures_channel::mpsc::channel::<Message>(32);
+            let stopping = stopping.map(|Extension(s)| s);
+            let forward = forward(sink, rx, stopping, init_timeout);
             let schema = CodedSchema(state.schema.clone());
             let init_state = state.clone();
             let protocol_task = GraphQLWebSocket::new_with_pair(tx, stream, schema, protocol)

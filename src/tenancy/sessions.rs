@@ -210,7 +210,9 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     let throttle_key = format!("{}:{email_index}", tenant.id);
     let source_key = throttle::source_key(&throttle_key, meta.ip);
     throttle::begin_source_attempt(&state.db, &source_key, &state.config.throttle).await?;
-    throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle).await?;
+    let trusted = throttle::is_trusted(&state.db, &source_key).await?;
+    throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle, trusted)
+        .await?;
 
     // Sign-in happens before there is a principal: the look-up is bounded by the tenant named
     // in the request and the e-mail's blind index.
@@ -241,6 +243,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     };
     throttle::clear_source(&state.db, &source_key).await?;
     throttle::refund_account(&state.db, &throttle_key).await?;
+    throttle::mark_trusted(&state.db, &source_key).await?;
     state.ip_throttle.succeeded(meta.ip);
     let txn = state.db.begin().await?;
     audit::record(

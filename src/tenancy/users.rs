@@ -267,7 +267,9 @@ pub async fn change_password(
     let throttle_key = format!("{}:{}", me.tenant_id, me.email_index);
     let source_key = throttle::source_key(&throttle_key, meta.ip);
     throttle::begin_source_attempt(&state.db, &source_key, &state.config.throttle).await?;
-    throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle).await?;
+    let trusted = throttle::is_trusted(&state.db, &source_key).await?;
+    throttle::begin_account_attempt(&state.db, &throttle_key, &state.config.throttle, trusted)
+        .await?;
     if !state
         .passwords
         .verify(current, Some(me.password_hash.clone()))

@@ -655,3 +655,29 @@ async fn logout_ends_the_access_token_on_every_instance() {
         .to_owned();
     data(&other.gql(Some(&token), me, json!({})).await);
 }
+
+/// Where the owner signed in before, the account-wide backstop does not keep them out: many
+/// sources guessing together block the account for everyone else, not for the owner's usual
+/// network.
+#[tokio::test]
+async fn the_owner_s_usual_network_is_not_blocked_by_distributed_guessing() {
+    let app = TestApp::spawn_with(|c| c.throttle.account_max_failures = 8).await;
+    let agency = app.agency().await;
+    // The owner signs in from their usual network (127.0.0.1) once.
+    data(&app.gql(None, LOGIN, login_vars(&agency, PASSWORD)).await);
+    for source in ["127.0.0.2", "127.0.0.3", "127.0.0.4"] {
+        let client = TestApp::client_from(source);
+        for _ in 0..3 {
+            app.gql_via(&client, None, LOGIN, login_vars(&agency, "a wrong guess"))
+                .await;
+        }
+    }
+    // A source the account never signed in from is blocked...
+    let stranger = TestApp::client_from("127.0.0.5");
+    let body = app
+        .gql_via(&stranger, None, LOGIN, login_vars(&agency, PASSWORD))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    // ...the owner's usual one is not.
+    data(&app.gql(None, LOGIN, login_vars(&agency, PASSWORD)).await);
+}

@@ -170,3 +170,28 @@ async fn shutdown_closes_open_sockets_with_going_away() {
     }
     let _ = stopper.await;
 }
+
+/// A socket that never sends `connection_init` is closed (4408) instead of holding its
+/// connection slot forever.
+#[tokio::test]
+async fn a_socket_that_never_initialises_is_closed() {
+    let app =
+        TestApp::spawn_with(|c| c.limits.ws_init_timeout = std::time::Duration::from_millis(300))
+            .await;
+    let mut socket = connect(&app).await;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("closed within 10 s")
+        .expect("a frame")
+        .expect("frame");
+    match frame {
+        Message::Close(Some(close)) => assert_eq!(u16::from(close.code), 4408, "{close:?}"),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+    // An initialised socket stays open past the timeout.
+    let agency = app.agency().await;
+    let mut socket = open(&app, agency.admin.token()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let body = run(&mut socket, "1", "{ me { id } }", json!({})).await;
+    assert!(body["data"]["me"]["id"].is_string(), "{body}");
+}
