@@ -82,12 +82,17 @@ pub async fn record_denial(
     Ok(())
 }
 
-/// Appends the summary of every window closed by `now` that saw more than one denial, once
-/// across all instances (each window is claimed by a conditional update); returns how many.
+/// How long after its end a window is left open for late counts (a slow request, the clocks of
+/// several instances) before it is summarised.
+const LATE_COUNTS: chrono::Duration = chrono::Duration::minutes(1);
+
+/// Appends the summary of every window closed a minute before `now` that saw more than one
+/// denial, once across all instances (each window is claimed by a conditional update, which
+/// also reads its final count); returns how many.
 pub async fn summarize_denials(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
     let closed = access_denial::Entity::find()
         .filter(access_denial::Column::Summarized.eq(false))
-        .filter(access_denial::Column::WindowEnd.lte(now))
+        .filter(access_denial::Column::WindowEnd.lte(now - LATE_COUNTS))
         .limit(500)
         .all(db)
         .await?;
@@ -98,9 +103,9 @@ pub async fn summarize_denials(db: &DatabaseConnection, now: DateTime<Utc>) -> R
             .col_expr(access_denial::Column::Summarized, Expr::value(true))
             .filter(access_denial::Column::Id.eq(window.id))
             .filter(access_denial::Column::Summarized.eq(false))
-            .exec(&txn)
+            .exec_with_returning(&txn)
             .await?;
-        if claimed.rows_affected == 1 && window.count > 1 {
+        if let Some(window) = claimed.into_iter().next().filter(|w| w.count > 1) {
             let event = AuditRecord::new("access.denied_repeated", "field", None)
                 .actor(Some(window.user_id), None)
                 .changes(json!({

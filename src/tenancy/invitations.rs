@@ -295,7 +295,8 @@ pub async fn ensure_still_valid(
 }
 
 /// `BAD_USER_INPUT` unless the company and consultant an invitation links to are in `p`'s
-/// scope (consultants not deleted).
+/// scope (consultants not deleted). Inside a transaction they stay held (`FOR KEY SHARE`)
+/// until it ends, so that neither is deleted under the user being created.
 async fn links_exist(
     conn: &impl ConnectionTrait,
     p: &Principal,
@@ -303,11 +304,12 @@ async fn links_exist(
     consultant_id: Option<Uuid>,
 ) -> Result<()> {
     if let Some(company_id) = company_id {
-        let found = crate::talent::scope::companies(p)
-            .filter(entity::company::Column::Id.eq(company_id))
-            .count(conn)
-            .await?;
-        if found == 0 {
+        let found = crate::db::lock_parents(
+            conn,
+            crate::talent::scope::companies(p).filter(entity::company::Column::Id.eq(company_id)),
+        )
+        .await?;
+        if found.is_empty() {
             return Err(AppError::invalid(
                 "companyId",
                 "is not a company of the organisation",
@@ -315,11 +317,13 @@ async fn links_exist(
         }
     }
     if let Some(consultant_id) = consultant_id {
-        let found = crate::talent::scope::consultants(p)
-            .filter(entity::consultant::Column::Id.eq(consultant_id))
-            .count(conn)
-            .await?;
-        if found == 0 {
+        let found = crate::db::lock_parents(
+            conn,
+            crate::talent::scope::consultants(p)
+                .filter(entity::consultant::Column::Id.eq(consultant_id)),
+        )
+        .await?;
+        if found.is_empty() {
             return Err(AppError::invalid(
                 "consultantId",
                 "is not a consultant of the organisation",

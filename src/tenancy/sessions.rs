@@ -401,6 +401,7 @@ pub async fn accept_invitation(
         .filter(invitation::Column::Id.eq(invitation.id))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
         .exec(&txn)
         .await?;
     if spent.rows_affected != 1 {

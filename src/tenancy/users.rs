@@ -286,8 +286,25 @@ pub async fn change_password(
     throttle::refund_account(&state.db, &throttle_key).await?;
     let hash = state.passwords.hash(new).await?;
     let txn = state.db.begin().await?;
-    let version = me.token_version;
-    let mut active: user::ActiveModel = me.into();
+    // Read again under a lock after the (slow) hashing: the version bump must build on the
+    // row as it is now, and a password changed meanwhile is not silently overwritten.
+    let now_row = lock_in_scope(
+        &txn,
+        scope::users(p),
+        user::Column::Id,
+        p.user_id,
+        "user",
+        Lock::Update,
+    )
+    .await?;
+    if now_row.password_hash != me.password_hash {
+        return Err(AppError::conflict(
+            "currentPassword",
+            "the password was changed meanwhile; sign in again",
+        ));
+    }
+    let version = now_row.token_version;
+    let mut active: user::ActiveModel = now_row.into();
     active.password_hash = Set(hash);
     active.token_version = Set(version.wrapping_add(1));
     active.updated_at = Set(Utc::now());
