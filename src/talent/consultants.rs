@@ -421,7 +421,8 @@ pub async fn restore(
     )
     .await?;
     if current.deleted_at.is_none() {
-        return Ok(current);
+        // Of concurrent restores one wins; the others find nothing left to restore.
+        return Err(AppError::conflict("id", "the consultant is not deleted"));
     }
     let mut a: consultant::ActiveModel = current.into();
     a.deleted_at = Set(None);

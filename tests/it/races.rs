@@ -381,3 +381,33 @@ async fn deleting_a_company_while_its_tender_ends_never_deadlocks() {
         assert!(bodies[7].get("errors").is_none(), "{}", bodies[7]);
     }
 }
+
+#[tokio::test]
+async fn concurrent_restores_of_a_consultant_restore_once() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let consultant = agency.consultant(&app, json!({})).await;
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deleteConsultant(id: $id) }",
+            json!({ "id": consultant }),
+        )
+        .await,
+    );
+    let restore = "mutation($id: ID!) { restoreConsultant(id: $id) { id } }";
+    let bodies = app
+        .gql_all(
+            (0..20)
+                .map(|_| (agency.admin.token(), restore, json!({ "id": consultant })))
+                .collect(),
+        )
+        .await;
+    let (ok, codes) = outcomes(&bodies);
+    assert_eq!(ok, 1, "{codes:?}");
+    assert!(codes.iter().all(|c| c == "CONFLICT"), "{codes:?}");
+    assert_eq!(
+        audited(&app, &agency, "consultant.restored", &consultant).await,
+        1
+    );
+}
