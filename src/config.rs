@@ -119,6 +119,9 @@ pub struct TuningArgs {
     /// Open connections per client IP (default 512; raise it behind a load balancer).
     #[arg(long, env = "TALENTGRAPH_MAX_CONNECTIONS_PER_IP", global = true)]
     pub max_connections_per_ip: Option<String>,
+    /// Open connections in all (default 8192; keep it below the file descriptor limit).
+    #[arg(long, env = "TALENTGRAPH_MAX_CONNECTIONS", global = true)]
+    pub max_connections: Option<String>,
     /// PostgreSQL connections in the pool (default 10).
     #[arg(long, env = "TALENTGRAPH_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<String>,
@@ -186,6 +189,11 @@ impl TuningArgs {
             "TALENTGRAPH_MAX_CONNECTIONS_PER_IP",
             &self.max_connections_per_ip,
             l.connections.max_per_ip,
+        )?;
+        l.connections.max_total = number(
+            "TALENTGRAPH_MAX_CONNECTIONS",
+            &self.max_connections,
+            l.connections.max_total,
         )?;
         let r = &mut config.rate_limits;
         r.per_ip_per_minute = number(
@@ -317,6 +325,7 @@ impl Default for Limits {
             connections: crate::http::server::ConnectionLimits {
                 header_read_timeout: Duration::from_secs(10),
                 max_per_ip: 512,
+                max_total: 8_192,
                 shutdown_grace: Duration::from_secs(20),
             },
             max_discarded_body_bytes: 64 * 1024 * 1024,

@@ -104,6 +104,20 @@ impl Extension for RequestSetupExtension {
             (limits.max_tokens, limits.max_aliases, limits.max_depth);
         let max_fields = u64::try_from(limits.max_complexity).unwrap_or(u64::MAX);
         check_tokens(query, max_tokens)?;
+        // The engine's own parse step follows every fragment spread anew (its recursion and
+        // directive checks), which a document of fragments spreading each other twice over
+        // makes exponential. A document with spreads is therefore parsed and measured here
+        // first, each fragment once (`check_depth`), and refused before the engine sees it.
+        if query.contains("...") {
+            let doc = async_graphql::parser::parse_query(query).map_err(|err| {
+                with_code(
+                    ServerError::new(err.to_string(), None),
+                    ErrorCode::GraphqlParseFailed,
+                )
+            })?;
+            check_aliases(&doc, max_aliases)?;
+            check_depth(&doc, max_depth, max_fields)?;
+        }
         let doc = next.run(ctx, query, variables).await.map_err(|err| {
             // The engine checks its directive limit while parsing.
             let code = match classify_engine_error(&err.message) {

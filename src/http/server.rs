@@ -28,6 +28,9 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     /// Open connections (WebSockets included) one client IP may hold; more are closed at once.
     pub max_per_ip: usize,
+    /// Open connections in all; more are closed at once (keep it below the process's file
+    /// descriptor limit).
+    pub max_total: usize,
     /// How long shutdown waits for open requests and sockets before giving up on them.
     pub shutdown_grace: Duration,
 }
@@ -88,6 +91,10 @@ impl OpenConnections {
         self.0.0.fetch_add(1, Ordering::SeqCst);
     }
 
+    fn count(&self) -> usize {
+        self.0.0.load(Ordering::SeqCst)
+    }
+
     fn leave(&self) {
         if self.0.0.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.0.1.notify_waiters();
@@ -142,6 +149,11 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        if open.count() >= limits.max_total {
+            tracing::warn!("connection refused: {} open connections", limits.max_total);
+            drop(stream);
+            continue;
+        }
         // IPv6 clients by /64, IPv4-mapped addresses as IPv4: as the throttles count them.
         let block = crate::auth::throttle::client_block(peer.ip());
         let Some(slot) = per_ip.take(block, limits.max_per_ip, &open) else {

@@ -297,6 +297,9 @@ pub async fn change_password(
         Lock::Update,
     )
     .await?;
+    if now_row.deactivated_at.is_some() {
+        return Err(AppError::Unauthenticated("this account is deactivated"));
+    }
     if now_row.password_hash != me.password_hash {
         return Err(AppError::conflict(
             "currentPassword",

@@ -513,25 +513,69 @@ async fn response_keys_follow_the_order_of_the_selection() {
 #[tokio::test]
 async fn fragment_bombs_are_refused_at_once() {
     let app = TestApp::spawn().await;
-    let mut document = String::from("{ ...F0 }");
-    for i in 0..300 {
-        document.push_str(&format!(
-            " fragment F{i} on Query {{ ...F{} ...F{} }}",
-            i + 1,
-            i + 1
-        ));
+    // Deep (past the engine's recursion limit) and shallow (under it: 2^26 expansions).
+    for levels in [300, 26] {
+        let mut document = String::from("{ ...F0 }");
+        for i in 0..levels {
+            document.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{} ...F{} }}",
+                i + 1,
+                i + 1
+            ));
+        }
+        document.push_str(&format!(" fragment F{levels} on Query {{ apiVersion }}"));
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": document }))
+            .timeout(std::time::Duration::from_secs(20))
+            .send()
+            .await
+            .expect("POST answers");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{levels}: {body}");
+        let response = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&[("query", document.as_str())])
+            .timeout(std::time::Duration::from_secs(20))
+            .send()
+            .await
+            .expect("GET answers");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{levels}: {body}");
     }
-    document.push_str(" fragment F300 on Query { apiVersion }");
-    let body = app.anon(&document, json!({})).await;
-    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+}
+
+/// Past the cap on connections in all, new ones are closed at once whatever their address
+/// (many addresses of one attacker), and the server answers again once they go.
+#[tokio::test]
+async fn connections_beyond_the_total_cap_are_closed() {
+    use tokio::io::AsyncReadExt as _;
+    let app = TestApp::spawn_with(|c| c.limits.connections.max_total = 20).await;
+    let mut held = Vec::new();
+    for i in 0..20 {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        let from: std::net::SocketAddr = format!("127.0.1.{}:0", i + 1).parse().expect("addr");
+        socket.bind(from).expect("bind");
+        held.push(socket.connect(app.addr).await.expect("connect"));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut extra = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), extra.read(&mut buf))
+        .await
+        .expect("closed at once");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    drop(held);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let response = app
         .client
-        .get(app.url("/graphql"))
-        .query(&[("query", document.as_str())])
-        .timeout(std::time::Duration::from_secs(20))
+        .get(app.url("/healthz"))
         .send()
         .await
-        .expect("GET answers");
-    let body: Value = response.json().await.expect("json");
-    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+        .expect("healthz");
+    assert_eq!(response.status().as_u16(), 200);
 }
