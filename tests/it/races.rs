@@ -21,6 +21,22 @@ async fn audited(app: &TestApp, agency: &Agency, action: &str, id: &str) -> u64 
         .unwrap_or(u64::MAX)
 }
 
+/// The same request `n` times at once, as the agency's ADMIN.
+async fn at_once(
+    app: &TestApp,
+    agency: &Agency,
+    n: usize,
+    query: &str,
+    variables: Value,
+) -> Vec<Value> {
+    app.gql_all(
+        (0..n)
+            .map(|_| (agency.admin.token(), query, variables.clone()))
+            .collect(),
+    )
+    .await
+}
+
 fn assert_conflicts_name(bodies: &[Value], status: &str) {
     for body in bodies.iter().filter(|b| b.get("errors").is_some()) {
         assert_eq!(code(body), "CONFLICT", "{body}");
@@ -57,13 +73,7 @@ async fn fifty_concurrent_accepts_make_one_collaboration() {
     let (_, matches) = proposed(&app, &agency, 1).await;
     let m = &matches[0];
     let accept = "mutation($id: ID!) { acceptMatch(id: $id) { status collaboration { id } } }";
-    let bodies = app
-        .gql_all(
-            (0..50)
-                .map(|_| (agency.admin.token(), accept, json!({ "id": m })))
-                .collect(),
-        )
-        .await;
+    let bodies = at_once(&app, &agency, 50, accept, json!({ "id": m })).await;
     let (ok, codes) = outcomes(&bodies);
     assert_eq!(ok, 1, "{codes:?}");
     assert_conflicts_name(&bodies, "ACCEPTED");
@@ -131,13 +141,7 @@ async fn concurrent_publishes_and_proposals_happen_once() {
     let company = agency.company(&app, "Acme").await;
     let tender = agency.draft_tender(&app, &company, json!({})).await;
     let publish = "mutation($id: ID!) { publishTender(id: $id) { status } }";
-    let bodies = app
-        .gql_all(
-            (0..20)
-                .map(|_| (agency.admin.token(), publish, json!({ "id": tender })))
-                .collect(),
-        )
-        .await;
+    let bodies = at_once(&app, &agency, 20, publish, json!({ "id": tender })).await;
     assert_eq!(outcomes(&bodies).0, 1, "{:?}", outcomes(&bodies).1);
     assert_conflicts_name(&bodies, "OPEN");
     assert_eq!(
@@ -148,13 +152,7 @@ async fn concurrent_publishes_and_proposals_happen_once() {
     let consultant = agency.consultant(&app, json!({})).await;
     let m = agency.pending_match(&app, &tender, &consultant).await;
     let propose = "mutation($id: ID!) { proposeMatch(id: $id) { status } }";
-    let bodies = app
-        .gql_all(
-            (0..20)
-                .map(|_| (agency.admin.token(), propose, json!({ "id": m })))
-                .collect(),
-        )
-        .await;
+    let bodies = at_once(&app, &agency, 20, propose, json!({ "id": m })).await;
     assert_eq!(outcomes(&bodies).0, 1, "{:?}", outcomes(&bodies).1);
     assert_conflicts_name(&bodies, "PROPOSED");
     assert_eq!(audited(&app, &agency, "match.status_changed", &m).await, 1);
@@ -166,19 +164,14 @@ async fn concurrent_user_and_collaboration_transitions_happen_once() {
     let agency = app.agency().await;
     let manager = agency.member(&app, "MANAGER").await;
     let deactivate = "mutation($id: ID!) { deactivateUser(id: $id) { active } }";
-    let bodies = app
-        .gql_all(
-            (0..20)
-                .map(|_| {
-                    (
-                        agency.admin.token(),
-                        deactivate,
-                        json!({ "id": manager.user_id }),
-                    )
-                })
-                .collect(),
-        )
-        .await;
+    let bodies = at_once(
+        &app,
+        &agency,
+        20,
+        deactivate,
+        json!({ "id": manager.user_id }),
+    )
+    .await;
     let (ok, codes) = outcomes(&bodies);
     assert_eq!(ok, 1, "{codes:?}");
     assert!(codes.iter().all(|c| c == "CONFLICT"), "{codes:?}");
@@ -396,13 +389,7 @@ async fn concurrent_restores_of_a_consultant_restore_once() {
         .await,
     );
     let restore = "mutation($id: ID!) { restoreConsultant(id: $id) { id } }";
-    let bodies = app
-        .gql_all(
-            (0..20)
-                .map(|_| (agency.admin.token(), restore, json!({ "id": consultant })))
-                .collect(),
-        )
-        .await;
+    let bodies = at_once(&app, &agency, 20, restore, json!({ "id": consultant })).await;
     let (ok, codes) = outcomes(&bodies);
     assert_eq!(ok, 1, "{codes:?}");
     assert!(codes.iter().all(|c| c == "CONFLICT"), "{codes:?}");
