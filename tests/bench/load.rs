@@ -1,0 +1,526 @@
+//! The read-path benchmark: seeds an organisation at a stated scale on SQLite and/or
+//! PostgreSQL, starts the real `talentgraph serve` binary on it, signs in, and loads it with the
+//! queries users run all the time, one after the other:
+//!
+//! - `nested`: 20 tenders → company, required skills, top 20 matches → consultant → skills;
+//! - `search`: a consultant search page of 50, with skills;
+//! - `match`: one match with its tender, company and consultant.
+//!
+//! For each it reports requests per second, p50 and p99 latency, the server's CPU time per
+//! request (from `/proc`), and SQL statements per request (counted on an in-process server on
+//! the same data); and the server's resident memory before, right after, and some time after
+//! the load. Any error or non-200 answer fails the run: limits are raised for the benchmark.
+//!
+//! ```text
+//! cargo bench --bench load -- --scale full --db postgres      # the issue's scale (release)
+//! cargo test --bench load -- --scale ci                          # what CI runs (seconds)
+//! ```
+//! Options: `--scale ci|full`, `--db sqlite|postgres|both` (PostgreSQL at
+//! `TALENTGRAPH_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`),
+//! `--connections N` (16), `--seconds N` per query (20; CI 2), `--warmup N` (5; CI 1),
+//! `--idle N` seconds before the last memory reading (60; CI 1), `--queries a,b,…`.
+
+mod seed;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait as _, Database};
+use serde_json::{Value, json};
+use talentgraph::audit::RequestMeta;
+use talentgraph::config::{Config, ConfigArgs};
+use talentgraph::tenancy::sessions::{self, SignUp};
+
+use seed::Scale;
+
+const BIN: &str = env!("CARGO_BIN_EXE_talentgraph");
+const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+const KEYS: &str = "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+const PASSWORD: &str = "bench password 1";
+
+const NESTED: &str = "query Nested { tenders(first: 20) { edges { node { id title company { id name } requiredSkills { skill { id name } importance minLevel } matches(first: 20) { edges { node { id score status consultant { id firstName lastName skills { skill { id name } level } } } } } } } } }";
+const SEARCH: &str = "query Search { consultants(first: 50, filter: { status: [AVAILABLE] }) { totalCount edges { node { id firstName lastName title yearsExperience status skills { skill { id name } level yearsExperience } } } } }";
+const MATCH: &str = "query One($id: ID!) { match(id: $id) { id score status reasons breakdown { skills availability rate location } tender { id title status company { id name } } consultant { id firstName lastName title dailyRate } } }";
+
+struct Options {
+    scale: Scale,
+    scale_name: String,
+    databases: Vec<String>,
+    connections: usize,
+    seconds: u64,
+    warmup: u64,
+    idle: u64,
+    queries: Vec<String>,
+}
+
+fn options() -> Options {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let number = |name: &str, default: u64| {
+        value(name)
+            .map(|v| {
+                v.parse()
+                    .unwrap_or_else(|_| fail(&format!("{name}: not a number")))
+            })
+            .unwrap_or(default)
+    };
+    let scale_name = value("--scale").unwrap_or_else(|| "ci".to_owned());
+    let (scale, ci) = match scale_name.as_str() {
+        "full" => (Scale::FULL, false),
+        "ci" => (Scale::CI, true),
+        other => fail(&format!("--scale must be ci or full, got {other}")),
+    };
+    let databases = match value("--db").as_deref().unwrap_or("both") {
+        "both" => vec!["sqlite".to_owned(), "postgres".to_owned()],
+        "sqlite" => vec!["sqlite".to_owned()],
+        "postgres" => vec!["postgres".to_owned()],
+        other => fail(&format!(
+            "--db must be sqlite, postgres or both, got {other}"
+        )),
+    };
+    Options {
+        scale,
+        scale_name,
+        databases,
+        connections: usize::try_from(number("--connections", 16)).unwrap_or(16),
+        seconds: number("--seconds", if ci { 2 } else { 20 }),
+        warmup: number("--warmup", if ci { 1 } else { 5 }),
+        idle: number("--idle", if ci { 1 } else { 60 }),
+        queries: value("--queries")
+            .map(|q| q.split(',').map(str::to_owned).collect())
+            .unwrap_or_else(|| vec!["nested".into(), "search".into(), "match".into()]),
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("bench failed: {message}");
+    std::process::exit(1)
+}
+
+/// A database for one run: created and dropped by the benchmark.
+struct BenchDatabase {
+    url: String,
+    drop_with: Option<(String, String)>,
+    _dir: Option<std::path::PathBuf>,
+}
+
+impl BenchDatabase {
+    async fn create(kind: &str) -> BenchDatabase {
+        let name = format!("tg_bench_{}", uuid::Uuid::now_v7().simple());
+        if kind == "postgres" {
+            let admin = std::env::var("TALENTGRAPH_TEST_POSTGRES_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+            let conn = Database::connect(&admin)
+                .await
+                .unwrap_or_else(|e| fail(&format!("PostgreSQL at {admin}: {e}")));
+            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap_or_else(|e| fail(&format!("create database: {e}")));
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            BenchDatabase {
+                url: format!("{base}/{name}?sslmode=disable"),
+                drop_with: Some((admin.clone(), name)),
+                _dir: None,
+            }
+        } else {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(&format!("temp dir: {e}")));
+            BenchDatabase {
+                url: format!("sqlite://{}/bench.db?mode=rwc", dir.display()),
+                drop_with: None,
+                _dir: Some(dir),
+            }
+        }
+    }
+
+    async fn drop_it(self) {
+        if let Some((admin, name)) = &self.drop_with
+            && let Ok(conn) = Database::connect(admin).await
+        {
+            let _ = conn
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+        if let Some(dir) = &self._dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn config_args(url: &str, bind: &str) -> ConfigArgs {
+    use clap::Parser as _;
+    // The same parsing as the binary, so that the defaults are the binary's.
+    let cli = talentgraph::cli::Cli::parse_from([
+        "talentgraph",
+        "--database-url",
+        url,
+        "--bind",
+        bind,
+        "--jwt-secret",
+        JWT_SECRET,
+        "--encryption-keys",
+        KEYS,
+        "serve",
+    ]);
+    cli.config
+}
+
+/// Migrates and seeds; returns the organisation's slug, the admin e-mail and a match id.
+async fn prepare(url: &str, scale: Scale) -> (String, String, uuid::Uuid) {
+    let config = Config::from_args(&config_args(url, "127.0.0.1:0"), false)
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let db = talentgraph::db::connect(url, &config.pool)
+        .await
+        .unwrap_or_else(|e| fail(&format!("connect: {e}")));
+    talentgraph::db::migrate(&db)
+        .await
+        .unwrap_or_else(|e| fail(&format!("migrate: {e}")));
+    let state = talentgraph::app::AppState::new(db.clone(), config)
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+    let email = format!("admin@{slug}.test");
+    let session = sessions::sign_up(
+        &state,
+        &RequestMeta::default(),
+        SignUp {
+            organization_name: "Benchmark agency".into(),
+            slug: slug.clone(),
+            email: email.clone(),
+            password: PASSWORD.into(),
+            full_name: "Bench Admin".into(),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| fail(&e.to_string()));
+    let started = Instant::now();
+    let first_match = seed::seed(&db, session.user.tenant_id, scale)
+        .await
+        .unwrap_or_else(|e| fail(&format!("seed: {e}")));
+    eprintln!("  seeded in {:.1} s", started.elapsed().as_secs_f64());
+    (slug, email, first_match)
+}
+
+fn query_of(name: &str, match_id: uuid::Uuid) -> Value {
+    match name {
+        "nested" => json!({ "query": NESTED }),
+        "search" => json!({ "query": SEARCH }),
+        "match" => json!({ "query": MATCH, "variables": { "id": match_id } }),
+        other => fail(&format!("unknown query {other}")),
+    }
+}
+
+async fn login(client: &reqwest::Client, url: &str, slug: &str, email: &str) -> String {
+    let body: Value = client
+        .post(url)
+        .json(&json!({
+            "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+            "variables": { "i": { "tenantSlug": slug, "email": email, "password": PASSWORD } }
+        }))
+        .send()
+        .await
+        .unwrap_or_else(|e| fail(&format!("login: {e}")))
+        .json()
+        .await
+        .unwrap_or_else(|e| fail(&format!("login: {e}")));
+    body["data"]["login"]["accessToken"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| fail(&format!("login: {body}")))
+}
+
+/// One request; an error, a non-200 answer or a GraphQL error fails the run.
+async fn request(client: &reqwest::Client, url: &str, token: &str, body: &Value) -> usize {
+    let response = client
+        .post(url)
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| fail(&format!("request: {e}")));
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .unwrap_or_else(|e| fail(&format!("response: {e}")));
+    if !status.is_success() {
+        fail(&format!(
+            "HTTP {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        ));
+    }
+    if bytes.windows(9).any(|w| w == b"\"errors\":") {
+        fail(&format!(
+            "GraphQL errors: {}",
+            String::from_utf8_lossy(&bytes[..bytes.len().min(500)])
+        ));
+    }
+    bytes.len()
+}
+
+/// SQL statements of one request of each query, on an in-process server over the same data.
+async fn statements(
+    url: &str,
+    slug: &str,
+    email: &str,
+    queries: &[String],
+    match_id: uuid::Uuid,
+) -> Vec<(String, u64)> {
+    let config = Config::from_args(&config_args(url, "127.0.0.1:0"), false)
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let mut db = talentgraph::db::connect(url, &config.pool)
+        .await
+        .unwrap_or_else(|e| fail(&format!("connect: {e}")));
+    let counter = Arc::new(AtomicU64::new(0));
+    let count = counter.clone();
+    db.set_metric_callback(move |_| {
+        count.fetch_add(1, Ordering::Relaxed);
+    });
+    let state =
+        talentgraph::app::AppState::new(db, config).unwrap_or_else(|e| fail(&e.to_string()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| fail(&format!("bind: {e}")));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| fail(&format!("addr: {e}")));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(talentgraph::app::serve(state, listener, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let url = format!("http://{addr}/graphql");
+    let token = login(&client, &url, slug, email).await;
+    let mut out = Vec::new();
+    for name in queries {
+        let body = query_of(name, match_id);
+        request(&client, &url, &token, &body).await;
+        let before = counter.load(Ordering::Relaxed);
+        request(&client, &url, &token, &body).await;
+        out.push((name.clone(), counter.load(Ordering::Relaxed) - before));
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+    out
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| fail(&format!("free port: {e}")))
+}
+
+fn spawn_server(url: &str, port: u16) -> Child {
+    Command::new(BIN)
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("TALENTGRAPH_BIND", format!("127.0.0.1:{port}"))
+        .env("TALENTGRAPH_JWT_SECRET", JWT_SECRET)
+        .env("TALENTGRAPH_ENCRYPTION_KEYS", KEYS)
+        .env("TALENTGRAPH_RATE_LIMIT_PER_IP", "100000000")
+        .env("TALENTGRAPH_RATE_LIMIT_PER_USER", "100000000")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| fail(&format!("spawn {BIN}: {e}")))
+}
+
+/// CPU time (user + system) of a process, in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<u64>().ok()))
+        .sum();
+    ticks as f64 / clock_ticks()
+}
+
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// Resident memory of a process, in MB.
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+struct Load {
+    requests: u64,
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+    cpu_ms: f64,
+    bytes: usize,
+}
+
+async fn load(
+    url: &str,
+    token: &str,
+    body: &Value,
+    pid: u32,
+    connections: usize,
+    seconds: u64,
+) -> Load {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .unwrap_or_else(|e| fail(&format!("client: {e}")));
+    let cpu_before = cpu_seconds(pid);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let (client, url, token, body) = (
+                client.clone(),
+                url.to_owned(),
+                token.to_owned(),
+                body.clone(),
+            );
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut bytes = 0;
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    bytes = request(&client, &url, &token, &body).await;
+                    latencies.push(sent.elapsed());
+                }
+                (latencies, bytes)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut bytes = 0;
+    for worker in workers {
+        let (mine, size) = worker
+            .await
+            .unwrap_or_else(|e| fail(&format!("worker: {e}")));
+        latencies.extend(mine);
+        bytes = size;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds(pid) - cpu_before;
+    latencies.sort();
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    let requests = latencies.len() as u64;
+    Load {
+        requests,
+        per_second: requests as f64 / elapsed,
+        p50: at(0.50),
+        p99: at(0.99),
+        cpu_ms: cpu * 1000.0 / requests.max(1) as f64,
+        bytes,
+    }
+}
+
+async fn run(kind: &str, options: &Options) {
+    eprintln!("== {kind}, scale {}", options.scale_name);
+    let database = BenchDatabase::create(kind).await;
+    let (slug, email, match_id) = prepare(&database.url, options.scale).await;
+    let counts = statements(&database.url, &slug, &email, &options.queries, match_id).await;
+    let port = free_port();
+    let mut server = spawn_server(&database.url, port);
+    let pid = server.id();
+    let url = format!("http://127.0.0.1:{port}/graphql");
+    let client = reqwest::Client::new();
+    let ready = Instant::now() + Duration::from_secs(60);
+    while client
+        .get(format!("http://127.0.0.1:{port}/readyz"))
+        .send()
+        .await
+        .map(|r| !r.status().is_success())
+        .unwrap_or(true)
+    {
+        if Instant::now() > ready {
+            fail("the server did not become ready");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let token = login(&client, &url, &slug, &email).await;
+    let rss_before = rss_mb(pid);
+    println!(
+        "\n{kind} ({}), {} connections, {} s per query:\n",
+        options.scale_name, options.connections, options.seconds
+    );
+    println!("| query | req/s | p50 | p99 | server CPU/req | SQL statements | response |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, sql) in &counts {
+        let body = query_of(name, match_id);
+        if options.warmup > 0 {
+            load(
+                &url,
+                &token,
+                &body,
+                pid,
+                options.connections,
+                options.warmup,
+            )
+            .await;
+        }
+        let l = load(
+            &url,
+            &token,
+            &body,
+            pid,
+            options.connections,
+            options.seconds,
+        )
+        .await;
+        println!(
+            "| {name} | {:.1} | {:.1} ms | {:.1} ms | {:.2} ms | {sql} | {:.0} KB ({} requests) |",
+            l.per_second,
+            l.p50.as_secs_f64() * 1000.0,
+            l.p99.as_secs_f64() * 1000.0,
+            l.cpu_ms,
+            l.bytes as f64 / 1024.0,
+            l.requests,
+        );
+    }
+    let rss_after = rss_mb(pid);
+    tokio::time::sleep(Duration::from_secs(options.idle)).await;
+    let rss_idle = rss_mb(pid);
+    println!(
+        "\nserver RSS: {rss_before:.0} MB before, {rss_after:.0} MB after the load, {rss_idle:.0} MB {} s later",
+        options.idle
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    database.drop_it().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let options = options();
+    for kind in &options.databases {
+        run(kind, &options).await;
+    }
+}
