@@ -18,7 +18,9 @@
 //! Options: `--scale ci|full`, `--db sqlite|postgres|both` (PostgreSQL at
 //! `TALENTGRAPH_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`),
 //! `--connections N` (16), `--seconds N` per query (20; CI 2), `--warmup N` (5; CI 1),
-//! `--idle N` seconds before the last memory reading (60; CI 1), `--queries a,b,…`.
+//! `--idle N` seconds before the last memory reading (60; CI 1), `--queries a,b,…`,
+//! `--show-sql` (print the statements that are counted), `--perf FILE` (a `perf record` of the
+//! server during each query's load, into `FILE.<db>.<query>`).
 
 mod seed;
 
@@ -281,8 +283,15 @@ async fn statements(
         .unwrap_or_else(|e| fail(&format!("connect: {e}")));
     let counter = Arc::new(AtomicU64::new(0));
     let count = counter.clone();
-    db.set_metric_callback(move |_| {
+    let show = std::env::args().any(|a| a == "--show-sql");
+    db.set_metric_callback(move |info| {
         count.fetch_add(1, Ordering::Relaxed);
+        if show {
+            eprintln!(
+                "  sql: {}",
+                &info.statement.sql[..info.statement.sql.len().min(160)]
+            );
+        }
     });
     let state =
         talentgraph::app::AppState::new(db, config).unwrap_or_else(|e| fail(&e.to_string()));
@@ -310,6 +319,14 @@ async fn statements(
     let _ = stop.send(());
     let _ = server.await;
     out
+}
+
+fn perf_file() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--perf")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn free_port() -> u16 {
@@ -486,6 +503,16 @@ async fn run(kind: &str, options: &Options) {
             )
             .await;
         }
+        // `--perf FILE`: a CPU profile of the server during this query's load.
+        let perf = perf_file().map(|file| {
+            Command::new("perf")
+                .args(["record", "-F", "499", "-g", "-p", &pid.to_string(), "-o"])
+                .arg(format!("{file}.{kind}.{name}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| fail(&format!("perf: {e}")))
+        });
         let l = load(
             &url,
             &token,
@@ -495,6 +522,12 @@ async fn run(kind: &str, options: &Options) {
             options.seconds,
         )
         .await;
+        if let Some(mut perf) = perf {
+            let _ = Command::new("kill")
+                .args(["-INT", &perf.id().to_string()])
+                .status();
+            let _ = perf.wait();
+        }
         println!(
             "| {name} | {:.1} | {:.1} ms | {:.1} ms | {:.2} ms | {sql} | {:.0} KB ({} requests) |",
             l.per_second,
