@@ -32,4 +32,10 @@ pub enum Relation {
     Skill,
 }
 
+impl Related<super::skill::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Skill.def()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,7 +19,7 @@ use async_graphql::parser::types::{
 use crate::error::ErrorCode;
 
 fn too_complex(message: String) -> ServerError {
-    super::extension::with_code(ServerError::new(message, None), ErrorCode::QueryTooComplex)
+    super::prepare::with_code(ServerError::new(message, None), ErrorCode::QueryTooComplex)
 }
 
 /// `QUERY_TOO_COMPLEX` when the document has more than `max` tokens.

@@ -1,11 +1,11 @@
 //! Schema assembly: the merged roots, limits, extensions and role-aware SDL export.
 
 pub mod context;
-pub mod extension;
 pub mod limits;
 pub mod order;
 pub mod pagination;
 pub mod patch;
+pub mod prepare;
 pub mod scalars;
 pub mod sdl;
 
@@ -67,8 +67,7 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
         .limit_complexity(complexity)
         .limit_directives(directives)
         .limit_recursive_depth(32)
-        .disable_suggestions()
-        .extension(extension::RequestSetup);
+        .disable_suggestions();
     builder = builder
         .override_output_type_description::<Query>(
             "What may be read: each role sees, here and in introspection, only the fields it may use.",

@@ -5,8 +5,8 @@ use std::any::Any;
 use std::net::SocketAddr;
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
-use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
@@ -20,9 +20,7 @@ use crate::audit::RequestMeta;
 use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode, ensure_codes};
 use crate::graphql::context::per_request;
-use crate::graphql::extension::with_code;
-use crate::graphql::limits::{check_aliases, check_depth, check_tokens};
-use crate::graphql::order::RootOrder;
+use crate::graphql::prepare;
 
 /// Headers that force a CORS preflight; one of them must accompany a multipart POST.
 const PREFLIGHT_HEADERS: [&str; 3] = [
@@ -157,40 +155,6 @@ async fn principal_or_response(
         })
 }
 
-/// Finds the operation type of a GET request. The document is parsed here, once, so the
-/// engine skips its parse hook: the token and alias limits are checked here instead.
-fn operation_type(
-    state: &AppState,
-    request: &mut async_graphql::Request,
-) -> Result<OperationType, ServerError> {
-    check_tokens(&request.query, state.config.limits.max_tokens)?;
-    let operation_name = request.operation_name.clone();
-    let doc = request
-        .parsed_query()
-        .map_err(|err| with_code(err, ErrorCode::GraphqlParseFailed))?;
-    check_aliases(doc, state.config.limits.max_aliases)?;
-    check_depth(
-        doc,
-        state.config.limits.max_depth,
-        u64::try_from(state.config.limits.max_complexity).unwrap_or(u64::MAX),
-    )?;
-    let order = RootOrder::of(doc, operation_name.as_deref());
-    let op = match (&doc.operations, operation_name.as_deref()) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
-    };
-    // The engine does not parse it again: the response's key order comes along as data.
-    if let Some(order) = order {
-        request.data.insert(order);
-    }
-    // An unknown or ambiguous operation is reported by the engine's own validation.
-    Ok(op.unwrap_or(OperationType::Query))
-}
-
 /// The parameters of `GET /graphql` (GraphQL over HTTP): `query`, `operationName`, and
 /// `variables` / `extensions` as JSON.
 #[derive(serde::Deserialize)]
@@ -227,18 +191,36 @@ struct Caller {
     meta: RequestMeta,
 }
 
+/// Checks and runs one request (of a batch).
 async fn run(
     state: &HttpState,
     caller: &Caller,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
+    match prepare::check(&state.config.limits, request) {
+        Ok(checked) => run_checked(state, caller, checked).await,
+        Err(err) => {
+            let mut response = async_graphql::Response::from_errors(vec![err]);
+            ensure_codes(&mut response);
+            response
+        }
+    }
+}
+
+async fn run_checked(
+    state: &HttpState,
+    caller: &Caller,
+    checked: prepare::Checked,
+) -> async_graphql::Response {
+    let order = checked.order();
     let request = per_request(
-        request,
+        checked.request,
         state,
         caller.principal.clone(),
         caller.meta.clone(),
     );
-    let mut response = state.schema.execute(request).await;
+    let response = state.schema.execute(request).await;
+    let mut response = prepare::Checked::finish(order.as_ref(), response);
     ensure_codes(&mut response);
     response
 }
@@ -428,7 +410,7 @@ pub async fn get_handler(
     if query.is_empty() && method == Method::GET && wants_html(&headers) {
         return graphiql().await.into_response();
     }
-    let mut request = match get_request(&uri) {
+    let request = match get_request(&uri) {
         Ok(request) => request,
         Err(err) => {
             return error_response(
@@ -438,8 +420,14 @@ pub async fn get_handler(
             );
         }
     };
-    match operation_type(&state, &mut request) {
-        Ok(OperationType::Mutation) => {
+    let checked = match prepare::check(&state.config.limits, request) {
+        Ok(checked) => checked,
+        Err(err) => {
+            return axum::Json(async_graphql::Response::from_errors(vec![err])).into_response();
+        }
+    };
+    match checked.operation {
+        OperationType::Mutation => {
             let mut response = error_response(
                 StatusCode::METHOD_NOT_ALLOWED,
                 ErrorCode::BadUserInput,
@@ -450,10 +438,7 @@ pub async fn get_handler(
                 .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
             return response;
         }
-        Ok(_) => {}
-        Err(err) => {
-            return axum::Json(async_graphql::Response::from_errors(vec![err])).into_response();
-        }
+        OperationType::Query | OperationType::Subscription => {}
     }
     let principal = match admit(&state, &headers, peer, 1).await {
         Ok(p) => p,
@@ -463,7 +448,7 @@ pub async fn get_handler(
         principal,
         meta: caller_meta(&request_id, peer),
     };
-    axum::Json(run(&state, &caller, request).await).into_response()
+    axum::Json(run_checked(&state, &caller, checked).await).into_response()
 }
 
 /// GraphiQL, wired to `/graphql` and `/graphql/ws`.

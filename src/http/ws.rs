@@ -18,11 +18,11 @@ use futures_util::{SinkExt as _, StreamExt as _};
 
 use super::RequestId;
 use super::server::{Slot, Stopping};
-use crate::app::HttpState;
+use crate::app::{AppState, HttpState};
 use crate::audit::RequestMeta;
 use crate::error::ensure_codes;
 use crate::graphql::AppSchema;
-use crate::graphql::extension::WsSession;
+use crate::graphql::prepare::{self, WsSession};
 
 /// Reason async-graphql closes with (1002) when `on_connection_init` fails; remapped to 4403.
 const AUTH_FAILED: &str = "Forbidden: invalid access token";
@@ -40,24 +40,46 @@ fn remap_close(message: Message) -> Message {
     }
 }
 
-/// The schema as the socket sees it: every response gets its error codes, as over HTTP.
+/// The schema as the socket sees it: each operation is prepared as over HTTP (the token of
+/// `connection_init` re-checked, rate limits, the document held to the limits) and every
+/// response gets its error codes and its keys in query order.
 #[derive(Clone)]
-struct CodedSchema(AppSchema);
+struct CodedSchema {
+    schema: AppSchema,
+    state: AppState,
+}
+
+fn failed(err: async_graphql::ServerError) -> Response {
+    let mut response = Response::from_errors(vec![err]);
+    ensure_codes(&mut response);
+    response
+}
 
 impl Executor for CodedSchema {
     async fn execute(&self, request: Request) -> Response {
-        let mut response = self.0.execute(request).await;
-        ensure_codes(&mut response);
-        response
+        match prepare::check(&self.state.config.limits, request) {
+            Ok(checked) => {
+                let order = checked.order();
+                let response = self.schema.execute(checked.request).await;
+                let mut response = prepare::Checked::finish(order.as_ref(), response);
+                ensure_codes(&mut response);
+                response
+            }
+            Err(err) => failed(err),
+        }
     }
 
     async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
-        let mut response = self.0.execute_batch(batch).await;
-        match &mut response {
-            BatchResponse::Single(r) => ensure_codes(r),
-            BatchResponse::Batch(rs) => rs.iter_mut().for_each(ensure_codes),
+        match batch {
+            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
+            BatchRequest::Batch(requests) => {
+                let mut responses = Vec::with_capacity(requests.len());
+                for request in requests {
+                    responses.push(self.execute(request).await);
+                }
+                BatchResponse::Batch(responses)
+            }
         }
-        response
     }
 
     fn execute_stream(
@@ -65,13 +87,34 @@ impl Executor for CodedSchema {
         request: Request,
         session_data: Option<std::sync::Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        self.0
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .map(|mut response| {
-                ensure_codes(&mut response);
-                response
-            })
-            .boxed()
+        let (schema, state) = (self.schema.clone(), self.state.clone());
+        let data = session_data.unwrap_or_default();
+        futures_util::stream::once(async move {
+            let session = data
+                .get(&std::any::TypeId::of::<WsSession>())
+                .and_then(|d| d.downcast_ref::<WsSession>())
+                .cloned();
+            let prepared = match session {
+                Some(session) => prepare::ws_operation(&state, &session, request).await,
+                None => Ok(request),
+            };
+            match prepared.and_then(|r| prepare::check(&state.config.limits, r)) {
+                Ok(checked) => {
+                    let order = checked.order();
+                    schema
+                        .execute_stream_with_session_data(checked.request, data)
+                        .map(move |response| {
+                            let mut response = prepare::Checked::finish(order.as_ref(), response);
+                            ensure_codes(&mut response);
+                            response
+                        })
+                        .boxed()
+                }
+                Err(err) => futures_util::stream::once(async move { failed(err) }).boxed(),
+            }
+        })
+        .flatten()
+        .boxed()
     }
 }
 
@@ -167,7 +210,10 @@ pub async fn handler(
             let (tx, rx) = futures_channel::mpsc::channel::<Message>(32);
             let stopping = stopping.map(|Extension(s)| s);
             let forward = forward(sink, rx, stopping, init_timeout);
-            let schema = CodedSchema(state.schema.clone());
+            let schema = CodedSchema {
+                schema: state.schema.clone(),
+                state: state.app.clone(),
+            };
             let init_state = state.clone();
             let protocol_task = GraphQLWebSocket::new_with_pair(tx, stream, schema, protocol)
                 .on_connection_init(move |payload| async move {

@@ -70,45 +70,60 @@ by_id_loader!(
     scope::tenders
 );
 
-/// The skills of consultants, by consultant id (the consultant itself was loaded in scope).
+/// A skill entry (of a consultant or a tender) with its skill of the catalogue, loaded in the
+/// same statement: the skill is handed to the entry's `skill` field instead of going through
+/// a second DataLoader round trip per entry.
+pub type WithSkill<M> = (M, skill::Model);
+
+/// The skills of consultants, by consultant id (the consultant itself was loaded in scope),
+/// each with its skill of the catalogue (in scope: the tenant's).
 pub struct ConsultantSkillsLoader(LoaderContext);
 
 impl Loader<Uuid> for ConsultantSkillsLoader {
-    type Value = Vec<consultant_skill::Model>;
+    type Value = Vec<WithSkill<consultant_skill::Model>>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = scope::consultant_skills(&self.0.principal)
             .filter(consultant_skill::Column::ConsultantId.is_in(keys.iter().copied()))
+            .find_also_related(skill::Entity)
+            .filter(skill::Column::TenantId.eq(self.0.principal.tenant_id))
             .order_by_asc(consultant_skill::Column::SkillId)
             .all(&self.0.db)
             .await
             .map_err(db_error)?;
         let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            map.entry(row.consultant_id).or_default().push(row);
+        for (row, skill) in rows {
+            if let Some(skill) = skill {
+                map.entry(row.consultant_id).or_default().push((row, skill));
+            }
         }
         Ok(map)
     }
 }
 
-/// The required skills of tenders, by tender id (the tender itself was loaded in scope).
+/// The required skills of tenders, by tender id (the tender itself was loaded in scope), each
+/// with its skill of the catalogue (in scope: the tenant's).
 pub struct TenderSkillsLoader(LoaderContext);
 
 impl Loader<Uuid> for TenderSkillsLoader {
-    type Value = Vec<tender_skill::Model>;
+    type Value = Vec<WithSkill<tender_skill::Model>>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = scope::tender_skills(&self.0.principal)
             .filter(tender_skill::Column::TenderId.is_in(keys.iter().copied()))
+            .find_also_related(skill::Entity)
+            .filter(skill::Column::TenantId.eq(self.0.principal.tenant_id))
             .order_by_asc(tender_skill::Column::SkillId)
             .all(&self.0.db)
             .await
             .map_err(db_error)?;
         let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            map.entry(row.tender_id).or_default().push(row);
+        for (row, skill) in rows {
+            if let Some(skill) = skill {
+                map.entry(row.tender_id).or_default().push((row, skill));
+            }
         }
         Ok(map)
     }

@@ -525,9 +525,9 @@ async fn nested_relations_cost_the_same_statements_for_5_and_50_tenders() {
         small, large,
         "statement count depends on the number of tenders"
     );
-    // One per level: principal, tenders, company, required skills, matches, consultants,
-    // consultant skills, skills (batched once or twice).
-    assert!(large <= 9, "{large} statements");
+    // One per level: principal, tenders, company, required skills (with their skills),
+    // matches, consultants, consultant skills (with their skills).
+    assert_eq!(large, 7, "{large} statements");
 }
 
 /// The reviewer's attack: a CLIENT reads a match's score and breakdown, knows the tender's

@@ -9,7 +9,7 @@ use super::skill::Skill;
 use crate::auth::guard::field_allowed;
 use crate::auth::{Permission, PermissionGuard, RowRule, visibility};
 use crate::error::Result;
-use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::Date;
@@ -19,7 +19,7 @@ use crate::talent::consultants::{
     self, ConsultantFilter as Filter, ConsultantInput, SkillAtLeast, SkillEntry,
 };
 use crate::talent::inputs::to_decimal;
-use crate::talent::loaders::{ConsultantSkillsLoader, SkillLoader};
+use crate::talent::loaders::ConsultantSkillsLoader;
 
 /// Contact data and rates are shown to those with the permission, and to the consultant
 /// themself (introspection shows the fields to whoever may ever see one).
@@ -197,24 +197,22 @@ impl Consultant {
     }
 }
 
-pub struct ConsultantSkill(consultant_skill::Model);
+pub struct ConsultantSkill(crate::talent::loaders::WithSkill<consultant_skill::Model>);
 
 /// A consultant's mastery of one skill.
 #[Object]
 impl ConsultantSkill {
     /// The skill of the catalogue.
-    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
-        load_related::<SkillLoader>(ctx, self.0.skill_id, "skill")
-            .await
-            .map(Skill)
+    async fn skill(&self) -> Skill {
+        Skill(self.0.1.clone())
     }
     /// How well the consultant masters it.
     async fn level(&self) -> SkillLevel {
-        self.0.level.into()
+        self.0.0.level.into()
     }
     /// Years of practice of this skill.
     async fn years_experience(&self) -> i32 {
-        self.0.years_experience
+        self.0.0.years_experience
     }
 }
 

@@ -16,7 +16,7 @@ use crate::graphql::scalars::Date;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::scalars::Decimal;
 use crate::talent::inputs::to_decimal;
-use crate::talent::loaders::{CompanyLoader, SkillLoader, TenderSkillsLoader};
+use crate::talent::loaders::{CompanyLoader, TenderSkillsLoader};
 use crate::talent::tenders::{
     self, RequiredSkill, TenderFilter as Filter, TenderInput, Transition,
 };
@@ -125,24 +125,22 @@ impl Tender {
     }
 }
 
-pub struct TenderSkill(tender_skill::Model);
+pub struct TenderSkill(crate::talent::loaders::WithSkill<tender_skill::Model>);
 
 /// A skill a tender asks for.
 #[Object]
 impl TenderSkill {
     /// The skill of the catalogue.
-    async fn skill(&self, ctx: &Context<'_>) -> async_graphql::Result<Skill> {
-        load_related::<SkillLoader>(ctx, self.0.skill_id, "skill")
-            .await
-            .map(Skill)
+    async fn skill(&self) -> Skill {
+        Skill(self.0.1.clone())
     }
     /// How much the tender needs it.
     async fn importance(&self) -> SkillImportance {
-        self.0.importance.into()
+        self.0.0.importance.into()
     }
     /// The lowest level that fully meets it.
     async fn min_level(&self) -> SkillLevel {
-        self.0.min_level.into()
+        self.0.0.min_level.into()
     }
 }
 
