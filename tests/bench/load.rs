@@ -20,7 +20,7 @@
 //! `--connections N` (16), `--seconds N` per query (20; CI 2), `--warmup N` (5; CI 1),
 //! `--idle N` seconds before the last memory reading (60; CI 1), `--queries a,b,…`,
 //! `--show-sql` (print the statements that are counted), `--perf FILE` (a `perf record` of the
-//! server during each query's load, into `FILE.<db>.<query>`).
+//! server during each query's load, into `FILE.<db>.<query>`), `--keep` (leave the database).
 
 mod seed;
 
@@ -142,6 +142,11 @@ impl BenchDatabase {
                 _dir: Some(dir),
             }
         }
+    }
+
+    /// The PostgreSQL database's name (none on SQLite).
+    fn name(&self) -> Option<&str> {
+        self.drop_with.as_ref().map(|(_, name)| name.as_str())
     }
 
     async fn drop_it(self) {
@@ -287,9 +292,11 @@ async fn statements(
     db.set_metric_callback(move |info| {
         count.fetch_add(1, Ordering::Relaxed);
         if show {
+            let sql = &info.statement.sql;
             eprintln!(
-                "  sql: {}",
-                &info.statement.sql[..info.statement.sql.len().min(160)]
+                "  sql {:>7.2} ms: {}",
+                info.elapsed.as_secs_f64() * 1000.0,
+                &sql[..sql.len().min(150)]
             );
         }
     });
@@ -376,6 +383,27 @@ fn clock_ticks() -> f64 {
         .unwrap_or(100.0)
 }
 
+/// CPU time of the PostgreSQL backends serving database `name` (none on SQLite), in seconds.
+fn database_cpu_seconds(name: Option<&str>) -> f64 {
+    let Some(name) = name else { return 0.0 };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|c| {
+                    let c = String::from_utf8_lossy(&c);
+                    c.starts_with("postgres: ") && c.contains(&format!(" {name} "))
+                })
+                .unwrap_or(false)
+        })
+        .map(cpu_seconds)
+        .sum()
+}
+
 /// Resident memory of a process, in MB.
 fn rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -392,6 +420,7 @@ struct Load {
     p50: Duration,
     p99: Duration,
     cpu_ms: f64,
+    db_cpu_ms: f64,
     bytes: usize,
 }
 
@@ -399,7 +428,7 @@ async fn load(
     url: &str,
     token: &str,
     body: &Value,
-    pid: u32,
+    (pid, database): (u32, Option<&str>),
     connections: usize,
     seconds: u64,
 ) -> Load {
@@ -408,6 +437,7 @@ async fn load(
         .build()
         .unwrap_or_else(|e| fail(&format!("client: {e}")));
     let cpu_before = cpu_seconds(pid);
+    let db_cpu_before = database_cpu_seconds(database);
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let workers: Vec<_> = (0..connections)
@@ -441,6 +471,7 @@ async fn load(
     }
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds(pid) - cpu_before;
+    let db_cpu = database_cpu_seconds(database) - db_cpu_before;
     latencies.sort();
     let at = |q: f64| {
         latencies
@@ -455,6 +486,7 @@ async fn load(
         p50: at(0.50),
         p99: at(0.99),
         cpu_ms: cpu * 1000.0 / requests.max(1) as f64,
+        db_cpu_ms: db_cpu * 1000.0 / requests.max(1) as f64,
         bytes,
     }
 }
@@ -488,8 +520,10 @@ async fn run(kind: &str, options: &Options) {
         "\n{kind} ({}), {} connections, {} s per query:\n",
         options.scale_name, options.connections, options.seconds
     );
-    println!("| query | req/s | p50 | p99 | server CPU/req | SQL statements | response |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| query | req/s | p50 | p99 | server CPU/req | database CPU/req | SQL statements | response |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for (name, sql) in &counts {
         let body = query_of(name, match_id);
         if options.warmup > 0 {
@@ -497,7 +531,7 @@ async fn run(kind: &str, options: &Options) {
                 &url,
                 &token,
                 &body,
-                pid,
+                (pid, database.name()),
                 options.connections,
                 options.warmup,
             )
@@ -517,7 +551,7 @@ async fn run(kind: &str, options: &Options) {
             &url,
             &token,
             &body,
-            pid,
+            (pid, database.name()),
             options.connections,
             options.seconds,
         )
@@ -529,11 +563,12 @@ async fn run(kind: &str, options: &Options) {
             let _ = perf.wait();
         }
         println!(
-            "| {name} | {:.1} | {:.1} ms | {:.1} ms | {:.2} ms | {sql} | {:.0} KB ({} requests) |",
+            "| {name} | {:.1} | {:.1} ms | {:.1} ms | {:.2} ms | {:.2} ms | {sql} | {:.0} KB ({} requests) |",
             l.per_second,
             l.p50.as_secs_f64() * 1000.0,
             l.p99.as_secs_f64() * 1000.0,
             l.cpu_ms,
+            l.db_cpu_ms,
             l.bytes as f64 / 1024.0,
             l.requests,
         );
@@ -547,7 +582,11 @@ async fn run(kind: &str, options: &Options) {
     );
     let _ = server.kill();
     let _ = server.wait();
-    database.drop_it().await;
+    if std::env::args().any(|a| a == "--keep") {
+        eprintln!("kept the database: {}", database.url);
+    } else {
+        database.drop_it().await;
+    }
 }
 
 #[tokio::main]
