@@ -59,7 +59,7 @@ pub async fn guard_field(
     if allowed {
         return Ok(());
     }
-    audit_denial(ctx, permission).await?;
+    Box::pin(audit_denial(ctx, permission)).await?;
     Err(AppError::Forbidden.into())
 }
 
@@ -74,7 +74,7 @@ pub async fn field_allowed(
     if allowed {
         return Ok(true);
     }
-    audit_denial(ctx, permission).await?;
+    Box::pin(audit_denial(ctx, permission)).await?;
     let error = async_graphql::Error::from(AppError::Forbidden).into_server_error(ctx.item.pos);
     ctx.add_error(ctx.set_error_path(error));
     Ok(false)

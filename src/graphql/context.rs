@@ -126,8 +126,7 @@ pub async fn load_related<L>(
 where
     L: async_graphql::dataloader::Loader<Uuid, Error = async_graphql::Error>,
 {
-    loader::<L>(ctx)?
-        .load_one(key)
+    Box::pin(loader::<L>(ctx)?.load_one(key))
         .await?
         .ok_or_else(|| AppError::NotFound(what).into())
 }

@@ -1,4 +1,16 @@
 //! Schema assembly: the merged roots, limits, extensions and role-aware SDL export.
+//!
+//! How the read path stays fast (measured with `cargo bench --bench load`; README, Performance):
+//!
+//! - An object type whose fields never wait on the database, or of which at most one does (a
+//!   single relation), is `#[Object(serial)]`: the engine then awaits its fields in order
+//!   instead of building a set of concurrent futures per object, which cost more than the
+//!   fields themselves on lists of thousands. Types with two or more relations stay concurrent,
+//!   so that their DataLoader batches go out together.
+//! - A resolver that awaits something large (a DataLoader, a page, a guard's audit write)
+//!   boxes that future: the engine boxes every field's future at the size of the type's
+//!   largest, and a plain `id` would otherwise be copied at the size of `matches`.
+//! - DataLoader values are shared (`Arc`): the loader hands a copy to every field that asked.
 
 pub mod context;
 pub mod limits;

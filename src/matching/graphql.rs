@@ -106,7 +106,9 @@ impl Match {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Collaboration>> {
         let loader = crate::graphql::context::loader::<CollaborationByMatchLoader>(ctx)?;
-        Ok(loader.load_one(self.0.id).await?.map(Collaboration))
+        Ok(Box::pin(loader.load_one(self.0.id))
+            .await?
+            .map(Collaboration))
     }
     /// When it was proposed to the client, if it was.
     async fn proposed_at(&self) -> Option<DateTime> {

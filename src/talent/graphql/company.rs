@@ -21,7 +21,8 @@ use crate::talent::tenders;
 pub struct Company(pub company::Model);
 
 /// A client company of the agency.
-#[Object]
+// `serial`: no two fields wait on the database (see `crate::graphql`).
+#[Object(serial)]
 impl Company {
     /// The company's id (a UUID).
     async fn id(&self) -> ID {
@@ -82,7 +83,7 @@ impl Company {
                 status: Some(statuses),
                 ..tenders::TenderFilter::default()
             };
-            return Ok(pagination::paginate(
+            return Ok(Box::pin(pagination::paginate(
                 &ctx.state()?.db,
                 tenders::list(ctx.principal()?, filter)?,
                 entity::tender::Column::Id,
@@ -97,20 +98,19 @@ impl Company {
                     want_total,
                 },
                 Tender,
-            )
+            ))
             .await?);
         }
         let limit = pagination::first_page_size(first)?;
         let loader = crate::graphql::context::loader::<TenderPageLoader>(ctx)?;
-        let page = loader
-            .load_one(TenderPageKey {
-                company_id: self.0.id,
-                limit,
-                statuses,
-                want_total,
-            })
-            .await?
-            .unwrap_or_default();
+        let page = Box::pin(loader.load_one(TenderPageKey {
+            company_id: self.0.id,
+            limit,
+            statuses,
+            want_total,
+        }))
+        .await?
+        .unwrap_or_default();
         Ok(pagination::connection_of(
             page.rows.into_iter().map(|t| (t.id, Tender(t))),
             page.has_next,

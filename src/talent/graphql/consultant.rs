@@ -61,7 +61,7 @@ impl Consultant {
         {
             return Ok(None);
         }
-        let keys = ctx.tenant_keys(self.0.tenant_id).await?;
+        let keys = Box::pin(ctx.tenant_keys(self.0.tenant_id)).await?;
         Ok(Some(consultants::contact(&keys, &self.0)?))
     }
 }
@@ -143,13 +143,10 @@ impl Consultant {
     /// The consultant's skills.
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsultantSkill>> {
         let loader = crate::graphql::context::loader::<ConsultantSkillsLoader>(ctx)?;
-        Ok(loader
-            .load_one(self.0.id)
+        Ok(Box::pin(loader.load_one(self.0.id))
             .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(ConsultantSkill)
-            .collect())
+            .map(|entries| entries.iter().cloned().map(ConsultantSkill).collect())
+            .unwrap_or_default())
     }
     /// Set when the consultant was deleted (only listed with `includeDeleted`).
     async fn deleted_at(&self) -> Option<DateTime> {
@@ -186,13 +183,13 @@ impl Consultant {
             crate::graphql::pagination::ConnectionFields,
         >,
     > {
-        crate::matching::graphql::matches_of(
+        Box::pin(crate::matching::graphql::matches_of(
             ctx,
             crate::matching::loaders::MatchParent::Consultant(self.0.id),
             first,
             after,
             filter,
-        )
+        ))
         .await
     }
 }
@@ -200,7 +197,8 @@ impl Consultant {
 pub struct ConsultantSkill(crate::talent::loaders::WithSkill<consultant_skill::Model>);
 
 /// A consultant's mastery of one skill.
-#[Object]
+// `serial`: no two fields wait on the database (see `crate::graphql`).
+#[Object(serial)]
 impl ConsultantSkill {
     /// The skill of the catalogue.
     async fn skill(&self) -> Skill {

@@ -1,5 +1,7 @@
 //! The skill catalogue over GraphQL.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use entity::skill;
@@ -12,10 +14,17 @@ use crate::graphql::patch::patch;
 use crate::graphql::scalars::DateTime;
 use crate::talent::skills::{self, SkillFilter as Filter};
 
-pub struct Skill(pub skill::Model);
+pub struct Skill(pub Arc<skill::Model>);
+
+impl From<skill::Model> for Skill {
+    fn from(model: skill::Model) -> Self {
+        Skill(Arc::new(model))
+    }
+}
 
 /// A skill of the organisation's catalogue.
-#[Object]
+// `serial`: no two fields wait on the database (see `crate::graphql`).
+#[Object(serial)]
 impl Skill {
     /// The skill's id (a UUID).
     async fn id(&self) -> ID {
@@ -116,7 +125,7 @@ impl SkillQuery {
         let id = parse_id("id", &id)?;
         skills::find(ctx.state()?, ctx.principal()?, id)
             .await
-            .map(Skill)
+            .map(Skill::from)
     }
 
     /// The skill catalogue (by name unless `orderBy` says otherwise).
@@ -166,7 +175,7 @@ impl SkillQuery {
             |s| s.id,
             order_by.unwrap_or_default().order(),
             PageQuery::new(ctx, first, after, last, before),
-            Skill,
+            Skill::from,
         )
         .await
     }
@@ -195,7 +204,7 @@ impl SkillMutation {
             input.category,
         )
         .await
-        .map(Skill)
+        .map(Skill::from)
     }
 
     /// Renames or re-categorises a skill.
@@ -219,7 +228,7 @@ impl SkillMutation {
             patch(input.category),
         )
         .await
-        .map(Skill)
+        .map(Skill::from)
     }
 
     /// Deletes a skill and removes it from every consultant and tender; returns its id.

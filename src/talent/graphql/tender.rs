@@ -75,13 +75,10 @@ impl Tender {
     /// The skills the mission asks for.
     async fn required_skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TenderSkill>> {
         let loader = crate::graphql::context::loader::<TenderSkillsLoader>(ctx)?;
-        Ok(loader
-            .load_one(self.0.id)
+        Ok(Box::pin(loader.load_one(self.0.id))
             .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(TenderSkill)
-            .collect())
+            .map(|entries| entries.iter().cloned().map(TenderSkill).collect())
+            .unwrap_or_default())
     }
     /// When the tender was created.
     async fn created_at(&self) -> DateTime {
@@ -114,13 +111,13 @@ impl Tender {
             crate::graphql::pagination::ConnectionFields,
         >,
     > {
-        crate::matching::graphql::matches_of(
+        Box::pin(crate::matching::graphql::matches_of(
             ctx,
             crate::matching::loaders::MatchParent::Tender(self.0.id),
             first,
             after,
             filter,
-        )
+        ))
         .await
     }
 }
@@ -128,7 +125,8 @@ impl Tender {
 pub struct TenderSkill(crate::talent::loaders::WithSkill<tender_skill::Model>);
 
 /// A skill a tender asks for.
-#[Object]
+// `serial`: no two fields wait on the database (see `crate::graphql`).
+#[Object(serial)]
 impl TenderSkill {
     /// The skill of the catalogue.
     async fn skill(&self) -> Skill {
