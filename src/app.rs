@@ -18,7 +18,11 @@ use crate::http::rate_limit::RateLimits;
 
 /// What every request and job shares.
 pub struct Inner {
-    pub db: DatabaseConnection,
+    /// Every write, and every read of a request that writes.
+    writer: DatabaseConnection,
+    /// Reads of read-only requests: on SQLite a pool of read-only connections beside the one
+    /// writer (in WAL mode they read while it writes); elsewhere the writer's own pool.
+    reader: DatabaseConnection,
     pub config: Config,
     pub jwt: JwtKeys,
     pub passwords: Passwords,
@@ -26,36 +30,76 @@ pub struct Inner {
     pub signup_throttle: SignUpThrottle,
     pub rate_limits: RateLimits,
     pub db_health: crate::db::health::DbHealth,
+    /// Documents already parsed and checked.
+    pub documents: crate::graphql::prepare::DocumentCache,
 }
 
 /// Cheap to clone handle on the shared state.
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
+pub struct AppState {
+    inner: Arc<Inner>,
+    /// The connection this holder uses: the writer, or the readers for a read-only request
+    /// ([`AppState::for_reads`]). Code that writes in a read-only request (a denial's audit)
+    /// names [`AppState::writer`].
+    pub db: DatabaseConnection,
+}
 
 impl Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
-        &self.0
+        &self.inner
     }
 }
 
 impl AppState {
+    /// The state over one database connection (pool) for reads and writes alike; add SQLite
+    /// readers with [`AppState::with_readers`].
     pub fn new(db: DatabaseConnection, config: Config) -> Result<Self> {
         let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
         let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
         let ip_throttle = IpThrottle::new(&config.throttle);
         let signup_throttle = SignUpThrottle::new(&config.throttle);
         let rate_limits = RateLimits::new(&config.rate_limits);
-        Ok(AppState(Arc::new(Inner {
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                writer: db.clone(),
+                reader: db.clone(),
+                config,
+                jwt,
+                passwords,
+                ip_throttle,
+                signup_throttle,
+                rate_limits,
+                db_health: crate::db::health::DbHealth::default(),
+                documents: crate::graphql::prepare::DocumentCache::new(),
+            }),
             db,
-            config,
-            jwt,
-            passwords,
-            ip_throttle,
-            signup_throttle,
-            rate_limits,
-            db_health: crate::db::health::DbHealth::default(),
-        })))
+        })
+    }
+
+    /// Read-only requests read through `readers` (`db::connect_readers`), when there are any.
+    /// Call before the state is shared.
+    pub fn with_readers(mut self, readers: Option<DatabaseConnection>) -> Self {
+        if let Some(readers) = readers
+            && let Some(inner) = Arc::get_mut(&mut self.inner)
+        {
+            inner.reader = readers;
+        }
+        self
+    }
+
+    /// The same state for a request that only reads: its connection is the readers'.
+    pub fn for_reads(&self) -> AppState {
+        AppState {
+            inner: self.inner.clone(),
+            db: self.inner.reader.clone(),
+        }
+    }
+
+    /// The writer, whatever this holder's connection: for the few writes a read-only request
+    /// makes (the audit of a denied field).
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.inner.writer
     }
 }
 

@@ -154,7 +154,10 @@ async fn serve(
         .await
         .map_err(database_error(config.database_url()))?;
     let bind = listener.local_addr().unwrap_or(config.bind);
-    let state = AppState::new(db, config)?;
+    let readers = db::connect_readers(config.database_url(), &config.pool)
+        .await
+        .map_err(database_error(config.database_url()))?;
+    let state = AppState::new(db, config)?.with_readers(readers);
     if demo {
         demo::seed(&state).await?;
     }

@@ -122,7 +122,8 @@ pub struct TuningArgs {
     /// Open connections in all (default 8192; keep it below the file descriptor limit).
     #[arg(long, env = "TALENTGRAPH_MAX_CONNECTIONS", global = true)]
     pub max_connections: Option<String>,
-    /// PostgreSQL connections in the pool (default 10).
+    /// PostgreSQL connections in the pool (default 10); on SQLite, read-only connections beside
+    /// the one writer (default: one per CPU core, at least 2).
     #[arg(long, env = "TALENTGRAPH_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<String>,
     /// Milliseconds a request waits for a pooled connection (default 2000).
@@ -238,6 +239,11 @@ impl TuningArgs {
             "TALENTGRAPH_DB_MAX_CONNECTIONS",
             &self.db_max_connections,
             pool.max_connections,
+        )?;
+        pool.sqlite_readers = number(
+            "TALENTGRAPH_DB_MAX_CONNECTIONS",
+            &self.db_max_connections,
+            pool.sqlite_readers,
         )?;
         let ms = number(
             "TALENTGRAPH_DB_ACQUIRE_TIMEOUT_MS",
@@ -388,8 +394,12 @@ impl Default for RateLimitConfig {
 /// The database pool.
 #[derive(Debug, Clone)]
 pub struct PoolConfig {
-    /// Connections to PostgreSQL (SQLite always uses one).
+    /// Connections to PostgreSQL.
     pub max_connections: u32,
+    /// Read-only connections to SQLite beside its one writer: by default one per CPU core (at
+    /// least two), as SQLite reads use the CPU of the thread that runs them; each holds its own
+    /// page cache. `TALENTGRAPH_DB_MAX_CONNECTIONS` sets it when given.
+    pub sqlite_readers: u32,
     /// How long a request waits for a pooled connection before failing.
     pub acquire_timeout: Duration,
     /// How long opening one connection may take.
@@ -400,6 +410,11 @@ impl Default for PoolConfig {
     fn default() -> Self {
         PoolConfig {
             max_connections: 10,
+            sqlite_readers: std::thread::available_parallelism()
+                .ok()
+                .and_then(|n| u32::try_from(n.get()).ok())
+                .unwrap_or(2)
+                .max(2),
             // Long enough to queue through a burst; a database that is down is caught sooner
             // by `db::health`.
             acquire_timeout: Duration::from_secs(2),

@@ -36,8 +36,9 @@ async fn audit_denial(ctx: &Context<'_>, permission: Permission) -> async_graphq
     if first {
         let path = ctx.path_node.map(|p| p.to_string()).unwrap_or_default();
         let state = ctx.state()?;
+        // A denial in a query is written by the writer: the request's own connection only reads.
         audit::record_denial(
-            &state.db,
+            state.writer(),
             principal,
             &ctx.request_meta(),
             permission.as_str(),

@@ -52,6 +52,35 @@ pub async fn connect(url: &str, pool: &PoolConfig) -> Result<DatabaseConnection,
     Database::connect(options).await
 }
 
+/// Read-only connections to a SQLite file, beside the one writer of [`connect`]: in WAL mode
+/// they read while the writer writes, so that a read-only request never queues behind a write
+/// transaction (nor behind other reads) for the one connection. `None` on PostgreSQL, whose
+/// pool already serves reads and writes concurrently, and for an in-memory SQLite database,
+/// which each connection would see empty.
+pub async fn connect_readers(
+    url: &str,
+    pool: &PoolConfig,
+) -> Result<Option<DatabaseConnection>, DbErr> {
+    if is_postgres(url) || sqlite_path(url).is_none() {
+        return Ok(None);
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(pool.connect_timeout)
+        .acquire_timeout(pool.acquire_timeout)
+        .max_connections(pool.sqlite_readers)
+        .min_connections(1)
+        .map_sqlx_sqlite_opts(|o| {
+            // The writer has put the file in WAL mode (a setting of the file, not of the
+            // connection); a read-only connection cannot set it.
+            o.read_only(true)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    Database::connect(options).await.map(Some)
+}
+
 /// The file of a SQLite URL (`sqlite://path?…`), `None` for PostgreSQL or in-memory SQLite.
 pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     let rest = url

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::Context;
+use async_graphql::parser::types::OperationType;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -14,15 +15,24 @@ use crate::auth::Principal;
 use crate::crypto::{TenantKeys, load_tenant_keys};
 use crate::error::{AppError, Result};
 
-/// Everything a request carries besides the query: the principal, where it came from, and the
-/// per-request caches and loaders (built here, with the principal inside, so that no cache or
-/// batch is ever shared between requests or tenants). Used by HTTP and WebSocket alike.
+/// Everything a request carries besides the query: the principal, where it came from, the
+/// database connection it reads with, and the per-request caches and loaders (built here, with
+/// the principal inside, so that no cache or batch is ever shared between requests or
+/// tenants). Used by HTTP and WebSocket alike.
+///
+/// A query reads through the readers (`AppState::for_reads`): on SQLite it then never waits
+/// for the one writer connection. Mutations and subscriptions use the writer.
 pub fn per_request(
     request: async_graphql::Request,
     state: &AppState,
+    operation: OperationType,
     principal: Option<Principal>,
     meta: RequestMeta,
 ) -> async_graphql::Request {
+    let state = match operation {
+        OperationType::Query => state.for_reads(),
+        OperationType::Mutation | OperationType::Subscription => state.clone(),
+    };
     let loader = async_graphql::dataloader::DataLoader::new(
         crate::tenancy::loaders::TenantLoader::new(state.db.clone(), principal.clone()),
         tokio::spawn,
@@ -36,9 +46,11 @@ pub fn per_request(
         Some(p) => {
             let delay = state.config.limits.dataloader_delay;
             let request = crate::tenancy::loaders::register(request, &state.db, &p, delay);
-            crate::talent::loaders::register(request, &state.db, &p, delay).data(p)
+            crate::talent::loaders::register(request, &state.db, &p, delay)
+                .data(p)
+                .data(state)
         }
-        None => request,
+        None => request.data(state),
     }
 }
 

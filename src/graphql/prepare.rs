@@ -8,7 +8,9 @@
 //! field of a response through each extension's `resolve` hook, and that per-field wrapper cost
 //! more than the per-request work it carried.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use std::sync::Arc;
+
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError};
 
 use super::context::per_request;
@@ -60,10 +62,90 @@ impl Checked {
     }
 }
 
+/// A document parsed and held to the limits, with what its request needs of it.
+struct Prepared {
+    query: String,
+    operation_name: Option<String>,
+    doc: ExecutableDocument,
+    operation: OperationType,
+    order: Option<RootOrder>,
+}
+
+/// Documents already parsed and held to the limits, by query text and operation name: clients
+/// send the same few operations again and again, and a copy of the parsed document costs a
+/// fraction of parsing it. Bounded in entries and in the size of each document; validation
+/// against the schema (which depends on the caller's role) still runs on every request.
+pub struct DocumentCache {
+    entries: std::sync::Mutex<lru::LruCache<u64, Arc<Prepared>>>,
+    hasher: std::hash::RandomState,
+}
+
+impl DocumentCache {
+    /// Documents kept.
+    const ENTRIES: usize = 512;
+    /// Longer documents are parsed each time (they are rarely sent twice, and would hold
+    /// the most memory).
+    const MAX_QUERY_BYTES: usize = 16 * 1024;
+
+    pub fn new() -> Self {
+        DocumentCache {
+            entries: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(Self::ENTRIES).unwrap_or(std::num::NonZeroUsize::MIN),
+            )),
+            hasher: std::hash::RandomState::new(),
+        }
+    }
+
+    fn key(&self, query: &str, operation_name: Option<&str>) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.hasher, (query, operation_name))
+    }
+
+    fn get(&self, query: &str, operation_name: Option<&str>) -> Option<Arc<Prepared>> {
+        let key = self.key(query, operation_name);
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&key)
+            // The text is compared, not only its hash.
+            .filter(|p| p.query == query && p.operation_name.as_deref() == operation_name)
+            .cloned()
+    }
+
+    fn put(&self, prepared: Prepared) {
+        if prepared.query.len() > Self::MAX_QUERY_BYTES {
+            return;
+        }
+        let key = self.key(&prepared.query, prepared.operation_name.as_deref());
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .put(key, Arc::new(prepared));
+    }
+}
+
+impl Default for DocumentCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Parses `request`'s document once and holds it to the limits: `QUERY_TOO_COMPLEX` past
-/// them, `GRAPHQL_PARSE_FAILED` when it does not parse.
-pub fn check(limits: &Limits, mut request: Request) -> Result<Checked, ServerError> {
+/// them, `GRAPHQL_PARSE_FAILED` when it does not parse. A document seen before comes from
+/// `cache`, already checked.
+pub fn check(
+    limits: &Limits,
+    cache: &DocumentCache,
+    mut request: Request,
+) -> Result<Checked, ServerError> {
+    if let Some(hit) = cache.get(&request.query, request.operation_name.as_deref()) {
+        request.set_parsed_query(hit.doc.clone());
+        return Ok(Checked {
+            request,
+            operation: hit.operation,
+            order: hit.order.clone(),
+        });
+    }
     check_tokens(&request.query, limits.max_tokens)?;
+    let query = request.query.clone();
     let operation_name = request.operation_name.clone();
     let doc = request
         .parsed_query()
@@ -85,6 +167,13 @@ pub fn check(limits: &Limits, mut request: Request) -> Result<Checked, ServerErr
     }
     // An unknown or ambiguous operation is reported by the engine's own validation.
     .unwrap_or(OperationType::Query);
+    cache.put(Prepared {
+        query,
+        operation_name,
+        doc: doc.clone(),
+        operation,
+        order: order.clone(),
+    });
     Ok(Checked {
         request,
         operation,
@@ -98,14 +187,14 @@ pub fn check(limits: &Limits, mut request: Request) -> Result<Checked, ServerErr
 pub async fn ws_operation(
     state: &AppState,
     session: &WsSession,
-    request: Request,
-) -> Result<Request, ServerError> {
+    checked: Checked,
+) -> Result<Checked, ServerError> {
     if let Some(ip) = session.meta.ip {
         state.rate_limits.check_ip(ip, 1).map_err(server_error)?;
     }
     let principal = match &session.token {
         Some(token) => Some(
-            crate::tenancy::sessions::authenticate(state, token)
+            crate::tenancy::sessions::authenticate(&state.for_reads(), token)
                 .await
                 .map_err(server_error)?,
         ),
@@ -117,5 +206,14 @@ pub async fn ws_operation(
             .check_user(p.user_id, 1)
             .map_err(server_error)?;
     }
-    Ok(per_request(request, state, principal, session.meta.clone()))
+    let Checked {
+        request,
+        operation,
+        order,
+    } = checked;
+    Ok(Checked {
+        request: per_request(request, state, operation, principal, session.meta.clone()),
+        operation,
+        order,
+    })
 }

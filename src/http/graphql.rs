@@ -126,7 +126,7 @@ pub async fn principal_from(
     let token = bearer_token(value).ok_or(AppError::Unauthenticated(
         "the Authorization header must be `Bearer <token>`",
     ))?;
-    crate::tenancy::sessions::authenticate(state, token)
+    crate::tenancy::sessions::authenticate(&state.for_reads(), token)
         .await
         .map(Some)
 }
@@ -197,7 +197,7 @@ async fn run(
     caller: &Caller,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
-    match prepare::check(&state.config.limits, request) {
+    match prepare::check(&state.config.limits, &state.documents, request) {
         Ok(checked) => run_checked(state, caller, checked).await,
         Err(err) => {
             let mut response = async_graphql::Response::from_errors(vec![err]);
@@ -216,6 +216,7 @@ async fn run_checked(
     let request = per_request(
         checked.request,
         state,
+        checked.operation,
         caller.principal.clone(),
         caller.meta.clone(),
     );
@@ -420,7 +421,7 @@ pub async fn get_handler(
             );
         }
     };
-    let checked = match prepare::check(&state.config.limits, request) {
+    let checked = match prepare::check(&state.config.limits, &state.documents, request) {
         Ok(checked) => checked,
         Err(err) => {
             return axum::Json(async_graphql::Response::from_errors(vec![err])).into_response();

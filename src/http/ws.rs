@@ -57,7 +57,7 @@ fn failed(err: async_graphql::ServerError) -> Response {
 
 impl Executor for CodedSchema {
     async fn execute(&self, request: Request) -> Response {
-        match prepare::check(&self.state.config.limits, request) {
+        match prepare::check(&self.state.config.limits, &self.state.documents, request) {
             Ok(checked) => {
                 let order = checked.order();
                 let response = self.schema.execute(checked.request).await;
@@ -94,11 +94,16 @@ impl Executor for CodedSchema {
                 .get(&std::any::TypeId::of::<WsSession>())
                 .and_then(|d| d.downcast_ref::<WsSession>())
                 .cloned();
-            let prepared = match session {
-                Some(session) => prepare::ws_operation(&state, &session, request).await,
-                None => Ok(request),
+            let prepared = match (
+                prepare::check(&state.config.limits, &state.documents, request),
+                session,
+            ) {
+                (Ok(checked), Some(session)) => {
+                    prepare::ws_operation(&state, &session, checked).await
+                }
+                (checked, _) => checked,
             };
-            match prepared.and_then(|r| prepare::check(&state.config.limits, r)) {
+            match prepared {
                 Ok(checked) => {
                     let order = checked.order();
                     schema

@@ -19,6 +19,7 @@ mod migrations;
 mod ops;
 mod races;
 mod rbac;
+mod read_path;
 mod role_matrix;
 mod schema;
 mod talent_catalogue;

@@ -101,17 +101,25 @@ impl TestApp {
             .await
             .expect("connect");
         talentgraph::db::migrate(&db).await.expect("migrate");
+        let mut readers = talentgraph::db::connect_readers(url, &config.pool)
+            .await
+            .expect("connect readers");
         let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let counter = statements.clone();
         let sql_log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let log = sql_log.clone();
-        db.set_metric_callback(move |info| {
-            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if let Ok(mut log) = log.lock() {
-                log.push(info.statement.sql.clone());
-            }
-        });
-        let state = AppState::new(db, config).expect("state");
+        // Statements are counted on the writer and the readers alike.
+        for db in std::iter::once(&mut db).chain(readers.as_mut()) {
+            let counter = statements.clone();
+            let log = sql_log.clone();
+            db.set_metric_callback(move |info| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Ok(mut log) = log.lock() {
+                    log.push(info.statement.sql.clone());
+                }
+            });
+        }
+        let state = AppState::new(db, config)
+            .expect("state")
+            .with_readers(readers);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
