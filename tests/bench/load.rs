@@ -4,7 +4,10 @@
 //!
 //! - `nested`: 20 tenders → company, required skills, top 20 matches → consultant → skills;
 //! - `search`: a consultant search page of 50, with skills;
-//! - `match`: one match with its tender, company and consultant.
+//! - `match`: one match with its tender, company and consultant;
+//! - `mixed`: `match` on all connections but two, which meanwhile change a consultant's title
+//!   (`updateConsultant`, audited): whether reads queue behind writes (on SQLite, behind its
+//!   one writer connection).
 //!
 //! For each it reports requests per second, p50 and p99 latency, the server's CPU time per
 //! request (from `/proc`), and SQL statements per request (counted on an in-process server on
@@ -15,11 +18,14 @@
 //! cargo bench --bench load -- --scale full --db postgres      # the issue's scale (release)
 //! cargo test --bench load -- --scale ci                          # what CI runs (seconds)
 //! ```
+//! CPU per request counts every request of a load (reads and writes of `mixed` together).
+//!
 //! Options: `--scale ci|full`, `--db sqlite|postgres|both` (PostgreSQL at
 //! `TALENTGRAPH_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`),
 //! `--connections N` (16), `--seconds N` per query (20; CI 2), `--warmup N` (5; CI 1),
 //! `--idle N` seconds before the last memory reading (60; CI 1), `--queries a,b,…`,
-//! `--show-sql` (print the statements that are counted), `--perf FILE` (a `perf record` of the
+//! `TALENTGRAPH_BENCH_BIN=path` loads another build of the server (SQL statements are still
+//! counted with this one). `--show-sql` (print the statements that are counted), `--perf FILE` (a `perf record` of the
 //! server during each query's load, into `FILE.<db>.<query>`), `--keep` (leave the database).
 
 mod seed;
@@ -37,7 +43,14 @@ use talentgraph::tenancy::sessions::{self, SignUp};
 
 use seed::Scale;
 
-const BIN: &str = env!("CARGO_BIN_EXE_talentgraph");
+/// The server under load: this build's, or another one's (`TALENTGRAPH_BENCH_BIN`, to compare
+/// two builds on the same harness and data).
+fn server_binary() -> String {
+    std::env::var("TALENTGRAPH_BENCH_BIN")
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_talentgraph").to_owned())
+}
 const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
 const KEYS: &str = "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
 const PASSWORD: &str = "bench password 1";
@@ -45,6 +58,9 @@ const PASSWORD: &str = "bench password 1";
 const NESTED: &str = "query Nested { tenders(first: 20) { edges { node { id title company { id name } requiredSkills { skill { id name } importance minLevel } matches(first: 20) { edges { node { id score status consultant { id firstName lastName skills { skill { id name } level } } } } } } } } }";
 const SEARCH: &str = "query Search { consultants(first: 50, filter: { status: [AVAILABLE] }) { totalCount edges { node { id firstName lastName title yearsExperience status skills { skill { id name } level yearsExperience } } } } }";
 const MATCH: &str = "query One($id: ID!) { match(id: $id) { id score status reasons breakdown { skills availability rate location } tender { id title status company { id name } } consultant { id firstName lastName title dailyRate } } }";
+const WRITE: &str = "mutation Write($id: ID!, $title: String!) { updateConsultant(input: { id: $id, title: $title }) { id title } }";
+/// Connections of the `mixed` load that write.
+const WRITERS: usize = 2;
 
 struct Options {
     scale: Scale,
@@ -97,7 +113,11 @@ fn options() -> Options {
         idle: number("--idle", if ci { 1 } else { 60 }),
         queries: value("--queries")
             .map(|q| q.split(',').map(str::to_owned).collect())
-            .unwrap_or_else(|| vec!["nested".into(), "search".into(), "match".into()]),
+            .unwrap_or_else(|| {
+                ["nested", "search", "match", "mixed"]
+                    .map(str::to_owned)
+                    .to_vec()
+            }),
     }
 }
 
@@ -220,9 +240,35 @@ fn query_of(name: &str, match_id: uuid::Uuid) -> Value {
     match name {
         "nested" => json!({ "query": NESTED }),
         "search" => json!({ "query": SEARCH }),
-        "match" => json!({ "query": MATCH, "variables": { "id": match_id } }),
+        "match" | "mixed" => json!({ "query": MATCH, "variables": { "id": match_id } }),
         other => fail(&format!("unknown query {other}")),
     }
+}
+
+/// The consultant of the benchmark's match (the one the `mixed` load writes to).
+async fn consultant_of(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    match_id: uuid::Uuid,
+) -> String {
+    let body: Value = client
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({
+            "query": "query($id: ID!) { match(id: $id) { consultant { id } } }",
+            "variables": { "id": match_id }
+        }))
+        .send()
+        .await
+        .unwrap_or_else(|e| fail(&format!("consultant: {e}")))
+        .json()
+        .await
+        .unwrap_or_else(|e| fail(&format!("consultant: {e}")));
+    body["data"]["match"]["consultant"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| fail(&format!("consultant: {body}")))
 }
 
 async fn login(client: &reqwest::Client, url: &str, slug: &str, email: &str) -> String {
@@ -286,22 +332,28 @@ async fn statements(
     let mut db = talentgraph::db::connect(url, &config.pool)
         .await
         .unwrap_or_else(|e| fail(&format!("connect: {e}")));
+    let mut readers = talentgraph::db::connect_readers(url, &config.pool)
+        .await
+        .unwrap_or_else(|e| fail(&format!("connect readers: {e}")));
     let counter = Arc::new(AtomicU64::new(0));
-    let count = counter.clone();
     let show = std::env::args().any(|a| a == "--show-sql");
-    db.set_metric_callback(move |info| {
-        count.fetch_add(1, Ordering::Relaxed);
-        if show {
-            let sql = &info.statement.sql;
-            eprintln!(
-                "  sql {:>7.2} ms: {}",
-                info.elapsed.as_secs_f64() * 1000.0,
-                &sql[..sql.len().min(150)]
-            );
-        }
-    });
-    let state =
-        talentgraph::app::AppState::new(db, config).unwrap_or_else(|e| fail(&e.to_string()));
+    for db in std::iter::once(&mut db).chain(readers.as_mut()) {
+        let count = counter.clone();
+        db.set_metric_callback(move |info| {
+            count.fetch_add(1, Ordering::Relaxed);
+            if show {
+                let sql = &info.statement.sql;
+                eprintln!(
+                    "  sql {:>7.2} ms: {}",
+                    info.elapsed.as_secs_f64() * 1000.0,
+                    &sql[..sql.len().min(150)]
+                );
+            }
+        });
+    }
+    let state = talentgraph::app::AppState::new(db, config)
+        .unwrap_or_else(|e| fail(&e.to_string()))
+        .with_readers(readers);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| fail(&format!("bind: {e}")));
@@ -344,7 +396,8 @@ fn free_port() -> u16 {
 }
 
 fn spawn_server(url: &str, port: u16) -> Child {
-    Command::new(BIN)
+    let bin = server_binary();
+    Command::new(&bin)
         .arg("serve")
         .env("DATABASE_URL", url)
         .env("TALENTGRAPH_BIND", format!("127.0.0.1:{port}"))
@@ -356,7 +409,7 @@ fn spawn_server(url: &str, port: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .unwrap_or_else(|e| fail(&format!("spawn {BIN}: {e}")))
+        .unwrap_or_else(|e| fail(&format!("spawn {bin}: {e}")))
 }
 
 /// CPU time (user + system) of a process, in seconds.
@@ -424,14 +477,32 @@ struct Load {
     bytes: usize,
 }
 
+/// One kind of request of a load and the connections that send it; `body(n)` is the `n`-th
+/// request's body.
+struct Workload {
+    connections: usize,
+    body: Arc<dyn Fn(u64) -> Value + Send + Sync>,
+}
+
+impl Workload {
+    fn fixed(connections: usize, body: Value) -> Workload {
+        Workload {
+            connections,
+            body: Arc::new(move |_| body.clone()),
+        }
+    }
+}
+
+/// Runs the workloads side by side for `seconds`; one [`Load`] each. CPU figures are per
+/// request of all the workloads together.
 async fn load(
     url: &str,
     token: &str,
-    body: &Value,
+    workloads: &[Workload],
     (pid, database): (u32, Option<&str>),
-    connections: usize,
     seconds: u64,
-) -> Load {
+) -> Vec<Load> {
+    let connections: usize = workloads.iter().map(|w| w.connections).sum();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
         .build()
@@ -440,55 +511,93 @@ async fn load(
     let db_cpu_before = database_cpu_seconds(database);
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
-    let workers: Vec<_> = (0..connections)
-        .map(|_| {
-            let (client, url, token, body) = (
-                client.clone(),
-                url.to_owned(),
-                token.to_owned(),
-                body.clone(),
-            );
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut bytes = 0;
-                while Instant::now() < deadline {
-                    let sent = Instant::now();
-                    bytes = request(&client, &url, &token, &body).await;
-                    latencies.push(sent.elapsed());
-                }
-                (latencies, bytes)
-            })
+    let sent = Arc::new(AtomicU64::new(0));
+    let workers: Vec<Vec<_>> = workloads
+        .iter()
+        .map(|workload| {
+            (0..workload.connections)
+                .map(|_| {
+                    let (client, url, token, body, sent) = (
+                        client.clone(),
+                        url.to_owned(),
+                        token.to_owned(),
+                        workload.body.clone(),
+                        sent.clone(),
+                    );
+                    tokio::spawn(async move {
+                        let mut latencies = Vec::new();
+                        let mut bytes = 0;
+                        while Instant::now() < deadline {
+                            let body = body(sent.fetch_add(1, Ordering::Relaxed));
+                            let at = Instant::now();
+                            bytes = request(&client, &url, &token, &body).await;
+                            latencies.push(at.elapsed());
+                        }
+                        (latencies, bytes)
+                    })
+                })
+                .collect()
         })
         .collect();
-    let mut latencies = Vec::new();
-    let mut bytes = 0;
-    for worker in workers {
-        let (mine, size) = worker
-            .await
-            .unwrap_or_else(|e| fail(&format!("worker: {e}")));
-        latencies.extend(mine);
-        bytes = size;
+    let mut results = Vec::new();
+    for workload in workers {
+        let mut latencies = Vec::new();
+        let mut bytes = 0;
+        for worker in workload {
+            let (mine, size) = worker
+                .await
+                .unwrap_or_else(|e| fail(&format!("worker: {e}")));
+            latencies.extend(mine);
+            bytes = size;
+        }
+        latencies.sort();
+        results.push((latencies, bytes));
     }
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds(pid) - cpu_before;
     let db_cpu = database_cpu_seconds(database) - db_cpu_before;
-    latencies.sort();
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
-    let requests = latencies.len() as u64;
-    Load {
-        requests,
-        per_second: requests as f64 / elapsed,
-        p50: at(0.50),
-        p99: at(0.99),
-        cpu_ms: cpu * 1000.0 / requests.max(1) as f64,
-        db_cpu_ms: db_cpu * 1000.0 / requests.max(1) as f64,
-        bytes,
+    let all: u64 = results.iter().map(|(l, _)| l.len() as u64).sum();
+    results
+        .into_iter()
+        .map(|(latencies, bytes)| {
+            let at = |q: f64| {
+                latencies
+                    .get(
+                        ((latencies.len() as f64 * q) as usize)
+                            .min(latencies.len().saturating_sub(1)),
+                    )
+                    .copied()
+                    .unwrap_or_default()
+            };
+            let requests = latencies.len() as u64;
+            Load {
+                requests,
+                per_second: requests as f64 / elapsed,
+                p50: at(0.50),
+                p99: at(0.99),
+                cpu_ms: cpu * 1000.0 / all.max(1) as f64,
+                db_cpu_ms: db_cpu * 1000.0 / all.max(1) as f64,
+                bytes,
+            }
+        })
+        .collect()
+}
+
+/// The workloads of query `name`.
+fn workloads(name: &str, body: Value, connections: usize, consultant: &str) -> Vec<Workload> {
+    if name != "mixed" {
+        return vec![Workload::fixed(connections, body)];
     }
+    let id = consultant.to_owned();
+    vec![
+        Workload::fixed(connections.saturating_sub(WRITERS).max(1), body),
+        Workload {
+            connections: WRITERS,
+            body: Arc::new(
+                move |n| json!({ "query": WRITE, "variables": { "id": id, "title": format!("Bench title {n}") } }),
+            ),
+        },
+    ]
 }
 
 async fn run(kind: &str, options: &Options) {
@@ -515,63 +624,66 @@ async fn run(kind: &str, options: &Options) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let token = login(&client, &url, &slug, &email).await;
+    let consultant = consultant_of(&client, &url, &token, match_id).await;
     let rss_before = rss_mb(pid);
     println!(
         "\n{kind} ({}), {} connections, {} s per query:\n",
         options.scale_name, options.connections, options.seconds
     );
     println!(
-        "| query | req/s | p50 | p99 | server CPU/req | database CPU/req | SQL statements | response |"
+        "| query | req/s | p50 | p99 | server CPU/req | database CPU/req | SQL statements | response | server RSS after |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (name, sql) in &counts {
-        let body = query_of(name, match_id);
+        let work = workloads(
+            name,
+            query_of(name, match_id),
+            options.connections,
+            &consultant,
+        );
         if options.warmup > 0 {
-            load(
-                &url,
-                &token,
-                &body,
-                (pid, database.name()),
-                options.connections,
-                options.warmup,
-            )
-            .await;
+            load(&url, &token, &work, (pid, database.name()), options.warmup).await;
         }
         // `--perf FILE`: a CPU profile of the server during this query's load.
         let perf = perf_file().map(|file| {
             Command::new("perf")
-                .args(["record", "-F", "499", "-g", "-p", &pid.to_string(), "-o"])
+                .args(["record", "-F", "199", "--call-graph", "dwarf,16384", "-p"])
+                .arg(pid.to_string())
+                .arg("-o")
                 .arg(format!("{file}.{kind}.{name}"))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap_or_else(|e| fail(&format!("perf: {e}")))
         });
-        let l = load(
-            &url,
-            &token,
-            &body,
-            (pid, database.name()),
-            options.connections,
-            options.seconds,
-        )
-        .await;
+        let loads = load(&url, &token, &work, (pid, database.name()), options.seconds).await;
         if let Some(mut perf) = perf {
             let _ = Command::new("kill")
                 .args(["-INT", &perf.id().to_string()])
                 .status();
             let _ = perf.wait();
         }
-        println!(
-            "| {name} | {:.1} | {:.1} ms | {:.1} ms | {:.2} ms | {:.2} ms | {sql} | {:.0} KB ({} requests) |",
-            l.per_second,
-            l.p50.as_secs_f64() * 1000.0,
-            l.p99.as_secs_f64() * 1000.0,
-            l.cpu_ms,
-            l.db_cpu_ms,
-            l.bytes as f64 / 1024.0,
-            l.requests,
-        );
+        let rss = rss_mb(pid);
+        for (i, l) in loads.iter().enumerate() {
+            let (label, sql) = match (name.as_str(), i) {
+                ("mixed", 0) => ("mixed: reads (match)".to_owned(), sql.to_string()),
+                ("mixed", _) => (
+                    "mixed: writes (updateConsultant)".to_owned(),
+                    "—".to_owned(),
+                ),
+                _ => (name.clone(), sql.to_string()),
+            };
+            println!(
+                "| {label} | {:.1} | {:.1} ms | {:.1} ms | {:.2} ms | {:.2} ms | {sql} | {:.1} KB ({} requests) | {rss:.0} MB |",
+                l.per_second,
+                l.p50.as_secs_f64() * 1000.0,
+                l.p99.as_secs_f64() * 1000.0,
+                l.cpu_ms,
+                l.db_cpu_ms,
+                l.bytes as f64 / 1024.0,
+                l.requests,
+            );
+        }
     }
     let rss_after = rss_mb(pid);
     tokio::time::sleep(Duration::from_secs(options.idle)).await;
