@@ -20,7 +20,7 @@ pub struct AuditEvent(audit_event::Model);
 impl AuditEvent {
     /// The event's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// Position in the organisation's chain, from 1.
     async fn seq(&self) -> i64 {

@@ -3,6 +3,7 @@
 
 pub mod constraints;
 pub mod health;
+pub mod rows;
 
 use std::time::Duration;
 
@@ -200,7 +201,7 @@ pub async fn first_rows_per_parent<E>(
 ) -> Result<Vec<E::Model>, DbErr>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult,
+    E::Model: rows::ByPosition,
 {
     let mut window = WindowStatement::partition_by(parent);
     for (column, direction) in order {
@@ -214,8 +215,12 @@ where
         .from_subquery(inner, page.clone())
         .and_where(Expr::col((page, Alias::new("rn"))).lte(limit))
         .to_owned();
-    let statement = conn.get_database_backend().build(&outer);
-    E::Model::find_by_statement(statement).all(conn).await
+    // The entity's columns come first, in order, then `rn`.
+    conn.query_all(&outer)
+        .await?
+        .iter()
+        .map(|row| rows::ByPosition::read(&mut rows::Columns::new(row)))
+        .collect()
 }
 
 /// The row `id` within a scoped select, or `NOT_FOUND` naming `what`: a row outside the scope

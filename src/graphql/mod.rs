@@ -10,13 +10,18 @@
 //! - A resolver that awaits something large (a DataLoader, a page, a guard's audit write)
 //!   boxes that future: the engine boxes every field's future at the size of the type's
 //!   largest, and a plain `id` would otherwise be copied at the size of `matches`.
-//! - DataLoader values are shared (`Arc`): the loader hands a copy to every field that asked.
+//! - DataLoader values that are lists are shared (`Arc`): the loader hands a copy to every
+//!   field that asked.
+//! - Leaf types of plain data that come by the thousand (a consultant's and a tender's
+//!   skills) are written in one pass over their selection (`plain`), not a future per field.
+//! - Rows that come by the hundred are decoded by position (`db::rows`), not by name.
 
 pub mod context;
 pub mod limits;
 pub mod order;
 pub mod pagination;
 pub mod patch;
+pub mod plain;
 pub mod prepare;
 pub mod scalars;
 pub mod sdl;

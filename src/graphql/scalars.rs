@@ -106,3 +106,15 @@ impl From<rust_decimal::Decimal> for Decimal {
         Decimal(d)
     }
 }
+
+/// The `ID` of a UUID, written without the formatting machinery (ids are the most frequent
+/// value of a response).
+pub fn id(uuid: uuid::Uuid) -> async_graphql::ID {
+    async_graphql::ID(uuid_text(uuid))
+}
+
+/// A UUID as lower-case hyphenated text.
+pub fn uuid_text(uuid: uuid::Uuid) -> String {
+    let mut buf = uuid::Uuid::encode_buffer();
+    uuid.hyphenated().encode_lower(&mut buf).to_owned()
+}

@@ -49,7 +49,7 @@ pub struct Match(pub tender_match::Model);
 impl Match {
     /// The match's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// 0..1, higher is better. For readers who may not see rates (`consultant.rate:read`) the
     /// daily rate is left out of it, so that it cannot be worked back from the budget.
@@ -131,7 +131,7 @@ pub struct Collaboration(pub collaboration::Model);
 impl Collaboration {
     /// The collaboration's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// Where the collaboration is in its life cycle.
     async fn status(&self) -> CollaborationStatus {

@@ -9,12 +9,13 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{company, consultant, consultant_skill, skill, tender, tender_skill};
 use sea_orm::{
     ColumnTrait, ConnectionTrait as _, DatabaseConnection, EntityTrait, Iterable as _, QueryFilter,
-    QueryResult, QuerySelect as _, QueryTrait as _, Related, Select,
+    QuerySelect as _, QueryTrait as _, Related, Select,
 };
 use uuid::Uuid;
 
 use super::scope;
 use crate::auth::Principal;
+use crate::db::rows::{ByPosition, Columns};
 use crate::error::AppError;
 
 /// What every loader of a request shares.
@@ -38,9 +39,9 @@ macro_rules! by_id_loader {
             type Error = async_graphql::Error;
 
             async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-                let rows = $scope(&self.0.principal)
-                    .filter($entity::Column::Id.is_in(keys.iter().copied()))
-                    .all(&self.0.db)
+                let select = $scope(&self.0.principal)
+                    .filter($entity::Column::Id.is_in(keys.iter().copied()));
+                let rows = crate::db::rows::all(&self.0.db, select)
                     .await
                     .map_err(db_error)?;
                 Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -84,7 +85,7 @@ pub type WithSkill<M> = (M, Arc<skill::Model>);
 /// every field that asked for it, and this makes the copy a reference count.
 pub type SkillEntries<M> = Arc<[WithSkill<M>]>;
 
-/// The columns of a skill, in the order [`skill_at`] reads them.
+/// The columns of a skill, in the order of `skill::Column` (what `ByPosition` reads).
 const SKILL_COLUMNS: [skill::Column; 7] = [
     skill::Column::Id,
     skill::Column::TenantId,
@@ -95,33 +96,21 @@ const SKILL_COLUMNS: [skill::Column; 7] = [
     skill::Column::UpdatedAt,
 ];
 
-/// The skill in columns `at..` of a row that selected [`SKILL_COLUMNS`] there.
-fn skill_at(row: &QueryResult, at: usize) -> Result<skill::Model, sea_orm::DbErr> {
-    Ok(skill::Model {
-        id: row.try_get_by_index(at)?,
-        tenant_id: row.try_get_by_index(at + 1)?,
-        name: row.try_get_by_index(at + 2)?,
-        name_key: row.try_get_by_index(at + 3)?,
-        category: row.try_get_by_index(at + 4)?,
-        created_at: row.try_get_by_index(at + 5)?,
-        updated_at: row.try_get_by_index(at + 6)?,
-    })
-}
-
 /// The rows of `entries` (scoped, and filtered to a batch's parents), each joined to its
 /// skill of the catalogue (in scope: the tenant's), grouped by parent and sorted by skill id.
 ///
 /// Columns are read by position and each skill is decoded once per batch: decoding by name
 /// (with the prefixes of a two-model select) cost more than the rest of the request together
 /// on the nested tender query, which reads 3,200 entries naming 120 skills.
-async fn skill_entries<E, M>(
+async fn skill_entries<E>(
     ctx: &LoaderContext,
     entries: Select<E>,
-    decode: impl Fn(&QueryResult) -> Result<(Uuid, M), sea_orm::DbErr>,
-    skill_of: impl Fn(&M) -> Uuid,
-) -> Result<HashMap<Uuid, SkillEntries<M>>, async_graphql::Error>
+    parent_of: impl Fn(&E::Model) -> Uuid,
+    skill_of: impl Fn(&E::Model) -> Uuid,
+) -> Result<HashMap<Uuid, SkillEntries<E::Model>>, async_graphql::Error>
 where
     E: EntityTrait + Related<skill::Entity>,
+    E::Model: ByPosition,
 {
     let width = E::Column::iter().count();
     let mut select = entries
@@ -138,13 +127,16 @@ where
         .await
         .map_err(db_error)?;
     let mut skills: HashMap<Uuid, Arc<skill::Model>> = HashMap::new();
-    let mut by_parent: HashMap<Uuid, Vec<WithSkill<M>>> = HashMap::new();
+    let mut by_parent: HashMap<Uuid, Vec<WithSkill<E::Model>>> = HashMap::new();
     for row in &rows {
-        let (parent, entry) = decode(row).map_err(db_error)?;
+        let entry = E::Model::read(&mut Columns::new(row)).map_err(db_error)?;
+        let parent = parent_of(&entry);
         let skill = match skills.get(&skill_of(&entry)) {
             Some(skill) => skill.clone(),
             None => {
-                let skill = Arc::new(skill_at(row, width).map_err(db_error)?);
+                let skill =
+                    skill::Model::read(&mut Columns::starting_at(row, width)).map_err(db_error)?;
+                let skill = Arc::new(skill);
                 skills.insert(skill.id, skill.clone());
                 skill
             }
@@ -170,23 +162,7 @@ impl Loader<Uuid> for ConsultantSkillsLoader {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let entries = scope::consultant_skills(&self.0.principal)
             .filter(consultant_skill::Column::ConsultantId.is_in(keys.iter().copied()));
-        skill_entries(
-            &self.0,
-            entries,
-            |row| {
-                // In the order of `consultant_skill::Column`.
-                let entry = consultant_skill::Model {
-                    consultant_id: row.try_get_by_index(0)?,
-                    skill_id: row.try_get_by_index(1)?,
-                    tenant_id: row.try_get_by_index(2)?,
-                    level: row.try_get_by_index(3)?,
-                    years_experience: row.try_get_by_index(4)?,
-                };
-                Ok((entry.consultant_id, entry))
-            },
-            |entry| entry.skill_id,
-        )
-        .await
+        skill_entries(&self.0, entries, |e| e.consultant_id, |e| e.skill_id).await
     }
 }
 
@@ -200,23 +176,7 @@ impl Loader<Uuid> for TenderSkillsLoader {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let entries = scope::tender_skills(&self.0.principal)
             .filter(tender_skill::Column::TenderId.is_in(keys.iter().copied()));
-        skill_entries(
-            &self.0,
-            entries,
-            |row| {
-                // In the order of `tender_skill::Column`.
-                let entry = tender_skill::Model {
-                    tender_id: row.try_get_by_index(0)?,
-                    skill_id: row.try_get_by_index(1)?,
-                    tenant_id: row.try_get_by_index(2)?,
-                    importance: row.try_get_by_index(3)?,
-                    min_level: row.try_get_by_index(4)?,
-                };
-                Ok((entry.tender_id, entry))
-            },
-            |entry| entry.skill_id,
-        )
-        .await
+        skill_entries(&self.0, entries, |e| e.tender_id, |e| e.skill_id).await
     }
 }
 

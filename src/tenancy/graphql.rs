@@ -61,7 +61,7 @@ pub struct Tenant(pub tenant::Model);
 impl Tenant {
     /// The organisation's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// Display name of the organisation.
     async fn name(&self) -> &str {
@@ -84,7 +84,7 @@ pub struct User(pub user::Model);
 impl User {
     /// The user's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// Sign-in e-mail (stored encrypted).
     async fn email(&self, ctx: &Context<'_>) -> Result<String> {

@@ -135,3 +135,234 @@ async fn each_operation_of_a_document_runs_as_its_request_names_it() {
         .expect("json");
     assert_eq!(data(&body)["company"]["name"], "Written");
 }
+
+/// An organisation with a row of every kind read in bulk, with every column set and with
+/// the optional ones empty.
+async fn varied_rows(app: &TestApp) -> crate::helpers::Agency {
+    let agency = app.agency().await;
+    let full_company = agency
+        .make(
+            app,
+            "mutation($i: CreateCompanyInput!) { createCompany(input: $i) { id } }",
+            json!({ "i": { "name": "Full Co", "description": "A client", "website": "https://full.test", "address": "1 Main St" } }),
+            "createCompany",
+        )
+        .await;
+    let bare_company = agency.company(app, "Bare Co").await;
+    let skills = [
+        agency
+            .make(
+                app,
+                "mutation { createSkill(input: { name: \"Rust\", category: \"Languages\" }) { id } }",
+                json!({}),
+                "createSkill",
+            )
+            .await,
+        agency.skill(app, "Kubernetes").await,
+    ];
+    let full = agency
+        .consultant(
+            app,
+            json!({ "firstName": "Ada", "lastName": "Lovelace", "title": "Architect", "bio": "Engines",
+                    "yearsExperience": 12, "dailyRate": "812.50", "email": "ada@full.test",
+                    "phone": "+33 1 23 45 67 89", "availabilityDate": "2027-03-01",
+                    "status": "ON_MISSION", "location": "Paris", "remote": "HYBRID",
+                    "internalNotes": "Top" }),
+        )
+        .await;
+    let bare = agency.consultant(app, json!({})).await;
+    let gone = agency.consultant(app, json!({ "lastName": "Gone" })).await;
+    for (consultant, level) in [(&full, "EXPERT"), (&bare, "BEGINNER")] {
+        data(&app.gql(agency.admin.token(),
+            "mutation($id: ID!, $a: ID!, $b: ID!, $l: SkillLevel!) { setConsultantSkills(input: { consultantId: $id, skills: [{ skillId: $a, level: $l, yearsExperience: 7 }, { skillId: $b, level: INTERMEDIATE, yearsExperience: 2 }] }) { id } }",
+            json!({ "id": consultant, "a": skills[0], "b": skills[1], "l": level })).await);
+    }
+    let tender = agency
+        .open_tender(
+            app,
+            &full_company,
+            json!({ "title": "Payments", "description": "Billing", "startDate": "2027-04-01",
+                    "endDate": "2027-09-30", "location": "Lyon", "remoteAllowed": true,
+                    "budgetMin": "600", "budgetMax": "900" }),
+        )
+        .await;
+    agency.draft_tender(app, &bare_company, json!({})).await;
+    data(&app.gql(agency.admin.token(),
+        "mutation($id: ID!, $a: ID!, $b: ID!) { setTenderSkills(input: { tenderId: $id, skills: [{ skillId: $a, importance: REQUIRED, minLevel: ADVANCED }, { skillId: $b, importance: NICE_TO_HAVE, minLevel: BEGINNER }] }) { id } }",
+        json!({ "id": tender, "a": skills[0], "b": skills[1] })).await);
+    let decided = agency.proposed_match(app, &tender, &full).await;
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { updateMatch(input: { id: $id, notes: \"Strong\" }) { id } }",
+            json!({ "id": decided }),
+        )
+        .await,
+    );
+    data(&app.gql(agency.admin.token(),
+        "mutation($id: ID!) { rejectMatch(input: { id: $id, reason: \"Too expensive\" }) { id } }",
+        json!({ "id": decided })).await);
+    agency.pending_match(app, &tender, &bare).await;
+    data(
+        &app.gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deleteConsultant(id: $id) }",
+            json!({ "id": gone }),
+        )
+        .await,
+    );
+    agency
+}
+
+/// Every positional decoder reads what sea-orm's own decoding reads, NULLs included.
+#[tokio::test]
+async fn rows_read_by_position_equal_rows_read_by_name() {
+    use talentgraph::db::rows;
+    let app = TestApp::spawn().await;
+    varied_rows(&app).await;
+    let db = &app.state.db;
+    macro_rules! same {
+        ($($entity:ident),*) => {$(
+            let by_name = entity::$entity::Entity::find().all(db).await.expect("by name");
+            let by_position = rows::all(db, entity::$entity::Entity::find()).await.expect("by position");
+            assert!(by_name.len() >= 2, "{}: {by_name:?}", stringify!($entity));
+            assert_eq!(by_position, by_name, "{}", stringify!($entity));
+        )*};
+    }
+    same!(
+        company,
+        skill,
+        consultant,
+        consultant_skill,
+        tender,
+        tender_skill,
+        tender_match
+    );
+}
+
+/// Skills written as plain objects (a consultant's and a tender's) answer exactly what the
+/// derived path answers, for every field the schema gives them, with aliases, fragments,
+/// `__typename` and a key selected twice.
+#[tokio::test]
+async fn plain_objects_answer_like_the_derived_ones() {
+    let app = TestApp::spawn().await;
+    let agency = varied_rows(&app).await;
+    let token = agency.admin.token();
+    let fields = |name: &str| {
+        let app = &app;
+        let name = name.to_owned();
+        async move {
+            let body = app
+                .gql(
+                    token,
+                    "query($n: String!) { __type(name: $n) { fields { name } } }",
+                    json!({ "n": name }),
+                )
+                .await;
+            data(&body)["__type"]["fields"]
+                .as_array()
+                .map(|fields| {
+                    fields
+                        .iter()
+                        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
+        }
+    };
+    let skill = fields("Skill").await;
+    let consultant_skill = fields("ConsultantSkill")
+        .await
+        .replace("skill", &format!("skill {{ {skill} }}"));
+    let tender_skill = fields("TenderSkill")
+        .await
+        .replace("skill", &format!("skill {{ {skill} }}"));
+    assert!(
+        skill.contains("createdAt")
+            && consultant_skill.contains("level")
+            && tender_skill.contains("minLevel")
+    );
+
+    // Every field of the entries through the plain path; their skills against the derived
+    // path (`skill(id)` returns an `#[Object]`), their own fields against what was set.
+    let plain = app
+        .gql(
+            token,
+            &format!(
+                "{{ consultants(first: 10) {{ edges {{ node {{ lastName skills {{ {consultant_skill} __typename alias: level ...Again ... on ConsultantSkill {{ skill {{ __typename }} }} }} }} }} }}
+                   tenders(first: 10) {{ edges {{ node {{ title requiredSkills {{ {tender_skill} ... {{ importance }} }} }} }} }} }}
+                 fragment Again on ConsultantSkill {{ skill {{ name id }} yearsExperience }}"
+            ),
+            json!({}),
+        )
+        .await;
+    let plain = data(&plain);
+    let same_skill = |plain: &Value| {
+        let app = &app;
+        let plain = plain.clone();
+        let skill = skill.clone();
+        async move {
+            let derived = app
+                .gql(
+                    token,
+                    &format!("query($id: ID!) {{ skill(id: $id) {{ {skill} }} }}"),
+                    json!({ "id": plain["id"] }),
+                )
+                .await;
+            let derived = &data(&derived)["skill"];
+            for (key, value) in derived.as_object().into_iter().flatten() {
+                assert_eq!(&plain[key], value, "skill.{key}");
+            }
+            plain["name"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    let mut seen = Vec::new();
+    for edge in plain["consultants"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let node = &edge["node"];
+        for entry in node["skills"].as_array().into_iter().flatten() {
+            let name = same_skill(&entry["skill"]).await;
+            assert_eq!(entry["__typename"], "ConsultantSkill");
+            assert_eq!(
+                entry["skill"]["__typename"], "Skill",
+                "merged from the inline fragment"
+            );
+            assert_eq!(entry["alias"], entry["level"]);
+            seen.push(format!(
+                "{} {name} {} {}",
+                node["lastName"].as_str().unwrap_or_default(),
+                entry["level"].as_str().unwrap_or_default(),
+                entry["yearsExperience"]
+            ));
+        }
+    }
+    for edge in plain["tenders"]["edges"].as_array().into_iter().flatten() {
+        let node = &edge["node"];
+        for entry in node["requiredSkills"].as_array().into_iter().flatten() {
+            let name = same_skill(&entry["skill"]).await;
+            assert_eq!(entry["__typename"], Value::Null, "not selected");
+            seen.push(format!(
+                "{} {name} {} {}",
+                node["title"].as_str().unwrap_or_default(),
+                entry["importance"].as_str().unwrap_or_default(),
+                entry["minLevel"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "Lovelace Kubernetes INTERMEDIATE 2",
+            "Lovelace Rust EXPERT 7",
+            "Payments Kubernetes NICE_TO_HAVE BEGINNER",
+            "Payments Rust REQUIRED ADVANCED",
+            "Sultant Kubernetes INTERMEDIATE 2",
+            "Sultant Rust BEGINNER 7",
+        ]
+    );
+}

@@ -26,7 +26,7 @@ pub struct Company(pub company::Model);
 impl Company {
     /// The company's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// The company's name.
     async fn name(&self) -> &str {

@@ -1,7 +1,8 @@
 //! Consultants over GraphQL, with field guards on contact data, rates and internal notes.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Value};
 use entity::{consultant, consultant_skill};
 
 use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
@@ -12,6 +13,7 @@ use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
+use crate::graphql::plain::{Nested, Plain, PlainObject};
 use crate::graphql::scalars::Date;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::scalars::Decimal;
@@ -72,7 +74,7 @@ impl Consultant {
 impl Consultant {
     /// The consultant's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// First name.
     async fn first_name(&self) -> &str {
@@ -141,11 +143,19 @@ impl Consultant {
         Ok(self.0.internal_notes.as_deref())
     }
     /// The consultant's skills.
-    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsultantSkill>> {
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Plain<ConsultantSkill>>> {
         let loader = crate::graphql::context::loader::<ConsultantSkillsLoader>(ctx)?;
         Ok(Box::pin(loader.load_one(self.0.id))
             .await?
-            .map(|entries| entries.iter().cloned().map(ConsultantSkill).collect())
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| Plain(ConsultantSkill(e.clone())))
+                    .collect()
+            })
             .unwrap_or_default())
     }
     /// Set when the consultant was deleted (only listed with `includeDeleted`).
@@ -211,6 +221,18 @@ impl ConsultantSkill {
     /// Years of practice of this skill.
     async fn years_experience(&self) -> i32 {
         self.0.0.years_experience
+    }
+}
+
+impl PlainObject for ConsultantSkill {
+    // The fields of the `#[Object]` above, as values.
+    fn field(&self, name: &str, nested: Nested<'_>) -> Option<async_graphql::ServerResult<Value>> {
+        Some(match name {
+            "skill" => nested.object(&Skill(self.0.1.clone())),
+            "level" => Ok(enum_value(SkillLevel::from(self.0.0.level))),
+            "yearsExperience" => Ok(Value::from(self.0.0.years_experience)),
+            _ => return None,
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, ScalarType, Value};
 use entity::skill;
 
 use crate::auth::{Permission, PermissionGuard, visibility};
@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
+use crate::graphql::plain::{Nested, PlainObject};
 use crate::graphql::scalars::DateTime;
 use crate::talent::skills::{self, SkillFilter as Filter};
 
@@ -28,7 +29,7 @@ impl From<skill::Model> for Skill {
 impl Skill {
     /// The skill's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// Unique in the organisation, case-insensitively.
     async fn name(&self) -> &str {
@@ -41,6 +42,19 @@ impl Skill {
     /// When the skill was created.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
+    }
+}
+
+impl PlainObject for Skill {
+    // The fields of the `#[Object]` above, as values.
+    fn field(&self, name: &str, _: Nested<'_>) -> Option<async_graphql::ServerResult<Value>> {
+        Some(Ok(match name {
+            "id" => Value::String(crate::graphql::scalars::uuid_text(self.0.id)),
+            "name" => Value::String(self.0.name.clone()),
+            "category" => self.0.category.clone().map_or(Value::Null, Value::String),
+            "createdAt" => ScalarType::to_value(&DateTime(self.0.created_at)),
+            _ => return None,
+        }))
     }
 }
 

@@ -1,7 +1,8 @@
 //! Tenders over GraphQL.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Value};
 use entity::{tender, tender_skill};
 
 use super::company::Company;
@@ -12,6 +13,7 @@ use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
+use crate::graphql::plain::{Nested, Plain, PlainObject};
 use crate::graphql::scalars::Date;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::scalars::Decimal;
@@ -28,7 +30,7 @@ pub struct Tender(pub tender::Model);
 impl Tender {
     /// The tender's id (a UUID).
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        crate::graphql::scalars::id(self.0.id)
     }
     /// What the mission is, in a line.
     async fn title(&self) -> &str {
@@ -73,11 +75,19 @@ impl Tender {
         self.0.status.into()
     }
     /// The skills the mission asks for.
-    async fn required_skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TenderSkill>> {
+    async fn required_skills(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Plain<TenderSkill>>> {
         let loader = crate::graphql::context::loader::<TenderSkillsLoader>(ctx)?;
         Ok(Box::pin(loader.load_one(self.0.id))
             .await?
-            .map(|entries| entries.iter().cloned().map(TenderSkill).collect())
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| Plain(TenderSkill(e.clone())))
+                    .collect()
+            })
             .unwrap_or_default())
     }
     /// When the tender was created.
@@ -139,6 +149,18 @@ impl TenderSkill {
     /// The lowest level that fully meets it.
     async fn min_level(&self) -> SkillLevel {
         self.0.0.min_level.into()
+    }
+}
+
+impl PlainObject for TenderSkill {
+    // The fields of the `#[Object]` above, as values.
+    fn field(&self, name: &str, nested: Nested<'_>) -> Option<async_graphql::ServerResult<Value>> {
+        Some(match name {
+            "skill" => nested.object(&Skill(self.0.1.clone())),
+            "importance" => Ok(enum_value(SkillImportance::from(self.0.0.importance))),
+            "minLevel" => Ok(enum_value(SkillLevel::from(self.0.0.min_level))),
+            _ => return None,
+        })
     }
 }
 
