@@ -48,10 +48,16 @@ pub async fn connect(url: &str, pool: &PoolConfig) -> Result<DatabaseConnection,
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
+                    .row_buffer_size(SQLITE_ROW_BUFFER)
             });
     }
     Database::connect(options).await
 }
+
+/// Rows a SQLite connection's thread may hand over before it waits for the request to take
+/// them (sqlx's default is 50). A batch of skill entries is thousands of rows, all collected
+/// anyway: with 50, the thread stopped and was woken again every 50 rows.
+const SQLITE_ROW_BUFFER: usize = 1024;
 
 /// Read-only connections to a SQLite file, beside the one writer of [`connect`]: in WAL mode
 /// they read while the writer writes, so that a read-only request never queues behind a write
@@ -78,6 +84,7 @@ pub async fn connect_readers(
             o.read_only(true)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                .row_buffer_size(SQLITE_ROW_BUFFER)
         });
     Database::connect(options).await.map(Some)
 }
