@@ -1,8 +1,13 @@
 //! Response keys in the order of the query's selection (GraphQL spec, "Ordering"): the root
 //! types are merged from one object per domain, and async-graphql writes a merged object's
 //! fields grouped by the object that resolves them (`apiVersion` first, `me` before `tenant`,
-//! whatever the query asked). Nested objects are not merged and keep the query's order; the
-//! root's keys are put back in it here.
+//! whatever the query asked). The root's keys are put back in the query's order here.
+//!
+//! Below the root, an object resolved in parallel (the default) writes its keys in the order its
+//! fields complete (async-graphql 7.2 collects them from a `FuturesUnordered`): a field answered
+//! by a DataLoader can come after one that was selected later. Objects marked `serial` and plain
+//! objects (`graphql::plain`) keep the query's order. JSON clients read keys by name, so this
+//! only shows to a reader of the raw text; the spec's ordering is a SHOULD.
 
 use std::collections::HashSet;
 

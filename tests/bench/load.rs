@@ -25,8 +25,9 @@
 //! `--connections N` (16), `--seconds N` per query (20; CI 2), `--warmup N` (5; CI 1),
 //! `--idle N` seconds before the last memory reading (60; CI 1), `--queries a,b,…`,
 //! `TALENTGRAPH_BENCH_BIN=path` loads another build of the server (SQL statements are still
-//! counted with this one). `--show-sql` (print the statements that are counted), `--perf FILE` (a `perf record` of the
-//! server during each query's load, into `FILE.<db>.<query>`), `--keep` (leave the database).
+//! counted with this one). `--show-sql` (print the statements that are counted, with their
+//! time; `--show-sql-full` prints them whole), `--perf FILE` (a `perf record` of the server
+//! during each query's load, into `FILE.<db>.<query>`), `--keep` (leave the database).
 
 mod seed;
 
@@ -336,7 +337,12 @@ async fn statements(
         .await
         .unwrap_or_else(|e| fail(&format!("connect readers: {e}")));
     let counter = Arc::new(AtomicU64::new(0));
-    let show = std::env::args().any(|a| a == "--show-sql");
+    let show = std::env::args().any(|a| a == "--show-sql" || a == "--show-sql-full");
+    let width = if std::env::args().any(|a| a == "--show-sql-full") {
+        usize::MAX
+    } else {
+        150
+    };
     for db in std::iter::once(&mut db).chain(readers.as_mut()) {
         let count = counter.clone();
         db.set_metric_callback(move |info| {
@@ -346,7 +352,7 @@ async fn statements(
                 eprintln!(
                     "  sql {:>7.2} ms: {}",
                     info.elapsed.as_secs_f64() * 1000.0,
-                    &sql[..sql.len().min(150)]
+                    sql.get(..width).unwrap_or(sql)
                 );
             }
         });
