@@ -6,9 +6,10 @@ use entity::audit_event;
 use sea_orm::{ColumnTrait, QueryFilter};
 
 use super::service::{AuditChainReport as Report, verify_chain};
-use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::auth::{Permission, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::guard::PermissionGuard;
 use crate::graphql::pagination::{self, ConnectionFields, Order, PageQuery};
 use crate::graphql::scalars::DateTime;
 use crate::inputs::{filter_text, instant};

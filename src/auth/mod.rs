@@ -1,7 +1,6 @@
 //! Authentication and authorisation: tokens, passwords, the principal, the permission table,
 //! guards and the role-aware visibility of the schema (DESIGN §5, §6).
 
-pub mod guard;
 pub mod jwt;
 pub mod password;
 pub mod permissions;
@@ -10,6 +9,5 @@ pub mod sessions;
 pub mod throttle;
 pub mod visibility;
 
-pub use guard::PermissionGuard;
 pub use permissions::{Permission, RowRule};
 pub use principal::Principal;

@@ -17,6 +17,7 @@
 //! - Rows that come by the hundred are decoded by position (`db::rows`), not by name.
 
 pub mod context;
+pub mod guard;
 pub mod limits;
 pub mod order;
 pub mod pagination;

@@ -10,10 +10,11 @@ use super::loaders::{
 };
 use super::matches::{self, Decision, MatchFilter as Filter};
 use super::score_view::ScoreView;
-use crate::auth::guard::field_allowed;
-use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::auth::{Permission, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::guard::PermissionGuard;
+use crate::graphql::guard::field_allowed;
 use crate::graphql::pagination::{
     self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
 };

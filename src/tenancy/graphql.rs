@@ -11,10 +11,11 @@ use super::loaders::{TenantLoader, UserLoader};
 use super::scope;
 use super::sessions::{self, AcceptInvitation, Login, Session, SignUp};
 use super::users::{self, UserFilter as UserFilterSpec};
-use crate::auth::guard::Authenticated;
-use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::auth::{Permission, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::guard::Authenticated;
+use crate::graphql::guard::PermissionGuard;
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::scalars::DateTime;
 

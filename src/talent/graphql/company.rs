@@ -6,9 +6,10 @@ use entity::company;
 
 use super::enums::TenderStatus;
 use super::tender::Tender;
-use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::auth::{Permission, visibility};
 use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::guard::PermissionGuard;
 use crate::graphql::pagination::{
     self, ConnectionFields, Order, OrderDirection, PageArgs, PageQuery,
 };

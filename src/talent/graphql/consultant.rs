@@ -7,10 +7,11 @@ use entity::{consultant, consultant_skill};
 
 use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
 use super::skill::Skill;
-use crate::auth::guard::field_allowed;
-use crate::auth::{Permission, PermissionGuard, RowRule, visibility};
+use crate::auth::{Permission, RowRule, visibility};
 use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::guard::PermissionGuard;
+use crate::graphql::guard::field_allowed;
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::plain::{Nested, Plain, PlainObject};

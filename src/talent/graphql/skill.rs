@@ -6,9 +6,10 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, ScalarType, Value};
 use entity::skill;
 
-use crate::auth::{Permission, PermissionGuard, visibility};
+use crate::auth::{Permission, visibility};
 use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
+use crate::graphql::guard::PermissionGuard;
 use crate::graphql::pagination::{self, ConnectionFields, Order, OrderDirection, PageQuery};
 use crate::graphql::patch::patch;
 use crate::graphql::plain::{Nested, PlainObject};

@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, Guard};
 
-use super::Permission;
+use super::context::{ContextExt as _, DeniedLog};
 use crate::audit;
+use crate::auth::Permission;
 use crate::error::AppError;
-use crate::graphql::context::{ContextExt as _, DeniedLog};
 
 /// Requires a signed-in principal holding the permission.
 pub struct PermissionGuard(pub Permission);
