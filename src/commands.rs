@@ -9,7 +9,7 @@ use crate::cli::{Cli, Command, MigrateAction};
 use crate::config::{Config, LogFormat};
 use crate::graphql::{build_schema, sdl::export_sdl};
 use crate::tenancy::sessions::{self, SignUp};
-use crate::{crypto, db, demo, telemetry};
+use crate::{db, demo, telemetry};
 
 /// A failure of a command, printed as one line.
 #[derive(Debug, thiserror::Error)]
@@ -230,7 +230,7 @@ async fn rotate(config: Config) -> Result<(), CommandError> {
     db::migrate(&db)
         .await
         .map_err(database_error(config.database_url()))?;
-    let report = crypto::rotate_master_key(&db, &config.master_keys).await?;
+    let report = crate::tenancy::keys::rotate_master_key(&db, &config.master_keys).await?;
     println!(
         "re-wrapped {} tenant key(s) under `{}`; {} already current",
         report.rewrapped.len(),

@@ -1,4 +1,5 @@
-//! Storage of tenant keys: creation at sign-up, loading, master-key rotation and crypto-shredding.
+//! Storage of tenant keys: creation at sign-up, loading, re-wrapping under a new master key
+//! (the rotation itself, with its audit, is `tenancy::keys`) and crypto-shredding.
 
 #![expect(
     clippy::disallowed_methods,
@@ -7,14 +8,10 @@
 
 use chrono::Utc;
 use entity::tenant_key;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
-};
-use serde_json::json;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::cipher::{CryptoError, KEY_LEN, MasterKeyRing, TenantKeys, random_bytes};
-use crate::audit::{self, AuditRecord, RequestMeta};
 use crate::error::{AppError, Result};
 use zeroize::Zeroizing;
 
@@ -69,58 +66,40 @@ pub async fn destroy_tenant_keys(conn: &impl ConnectionTrait, tenant_id: Uuid) -
     Ok(res.rows_affected > 0)
 }
 
-/// What `rotate-encryption-key` did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct RotationReport {
-    /// Tenants whose keys were re-wrapped under the current master key.
-    pub rewrapped: Vec<Uuid>,
-    /// Tenants already under the current master key.
-    pub already_current: usize,
+/// Whether a tenant's keys are both wrapped by the ring's current master key.
+pub fn tenant_keys_are_current(ring: &MasterKeyRing, row: &tenant_key::Model) -> Result<bool> {
+    let current = ring.current().id();
+    let dek_kid = MasterKeyRing::wrapped_by(&row.wrapped_dek).map_err(AppError::internal)?;
+    let idx_kid = MasterKeyRing::wrapped_by(&row.wrapped_index_key).map_err(AppError::internal)?;
+    Ok(dek_kid == current && idx_kid == current)
 }
 
-/// Re-wraps every tenant key not yet under the current master key. Each tenant is re-wrapped
-/// in a transaction of its own, together with its audit event, so an interrupted rotation can
-/// simply be run again.
-pub async fn rotate_master_key(
-    db: &DatabaseConnection,
+/// Every tenant's stored keys (rotation goes through all of them).
+pub async fn all_tenant_keys(db: &impl ConnectionTrait) -> Result<Vec<tenant_key::Model>> {
+    Ok(tenant_key::Entity::find().all(db).await?)
+}
+
+/// Re-wraps one tenant's keys under the current master key, on `conn` (the caller's
+/// transaction, which records the rotation beside it). Returns the id of the master key that
+/// wrapped them before.
+pub async fn rewrap_tenant_keys(
+    conn: &impl ConnectionTrait,
     ring: &MasterKeyRing,
-) -> Result<RotationReport> {
-    let current = ring.current().id().to_owned();
-    let mut report = RotationReport::default();
-    for row in tenant_key::Entity::find().all(db).await? {
-        let dek_kid = MasterKeyRing::wrapped_by(&row.wrapped_dek).map_err(AppError::internal)?;
-        let idx_kid =
-            MasterKeyRing::wrapped_by(&row.wrapped_index_key).map_err(AppError::internal)?;
-        if dek_kid == current && idx_kid == current {
-            report.already_current += 1;
-            continue;
-        }
-        let tenant_id = row.tenant_id;
-        let previous = row.kek_id.clone();
-        let dek = ring
-            .unwrap_key(tenant_id, DEK, &row.wrapped_dek)
-            .map_err(AppError::internal)?;
-        let index_key = ring
-            .unwrap_key(tenant_id, INDEX, &row.wrapped_index_key)
-            .map_err(AppError::internal)?;
-        let txn = db.begin().await?;
-        let mut active: tenant_key::ActiveModel = row.into();
-        active.kek_id = Set(current.clone());
-        active.wrapped_dek = Set(ring.wrap(tenant_id, DEK, &dek));
-        active.wrapped_index_key = Set(ring.wrap(tenant_id, INDEX, &index_key));
-        active.rotated_at = Set(Some(Utc::now()));
-        active.update(&txn).await?;
-        audit::record(
-            &txn,
-            tenant_id,
-            None,
-            &RequestMeta::default(),
-            AuditRecord::new("encryption_key.rotated", "tenant", Some(tenant_id))
-                .changes(json!({ "masterKeyId": { "from": previous, "to": current } })),
-        )
-        .await?;
-        txn.commit().await?;
-        report.rewrapped.push(tenant_id);
-    }
-    Ok(report)
+    row: tenant_key::Model,
+) -> Result<String> {
+    let tenant_id = row.tenant_id;
+    let previous = row.kek_id.clone();
+    let dek = ring
+        .unwrap_key(tenant_id, DEK, &row.wrapped_dek)
+        .map_err(AppError::internal)?;
+    let index_key = ring
+        .unwrap_key(tenant_id, INDEX, &row.wrapped_index_key)
+        .map_err(AppError::internal)?;
+    let mut active: tenant_key::ActiveModel = row.into();
+    active.kek_id = Set(ring.current().id().to_owned());
+    active.wrapped_dek = Set(ring.wrap(tenant_id, DEK, &dek));
+    active.wrapped_index_key = Set(ring.wrap(tenant_id, INDEX, &index_key));
+    active.rotated_at = Set(Some(Utc::now()));
+    active.update(conn).await?;
+    Ok(previous)
 }

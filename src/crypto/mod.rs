@@ -11,5 +11,6 @@ pub use cipher::{
     CryptoError, KEY_LEN, MasterKey, MasterKeyRing, TenantKeys, hex as hex_digest, random_bytes,
 };
 pub use keystore::{
-    RotationReport, create_tenant_keys, destroy_tenant_keys, load_tenant_keys, rotate_master_key,
+    all_tenant_keys, create_tenant_keys, destroy_tenant_keys, load_tenant_keys, rewrap_tenant_keys,
+    tenant_keys_are_current,
 };

@@ -3,6 +3,7 @@
 pub mod graphql;
 pub mod inputs;
 pub mod invitations;
+pub mod keys;
 pub mod loaders;
 pub mod scope;
 pub mod sessions;
