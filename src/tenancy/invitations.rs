@@ -306,7 +306,7 @@ async fn links_exist(
     if let Some(company_id) = company_id {
         let found = crate::db::lock_parents(
             conn,
-            crate::talent::scope::companies(p).filter(entity::company::Column::Id.eq(company_id)),
+            super::scope::linkable_companies(p).filter(entity::company::Column::Id.eq(company_id)),
         )
         .await?;
         if found.is_empty() {
@@ -319,7 +319,7 @@ async fn links_exist(
     if let Some(consultant_id) = consultant_id {
         let found = crate::db::lock_parents(
             conn,
-            crate::talent::scope::consultants(p)
+            super::scope::linkable_consultants(p)
                 .filter(entity::consultant::Column::Id.eq(consultant_id)),
         )
         .await?;
