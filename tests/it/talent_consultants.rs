@@ -457,4 +457,13 @@ async fn consultant_ids_of_another_tenant_are_not_found() {
         body["errors"][0]["extensions"]["fields"]["consultantId"].is_string(),
         "{body}"
     );
+    // And to another tenant's company.
+    let company = theirs.company(&app, "Theirs").await;
+    let body = app
+        .gql(admin, "mutation($c: ID!) { inviteUser(input: { email: \"x@y.test\", role: CLIENT, companyId: $c }) { id } }", json!({ "c": company }))
+        .await;
+    assert!(
+        body["errors"][0]["extensions"]["fields"]["companyId"].is_string(),
+        "{body}"
+    );
 }
