@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod cli;
 mod crypto;
+mod dependencies;
 mod hostile_inputs;
 mod http_hardening;
 mod migrations;

@@ -1,0 +1,106 @@
+//! The direction of dependencies between the folders of `src/` (CONVENTIONS, "Dependencies run
+//! one way"): read from the `crate::…` paths of the source, comments aside. The layers below
+//! the domains name no domain, and a lower domain never names a higher one. Folders still in a
+//! cycle (the schema assembly in `graphql/`, `app`'s state, `talent` ↔ `matching`) are issue 8's
+//! work; what is listed here must stay true.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Domains, lowest first: each may use those before it, never those after it.
+const DOMAINS: [&str; 3] = ["tenancy", "talent", "matching"];
+
+/// Folders and files below every domain: they name none.
+const BELOW_DOMAINS: [&str; 7] = ["auth", "crypto", "db", "error", "config", "inputs", "cli"];
+
+/// Edges that were cycles once, with why they must not come back.
+const FORBIDDEN: [(&str, &str, &str); 3] = [
+    ("auth", "graphql", "field guards live in graphql/guard.rs"),
+    (
+        "auth",
+        "audit",
+        "denials are audited by the guards in graphql/",
+    ),
+    (
+        "crypto",
+        "audit",
+        "key rotation is audited by tenancy::keys",
+    ),
+];
+
+/// `module -> {modules it names}` for the crate's top-level modules.
+fn uses() -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut pending = vec![src.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(&src).expect("under src");
+            let first = relative.components().next().expect("component");
+            let module = Path::new(first.as_os_str())
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path).expect("read file");
+            let named = graph.entry(module.clone()).or_default();
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("//") {
+                    continue;
+                }
+                let code = line.split("//").next().unwrap_or_default();
+                for (at, _) in code.match_indices("crate::") {
+                    let rest = &code[at + "crate::".len()..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && name != module {
+                        named.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn dependencies_run_one_way() {
+    let graph = uses();
+    assert!(
+        graph.contains_key("talent"),
+        "the source was read: {graph:?}"
+    );
+    let mut wrong = Vec::new();
+    for low in BELOW_DOMAINS {
+        for domain in DOMAINS {
+            if graph.get(low).is_some_and(|n| n.contains(domain)) {
+                wrong.push(format!("{low} names the {domain} domain"));
+            }
+        }
+    }
+    for (i, low) in DOMAINS.iter().enumerate() {
+        for high in &DOMAINS[i + 1..] {
+            if graph.get(*low).is_some_and(|n| n.contains(*high)) {
+                wrong.push(format!("{low} names {high}, which builds on it"));
+            }
+        }
+    }
+    for (from, to, why) in FORBIDDEN {
+        if graph.get(from).is_some_and(|n| n.contains(to)) {
+            wrong.push(format!("{from} names {to}: {why}"));
+        }
+    }
+    // talent → matching is issue 8's (tender.matches and consultant.matches move to matching).
+    wrong.retain(|w| w != "talent names matching, which builds on it");
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
