@@ -33,26 +33,35 @@ pub fn per_request(
         OperationType::Query => state.for_reads(),
         OperationType::Mutation | OperationType::Subscription => state.clone(),
     };
-    let loader = async_graphql::dataloader::DataLoader::new(
-        crate::tenancy::loaders::TenantLoader::new(state.db.clone(), principal.clone()),
-        tokio::spawn,
-    );
-    let request = request
+    let setup = LoaderSetup {
+        db: &state.db,
+        principal: principal.as_ref(),
+        delay: state.config.limits.dataloader_delay,
+    };
+    let request = super::LOADERS
+        .iter()
+        .fold(request, |request, register| register(request, &setup))
         .data(meta)
         .data(KeyCache::default())
-        .data(DeniedLog::default())
-        .data(loader);
+        .data(DeniedLog::default());
     match principal {
-        Some(p) => {
-            let delay = state.config.limits.dataloader_delay;
-            let request = crate::tenancy::loaders::register(request, &state.db, &p, delay);
-            crate::talent::loaders::register(request, &state.db, &p, delay)
-                .data(p)
-                .data(state)
-        }
+        Some(p) => request.data(p).data(state),
         None => request.data(state),
     }
 }
+
+/// What a domain's DataLoaders are built with, per request: the request's connection, the
+/// principal inside (so that a batch or a cache never mixes tenants) and the batching delay.
+pub struct LoaderSetup<'a> {
+    pub db: &'a sea_orm::DatabaseConnection,
+    /// `None` for an anonymous request.
+    pub principal: Option<&'a Principal>,
+    pub delay: std::time::Duration,
+}
+
+/// How a domain adds its DataLoaders to a request; every domain's is listed in
+/// [`super::LOADERS`].
+pub type RegisterLoaders = fn(async_graphql::Request, &LoaderSetup<'_>) -> async_graphql::Request;
 
 /// Permissions already denied (and audited) during this request: a query that trips the same
 /// guard many times (aliases, batches, lists) writes one audit event, not one per field.

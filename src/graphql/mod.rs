@@ -61,6 +61,13 @@ pub struct Mutation(AuthMutation, UserMutation, TalentMutation, MatchingMutation
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// Every domain's DataLoaders, added to each request by `context::per_request`.
+pub const LOADERS: [context::RegisterLoaders; 3] = [
+    crate::tenancy::loaders::register,
+    crate::talent::loaders::register,
+    crate::matching::loaders::register,
+];
+
 /// The schema under construction: each domain adds the descriptions of the generic types it
 /// instantiates (its connections) with `describe`.
 pub type Builder = async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription>;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{MatchStatus, collaboration, tender_match};
 use sea_orm::sea_query::Order;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
@@ -227,4 +227,29 @@ impl Loader<Uuid> for CollaborationByMatchLoader {
             .map_err(db_error)?;
         Ok(rows.into_iter().map(|c| (c.match_id, c)).collect())
     }
+}
+
+/// Adds the matching loaders of a signed-in principal to a request.
+pub fn register(
+    request: async_graphql::Request,
+    setup: &crate::graphql::context::LoaderSetup<'_>,
+) -> async_graphql::Request {
+    let Some(principal) = setup.principal else {
+        return request;
+    };
+    request
+        .data(
+            DataLoader::new(
+                MatchPageLoader::new(setup.db.clone(), principal.clone()),
+                tokio::spawn,
+            )
+            .delay(setup.delay),
+        )
+        .data(
+            DataLoader::new(
+                CollaborationByMatchLoader::new(setup.db.clone(), principal.clone()),
+                tokio::spawn,
+            )
+            .delay(setup.delay),
+        )
 }

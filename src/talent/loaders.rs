@@ -183,12 +183,14 @@ impl Loader<Uuid> for TenderSkillsLoader {
 /// Adds the talent loaders of a signed-in principal to a request.
 pub fn register(
     request: async_graphql::Request,
-    db: &DatabaseConnection,
-    principal: &Principal,
-    delay: std::time::Duration,
+    setup: &crate::graphql::context::LoaderSetup<'_>,
 ) -> async_graphql::Request {
+    let Some(principal) = setup.principal else {
+        return request;
+    };
+    let delay = setup.delay;
     let ctx = LoaderContext {
-        db: db.clone(),
+        db: setup.db.clone(),
         principal: principal.clone(),
     };
     request
@@ -199,23 +201,6 @@ pub fn register(
         .data(DataLoader::new(ConsultantSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
         .data(DataLoader::new(TenderSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
         .data(DataLoader::new(TenderPageLoader(ctx), tokio::spawn).delay(delay))
-        .data(
-            DataLoader::new(
-                crate::matching::loaders::MatchPageLoader::new(db.clone(), principal.clone()),
-                tokio::spawn,
-            )
-            .delay(delay),
-        )
-        .data(
-            DataLoader::new(
-                crate::matching::loaders::CollaborationByMatchLoader::new(
-                    db.clone(),
-                    principal.clone(),
-                ),
-                tokio::spawn,
-            )
-            .delay(delay),
-        )
 }
 
 /// One first page of a company's tenders (newest first).

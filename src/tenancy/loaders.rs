@@ -73,18 +73,25 @@ impl Loader<Uuid> for UserLoader {
     }
 }
 
-/// The tenancy loaders of a signed-in request.
+/// The tenancy loaders of a request: organisations by id (anonymous requests too), users
+/// once signed in.
 pub fn register(
     request: async_graphql::Request,
-    db: &DatabaseConnection,
-    principal: &Principal,
-    delay: std::time::Duration,
+    setup: &crate::graphql::context::LoaderSetup<'_>,
 ) -> async_graphql::Request {
+    let tenants = async_graphql::dataloader::DataLoader::new(
+        TenantLoader::new(setup.db.clone(), setup.principal.cloned()),
+        tokio::spawn,
+    );
+    let request = request.data(tenants);
+    let Some(principal) = setup.principal else {
+        return request;
+    };
     request.data(
         async_graphql::dataloader::DataLoader::new(
-            UserLoader::new(db.clone(), principal.clone()),
+            UserLoader::new(setup.db.clone(), principal.clone()),
             tokio::spawn,
         )
-        .delay(delay),
+        .delay(setup.delay),
     )
 }
