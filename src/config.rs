@@ -304,7 +304,7 @@ pub struct Limits {
     /// How long a DataLoader collects keys before it runs its batch.
     pub dataloader_delay: Duration,
     /// Header-read timeout, connections per client IP, shutdown grace.
-    pub connections: crate::http::server::ConnectionLimits,
+    pub connections: ConnectionLimits,
     /// A body over `max_body_bytes` is read on and discarded up to this many bytes, so that
     /// the client receives its 413 instead of a connection reset.
     pub max_discarded_body_bytes: usize,
@@ -328,7 +328,7 @@ impl Default for Limits {
                 .map(|n| n.get())
                 .unwrap_or(2),
             dataloader_delay: Duration::from_millis(1),
-            connections: crate::http::server::ConnectionLimits {
+            connections: ConnectionLimits {
                 header_read_timeout: Duration::from_secs(10),
                 max_per_ip: 512,
                 max_total: 8_192,
@@ -662,6 +662,20 @@ fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
     std::fs::write(path, value)
+}
+
+/// Limits on connections (`http::server` applies them).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// A request's headers must arrive within this; idle keep-alive connections close after it.
+    pub header_read_timeout: Duration,
+    /// Open connections (WebSockets included) one client IP may hold; more are closed at once.
+    pub max_per_ip: usize,
+    /// Open connections in all; more are closed at once (keep it below the process's file
+    /// descriptor limit).
+    pub max_total: usize,
+    /// How long shutdown waits for open requests and sockets before giving up on them.
+    pub shutdown_grace: Duration,
 }
 
 #[cfg(test)]

@@ -21,19 +21,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-/// Limits on connections, from the configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct ConnectionLimits {
-    /// A request's headers must arrive within this; idle keep-alive connections close after it.
-    pub header_read_timeout: Duration,
-    /// Open connections (WebSockets included) one client IP may hold; more are closed at once.
-    pub max_per_ip: usize,
-    /// Open connections in all; more are closed at once (keep it below the process's file
-    /// descriptor limit).
-    pub max_total: usize,
-    /// How long shutdown waits for open requests and sockets before giving up on them.
-    pub shutdown_grace: Duration,
-}
+use crate::config::ConnectionLimits;
 
 /// Open connections per client IP; a [`Slot`] holds one until dropped.
 #[derive(Default)]

@@ -14,7 +14,7 @@ const DOMAINS: [&str; 3] = ["tenancy", "talent", "matching"];
 const BELOW_DOMAINS: [&str; 7] = ["auth", "crypto", "db", "error", "config", "inputs", "cli"];
 
 /// Edges that were cycles once, with why they must not come back.
-const FORBIDDEN: [(&str, &str, &str); 3] = [
+const FORBIDDEN: [(&str, &str, &str); 4] = [
     ("auth", "graphql", "field guards live in graphql/guard.rs"),
     (
         "auth",
@@ -26,6 +26,7 @@ const FORBIDDEN: [(&str, &str, &str); 3] = [
         "audit",
         "key rotation is audited by tenancy::keys",
     ),
+    ("config", "http", "connection limits are configuration"),
 ];
 
 /// Files that name none of these (each domain registers its own loaders, `graphql::LOADERS`).
