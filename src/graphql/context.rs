@@ -43,10 +43,11 @@ pub fn per_request(
         .fold(request, |request, register| register(request, &setup))
         .data(meta)
         .data(KeyCache::default())
-        .data(DeniedLog::default());
+        .data(DeniedLog::default())
+        .data(state);
     match principal {
-        Some(p) => request.data(p).data(state),
-        None => request.data(state),
+        Some(p) => request.data(p),
+        None => request,
     }
 }
 
