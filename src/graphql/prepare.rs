@@ -194,7 +194,7 @@ pub async fn ws_operation(
     }
     let principal = match &session.token {
         Some(token) => Some(
-            crate::tenancy::sessions::authenticate(&state.for_reads(), token)
+            crate::auth::edge::authenticate(&state.for_reads().db, &state.jwt, token)
                 .await
                 .map_err(server_error)?,
         ),

@@ -126,7 +126,7 @@ pub async fn principal_from(
     let token = bearer_token(value).ok_or(AppError::Unauthenticated(
         "the Authorization header must be `Bearer <token>`",
     ))?;
-    crate::tenancy::sessions::authenticate(&state.for_reads(), token)
+    crate::auth::edge::authenticate(&state.for_reads().db, &state.jwt, token)
         .await
         .map(Some)
 }

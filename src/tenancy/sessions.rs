@@ -7,7 +7,7 @@
 
 use chrono::Utc;
 use entity::{Role, invitation, revoked_access_token, tenant, user};
-use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -18,7 +18,6 @@ use super::inputs::{Email, Slug};
 use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
-use crate::auth::principal::AccessTokenId;
 use crate::auth::sessions::{self as refresh, Rotation};
 use crate::auth::{Principal, throttle};
 use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
@@ -444,45 +443,6 @@ pub async fn accept_invitation(
     let session = open_session(state, &txn, user, None).await?;
     txn.commit().await?;
     Ok(session)
-}
-
-/// The edge's step: turns a bearer token into a principal, checking the user's current row so
-/// that deactivation, password changes and role changes take effect on the next request, and
-/// that a token ended by logout is refused — all in one statement.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal> {
-    let claims = state.jwt.verify(token)?;
-    let revoked = Query::select()
-        .expr(Expr::val(1))
-        .from(revoked_access_token::Entity)
-        .and_where(revoked_access_token::Column::Jti.eq(claims.jti))
-        .to_owned();
-    let user = user::Entity::find_by_id(claims.sub)
-        .filter(user::Column::TenantId.eq(claims.tid))
-        .filter(Expr::exists(revoked).not())
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated("invalid or expired access token"))?;
-    if user.deactivated_at.is_some() {
-        return Err(AppError::Unauthenticated("this account is deactivated"));
-    }
-    if claims.ver != user.token_version {
-        return Err(AppError::Unauthenticated(
-            "this session has ended; sign in again",
-        ));
-    }
-    let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0)
-        .ok_or(AppError::Unauthenticated("invalid or expired access token"))?;
-    Ok(Principal {
-        user_id: user.id,
-        tenant_id: user.tenant_id,
-        role: user.role,
-        company_id: user.company_id,
-        consultant_id: user.consultant_id,
-        token: Some(AccessTokenId {
-            jti: claims.jti,
-            expires_at,
-        }),
-    })
 }
 
 /// Forgets revoked access tokens that have expired anyway (maintenance).

@@ -29,9 +29,12 @@ const FORBIDDEN: [(&str, &str, &str); 4] = [
     ("config", "http", "connection limits are configuration"),
 ];
 
-/// Files that name none of these (each domain registers its own loaders, `graphql::LOADERS`).
-const FILE_RULES: [(&str, &[&str]); 2] = [
+/// Files that name none of these (each domain registers its own loaders, `graphql::LOADERS`;
+/// the edge authenticates with `auth::edge`).
+const FILE_RULES: [(&str, &[&str]); 4] = [
     ("graphql/context.rs", &DOMAINS),
+    ("graphql/prepare.rs", &DOMAINS),
+    ("http/graphql.rs", &DOMAINS),
     ("talent/loaders.rs", &["matching"]),
 ];
 
