@@ -60,6 +60,16 @@ pub struct LoaderSetup<'a> {
     pub delay: std::time::Duration,
 }
 
+impl LoaderSetup<'_> {
+    /// A DataLoader over `loader` that batches the keys asked within the configured delay.
+    pub fn batched<L: Send + Sync + 'static>(
+        &self,
+        loader: L,
+    ) -> async_graphql::dataloader::DataLoader<L> {
+        async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(self.delay)
+    }
+}
+
 /// How a domain adds its DataLoaders to a request; every domain's is listed in
 /// [`super::LOADERS`].
 pub type RegisterLoaders = fn(async_graphql::Request, &LoaderSetup<'_>) -> async_graphql::Request;

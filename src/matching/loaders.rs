@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{MatchStatus, collaboration, tender_match};
 use sea_orm::sea_query::Order;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
@@ -238,18 +238,9 @@ pub fn register(
         return request;
     };
     request
-        .data(
-            DataLoader::new(
-                MatchPageLoader::new(setup.db.clone(), principal.clone()),
-                tokio::spawn,
-            )
-            .delay(setup.delay),
-        )
-        .data(
-            DataLoader::new(
-                CollaborationByMatchLoader::new(setup.db.clone(), principal.clone()),
-                tokio::spawn,
-            )
-            .delay(setup.delay),
-        )
+        .data(setup.batched(MatchPageLoader::new(setup.db.clone(), principal.clone())))
+        .data(setup.batched(CollaborationByMatchLoader::new(
+            setup.db.clone(),
+            principal.clone(),
+        )))
 }

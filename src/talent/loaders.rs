@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{company, consultant, consultant_skill, skill, tender, tender_skill};
 use sea_orm::{
     ColumnTrait, ConnectionTrait as _, DatabaseConnection, EntityTrait, Iterable as _, QueryFilter,
@@ -188,19 +188,18 @@ pub fn register(
     let Some(principal) = setup.principal else {
         return request;
     };
-    let delay = setup.delay;
     let ctx = LoaderContext {
         db: setup.db.clone(),
         principal: principal.clone(),
     };
     request
-        .data(DataLoader::new(CompanyLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(SkillLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(ConsultantLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(TenderLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(ConsultantSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(TenderSkillsLoader(ctx.clone()), tokio::spawn).delay(delay))
-        .data(DataLoader::new(TenderPageLoader(ctx), tokio::spawn).delay(delay))
+        .data(setup.batched(CompanyLoader(ctx.clone())))
+        .data(setup.batched(SkillLoader(ctx.clone())))
+        .data(setup.batched(ConsultantLoader(ctx.clone())))
+        .data(setup.batched(TenderLoader(ctx.clone())))
+        .data(setup.batched(ConsultantSkillsLoader(ctx.clone())))
+        .data(setup.batched(TenderSkillsLoader(ctx.clone())))
+        .data(setup.batched(TenderPageLoader(ctx)))
 }
 
 /// One first page of a company's tenders (newest first).

@@ -87,11 +87,5 @@ pub fn register(
     let Some(principal) = setup.principal else {
         return request;
     };
-    request.data(
-        async_graphql::dataloader::DataLoader::new(
-            UserLoader::new(setup.db.clone(), principal.clone()),
-            tokio::spawn,
-        )
-        .delay(setup.delay),
-    )
+    request.data(setup.batched(UserLoader::new(setup.db.clone(), principal.clone())))
 }
