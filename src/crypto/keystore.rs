@@ -16,6 +16,8 @@ use crate::error::{AppError, Result};
 use zeroize::Zeroizing;
 
 const DEK: &str = "dek";
+/// An unwrapped key, wiped when dropped.
+type Key = Zeroizing<[u8; KEY_LEN]>;
 const INDEX: &str = "index";
 
 /// Creates and stores a tenant's fresh data and index keys, wrapped by the current master key.
@@ -49,13 +51,19 @@ pub async fn load_tenant_keys(
         .one(conn)
         .await?
         .ok_or(AppError::internal(CryptoError::KeyDestroyed))?;
+    let (dek, index_key) = unwrap_keys(ring, &row)?;
+    Ok(TenantKeys::new(tenant_id, dek, index_key))
+}
+
+/// A stored row's data and index keys, unwrapped.
+fn unwrap_keys(ring: &MasterKeyRing, row: &tenant_key::Model) -> Result<(Key, Key)> {
     let dek = ring
-        .unwrap_key(tenant_id, DEK, &row.wrapped_dek)
+        .unwrap_key(row.tenant_id, DEK, &row.wrapped_dek)
         .map_err(AppError::internal)?;
     let index_key = ring
-        .unwrap_key(tenant_id, INDEX, &row.wrapped_index_key)
+        .unwrap_key(row.tenant_id, INDEX, &row.wrapped_index_key)
         .map_err(AppError::internal)?;
-    Ok(TenantKeys::new(tenant_id, dek, index_key))
+    Ok((dek, index_key))
 }
 
 /// Crypto-shredding: forgets the tenant's keys, leaving every value encrypted under them unreadable.
@@ -89,12 +97,7 @@ pub async fn rewrap_tenant_keys(
 ) -> Result<String> {
     let tenant_id = row.tenant_id;
     let previous = row.kek_id.clone();
-    let dek = ring
-        .unwrap_key(tenant_id, DEK, &row.wrapped_dek)
-        .map_err(AppError::internal)?;
-    let index_key = ring
-        .unwrap_key(tenant_id, INDEX, &row.wrapped_index_key)
-        .map_err(AppError::internal)?;
+    let (dek, index_key) = unwrap_keys(ring, &row)?;
     let mut active: tenant_key::ActiveModel = row.into();
     active.kek_id = Set(ring.current().id().to_owned());
     active.wrapped_dek = Set(ring.wrap(tenant_id, DEK, &dek));
