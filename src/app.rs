@@ -16,6 +16,9 @@ use crate::error::Result;
 use crate::graphql::{AppSchema, build_schema};
 use crate::http::rate_limit::RateLimits;
 
+/// Events a subscriber may fall behind the bus before it reads what it missed from the outbox.
+const EVENT_BUFFER: usize = 1024;
+
 /// What every request and job shares.
 pub struct Inner {
     /// Every write, and every read of a request that writes.
@@ -32,6 +35,8 @@ pub struct Inner {
     pub db_health: crate::db::health::DbHealth,
     /// Documents already parsed and checked.
     pub documents: crate::graphql::prepare::DocumentCache,
+    /// Committed domain events, handed to this instance's subscribers.
+    pub events: crate::events::EventBus,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -72,6 +77,7 @@ impl AppState {
                 rate_limits,
                 db_health: crate::db::health::DbHealth::default(),
                 documents: crate::graphql::prepare::DocumentCache::new(),
+                events: crate::events::EventBus::new(EVENT_BUFFER),
             }),
             db,
         })
@@ -101,6 +107,15 @@ impl AppState {
     pub fn writer(&self) -> &DatabaseConnection {
         &self.inner.writer
     }
+
+    /// A unit of work on the writer for `actor`: what every write goes through.
+    pub async fn unit_of_work(
+        &self,
+        actor: crate::unit::Actor,
+        meta: crate::audit::RequestMeta,
+    ) -> Result<crate::unit::UnitOfWork> {
+        crate::unit::UnitOfWork::begin(&self.inner.writer, &self.inner.events, actor, meta).await
+    }
 }
 
 /// The state of the HTTP layer: the app and its schema.
@@ -117,6 +132,10 @@ impl Deref for HttpState {
     }
 }
 
+/// How often the dispatcher compares every tenant's sequence with what it delivered, in case a
+/// notification was lost.
+const EVENT_SWEEP: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
 pub async fn serve(
     state: AppState,
@@ -125,6 +144,17 @@ pub async fn serve(
 ) -> Result<()> {
     let schema = build_schema(Some(state.clone()));
     let maintenance = tokio::spawn(maintenance(state.clone()));
+    let dispatcher = tokio::spawn(crate::events::bus::dispatch(
+        state.events.clone(),
+        state.writer().clone(),
+        EVENT_SWEEP,
+    ));
+    let event_listener = crate::config::is_postgres(state.config.database_url()).then(|| {
+        tokio::spawn(crate::events::bus::listen(
+            state.events.clone(),
+            state.config.database_url().to_owned(),
+        ))
+    });
     let probe = crate::db::health::probe_target(state.config.database_url())
         .map(|target| tokio::spawn(state.db_health.clone().probe(target)));
     let limits = state.config.limits.connections;
@@ -132,6 +162,10 @@ pub async fn serve(
     let (stop, _) = tokio::sync::watch::channel(false);
     crate::http::server::serve(listener, router, limits, stop, shutdown).await;
     maintenance.abort();
+    dispatcher.abort();
+    if let Some(event_listener) = event_listener {
+        event_listener.abort();
+    }
     if let Some(probe) = probe {
         probe.abort();
     }

@@ -1,10 +1,11 @@
 //! `tender`: a mission request of a client company.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::enums::TenderStatus;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "tender")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

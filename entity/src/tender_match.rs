@@ -1,10 +1,11 @@
 //! `tender_match`: a scored pairing of a tender and a consultant (one per pair).
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::enums::MatchStatus;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "tender_match")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -43,6 +43,10 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
         Conflict("input", "a concurrent change interfered; retry"),
     ),
     (
+        "uq_domain_event_tenant_seq",
+        Conflict("input", "a concurrent change interfered; retry"),
+    ),
+    (
         "uq_skill_tenant_name_key",
         Conflict("name", "a skill with this name already exists"),
     ),
@@ -76,6 +80,8 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ("fk_invitation_invited_by", Parent("user")),
     ("fk_audit_event_tenant", Parent("organisation")),
     ("fk_audit_head_tenant", Parent("organisation")),
+    ("fk_domain_event_tenant", Parent("organisation")),
+    ("fk_event_head_tenant", Parent("organisation")),
     ("fk_company_tenant", Parent("organisation")),
     ("fk_skill_tenant", Parent("organisation")),
     ("fk_consultant_tenant", Parent("organisation")),
@@ -160,7 +166,12 @@ pub fn classify(err: &DbErr) -> Option<AppError> {
         .map(|(_, meaning)| *meaning);
     let constraint = db.constraint().unwrap_or("?");
     // A lost race on the audit chain or a deadlock means a lock is missing somewhere.
-    if kind == Kind::Concurrency || constraint == "uq_audit_event_tenant_seq" {
+    if kind == Kind::Concurrency
+        || matches!(
+            constraint,
+            "uq_audit_event_tenant_seq" | "uq_domain_event_tenant_seq"
+        )
+    {
         tracing::warn!(
             constraint,
             ?kind,

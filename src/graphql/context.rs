@@ -14,6 +14,7 @@ use crate::audit::RequestMeta;
 use crate::auth::Principal;
 use crate::crypto::{TenantKeys, load_tenant_keys};
 use crate::error::{AppError, Result};
+use crate::unit::{Actor, UnitOfWork};
 
 /// Everything a request carries besides the query: the principal, where it came from, the
 /// database connection it reads with, and the per-request caches and loaders (built here, with
@@ -100,6 +101,9 @@ pub trait ContextExt {
     fn request_meta(&self) -> RequestMeta;
     /// The tenant's unwrapped keys, loaded at most once per request.
     fn tenant_keys(&self, tenant_id: Uuid) -> impl Future<Output = Result<Arc<TenantKeys>>> + Send;
+    /// A unit of work for this request's actor (the principal, or anonymous); the resolver
+    /// commits it once the service succeeded.
+    fn unit_of_work(&self) -> impl Future<Output = Result<UnitOfWork>> + Send;
 }
 
 impl ContextExt for Context<'_> {
@@ -115,6 +119,14 @@ impl ContextExt for Context<'_> {
 
     fn request_meta(&self) -> RequestMeta {
         self.data_opt::<RequestMeta>().cloned().unwrap_or_default()
+    }
+
+    async fn unit_of_work(&self) -> Result<UnitOfWork> {
+        let actor = match self.data_opt::<Principal>() {
+            Some(p) => Actor::User(p.clone()),
+            None => Actor::Anonymous,
+        };
+        self.state()?.unit_of_work(actor, self.request_meta()).await
     }
 
     async fn tenant_keys(&self, tenant_id: Uuid) -> Result<Arc<TenantKeys>> {

@@ -6,19 +6,19 @@ use entity::{CollaborationStatus, collaboration};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Select, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
 use crate::inputs::date;
 use crate::talent::inputs::money;
 use crate::talent::scope;
+use crate::unit::UnitOfWork;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collaboration::Model> {
     crate::db::find_in_scope(
@@ -107,17 +107,16 @@ pub struct CollaborationInput {
     pub daily_rate: Option<Option<Decimal>>,
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn update(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     id: Uuid,
     input: CollaborationInput,
 ) -> Result<collaboration::Model> {
+    let p = uow.principal()?;
     p.require(Permission::CollaborationWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let status = input.status.unwrap_or(current.status);
     if !legal(current.status, status) {
         // A state conflict: of two concurrent moves, the loser sees the winner's status here.
@@ -165,39 +164,30 @@ pub async fn update(
     a.end_date = Set(end);
     a.daily_rate_cents = Set(rate);
     a.updated_at = Set(Utc::now());
-    let updated = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = a.update(txn).await?;
+    uow.audit(
         AuditRecord::new("collaboration.updated", "collaboration", Some(id))
             .changes(c.into_value()),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
+    let p = uow.principal()?;
     p.require(Permission::CollaborationWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     collaboration::Entity::delete_by_id(current.id)
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("collaboration.deleted", "collaboration", Some(id)).changes(json!({
             "matchId": current.match_id, "status": current.status,
         })),
     )
     .await?;
-    txn.commit().await?;
     Ok(id)
 }
 

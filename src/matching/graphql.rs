@@ -555,15 +555,9 @@ pub struct UpdateCollaborationInput {
 
 async fn decide(ctx: &Context<'_>, id: &ID, decision: Decision) -> Result<Match> {
     let id = parse_id("id", id)?;
-    matches::decide(
-        ctx.state()?,
-        ctx.principal()?,
-        &ctx.request_meta(),
-        id,
-        decision,
-    )
-    .await
-    .map(Match)
+    let uow = ctx.unit_of_work().await?;
+    let done = matches::decide(&uow, id, decision).await;
+    uow.finish(done).await.map(Match)
 }
 
 #[derive(Default)]
@@ -583,16 +577,9 @@ impl MatchingMutation {
     ) -> Result<Match> {
         let tender_id = parse_id("tenderId", &input.tender_id)?;
         let consultant_id = parse_id("consultantId", &input.consultant_id)?;
-        matches::create(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            tender_id,
-            consultant_id,
-            input.notes,
-        )
-        .await
-        .map(Match)
+        let uow = ctx.unit_of_work().await?;
+        let done = matches::create(&uow, tender_id, consultant_id, input.notes).await;
+        uow.finish(done).await.map(Match)
     }
 
     /// Changes a match's internal notes.
@@ -607,15 +594,9 @@ impl MatchingMutation {
         input: UpdateMatchInput,
     ) -> Result<Match> {
         let id = parse_id("id", &input.id)?;
-        matches::update_notes(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            id,
-            input.notes,
-        )
-        .await
-        .map(Match)
+        let uow = ctx.unit_of_work().await?;
+        let done = matches::update_notes(&uow, id, input.notes).await;
+        uow.finish(done).await.map(Match)
     }
 
     /// Deletes a match (not once accepted); returns its id.
@@ -629,9 +610,9 @@ impl MatchingMutation {
         #[graphql(desc = "The match's id.")] id: ID,
     ) -> Result<ID> {
         let id = parse_id("id", &id)?;
-        matches::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(|id| ID(id.to_string()))
+        let uow = ctx.unit_of_work().await?;
+        let done = matches::delete(&uow, id).await;
+        uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 
     /// PENDING → PROPOSED: the client and the consultant can now see it.
@@ -705,10 +686,9 @@ impl MatchingMutation {
         input: UpdateCollaborationInput,
     ) -> Result<Collaboration> {
         let id = parse_id("id", &input.id)?;
-        collaborations::update(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = collaborations::update(
+            &uow,
             id,
             CollaborationInput {
                 status: input.status.map(Into::into),
@@ -717,8 +697,8 @@ impl MatchingMutation {
                 daily_rate: patch(input.daily_rate).map(|d| d.map(|d| d.0)),
             },
         )
-        .await
-        .map(Collaboration)
+        .await;
+        uow.finish(done).await.map(Collaboration)
     }
 
     /// Deletes a collaboration; returns its id.
@@ -732,9 +712,9 @@ impl MatchingMutation {
         #[graphql(desc = "The collaboration's id.")] id: ID,
     ) -> Result<ID> {
         let id = parse_id("id", &id)?;
-        collaborations::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(|id| ID(id.to_string()))
+        let uow = ctx.unit_of_work().await?;
+        let done = collaborations::delete(&uow, id).await;
+        uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 }
 

@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Select, Set, TransactionTrait,
+    Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,12 +18,14 @@ use uuid::Uuid;
 use super::score_view::ScoreView;
 use super::scoring::{self, ConsultantFacts, Requirement, Score, TenderFacts, Weights};
 use crate::app::AppState;
-use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
+use crate::events::DomainEvent;
 use crate::inputs::{MAX_LONG_TEXT, optional_text};
 use crate::talent::scope;
+use crate::unit::UnitOfWork;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender_match::Model> {
     crate::db::find_in_scope(
@@ -134,29 +136,28 @@ pub async fn score_pair(
 }
 
 /// Creates a PENDING match by hand, scored like a generated one.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn create(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     tender_id: Uuid,
     consultant_id: Uuid,
     notes: Option<String>,
 ) -> Result<tender_match::Model> {
+    let p = uow.principal()?;
     p.require(Permission::MatchWrite)?;
     let notes = optional_text("notes", notes, MAX_LONG_TEXT)?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let mut v = Validation::new();
     // Both parents are held until commit: neither can be deleted, nor the tender closed, under
     // the new match.
     let t = lock_parents(
-        &txn,
+        txn,
         scope::tenders(p).filter(tender::Column::Id.eq(tender_id)),
     )
     .await?
     .pop();
     let c = lock_parents(
-        &txn,
+        txn,
         scope::consultants(p).filter(consultant::Column::Id.eq(consultant_id)),
     )
     .await?
@@ -180,13 +181,13 @@ pub async fn create(
     let taken = scope::matches(p)
         .filter(tender_match::Column::TenderId.eq(t.id))
         .filter(tender_match::Column::ConsultantId.eq(c.id))
-        .count(&txn)
+        .count(txn)
         .await?;
     let duplicate = || AppError::conflict("consultantId", "is already matched to this tender");
     if taken > 0 {
         return Err(duplicate());
     }
-    let scored = score_pair(&txn, p, &t, &c).await?;
+    let scored = score_pair(txn, p, &t, &c).await?;
     let now = Utc::now();
     let created = tender_match::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -205,19 +206,18 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("match.created", "match", Some(created.id)).changes(json!({
             "tenderId": t.id, "consultantId": c.id, "score": created.score, "manual": true,
         })),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::MatchCreated {
+        r#match: created.clone(),
+        company_id: t.company_id,
+    })?;
     Ok(created)
 }
 
@@ -239,18 +239,17 @@ async fn current_in(
 }
 
 /// Changes a match's internal notes.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn update_notes(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     id: Uuid,
     notes: Option<String>,
 ) -> Result<tender_match::Model> {
+    let p = uow.principal()?;
     p.require(Permission::MatchWrite)?;
     let notes = optional_text("notes", notes, MAX_LONG_TEXT)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let mut c = Changes::new();
     c.diff_redacted("notes", &current.notes, &notes);
     if c.is_empty() {
@@ -259,25 +258,19 @@ pub async fn update_notes(
     let mut a: tender_match::ActiveModel = current.into();
     a.notes = Set(notes);
     a.updated_at = Set(Utc::now());
-    let updated = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("match.updated", "match", Some(id)).changes(c.into_value()),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = a.update(txn).await?;
+    uow.audit(AuditRecord::new("match.updated", "match", Some(id)).changes(c.into_value()))
+        .await?;
     Ok(updated)
 }
 
 /// Deletes a match; refused (`CONFLICT`) once it was accepted.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
+    let p = uow.principal()?;
     p.require(Permission::MatchWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     if current.status == MatchStatus::Accepted {
         return Err(AppError::conflict(
             "id",
@@ -285,19 +278,19 @@ pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uui
         ));
     }
     tender_match::Entity::delete_by_id(current.id)
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let company_id = company_of(txn, p.tenant_id, current.tender_id).await?;
+    uow.audit(
         AuditRecord::new("match.deleted", "match", Some(id)).changes(json!({
             "tenderId": current.tender_id, "consultantId": current.consultant_id, "status": current.status,
         })),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::MatchDeleted {
+        r#match: current,
+        company_id,
+    })?;
     Ok(id)
 }
 
@@ -346,22 +339,17 @@ impl Decision {
 /// Of concurrent decisions on one match exactly one wins; the others answer `CONFLICT` naming
 /// the status it reached. The match's company and tender are held first (parents before
 /// children, as everywhere), so the tender cannot close, nor the company go, mid-decision.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn decide(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    id: Uuid,
-    decision: Decision,
-) -> Result<tender_match::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn decide(uow: &UnitOfWork, id: Uuid, decision: Decision) -> Result<tender_match::Model> {
+    let p = uow.principal()?;
     p.require(decision.permission())?;
     let reason = match &decision {
         Decision::Reject { reason } => optional_text("reason", reason.clone(), 2_000)?,
         _ => None,
     };
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let seen = crate::db::find_in_scope(
-        &txn,
+        txn,
         scope::matches(p),
         tender_match::Column::Id,
         id,
@@ -370,23 +358,23 @@ pub async fn decide(
     .await?;
     let tender = scope::tenders(p)
         .filter(tender::Column::Id.eq(seen.tender_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(t) = &tender {
         lock_parents(
-            &txn,
+            txn,
             scope::companies(p).filter(company::Column::Id.eq(t.company_id)),
         )
         .await?;
     }
     let tender_status = lock_parents(
-        &txn,
+        txn,
         scope::tenders(p).filter(tender::Column::Id.eq(seen.tender_id)),
     )
     .await?
     .pop()
     .map(|t| t.status);
-    let current = current_in(&txn, p, id).await?;
+    let current = current_in(txn, p, id).await?;
     let from = current.status;
     let Some(to) = decision.apply(from) else {
         return Err(AppError::illegal_transition(
@@ -422,25 +410,47 @@ pub async fn decide(
     if to == MatchStatus::Rejected {
         a.rejection_reason = Set(reason.clone());
     }
-    let updated = a.update(&txn).await?;
+    let updated = a.update(txn).await?;
     let mut changes = json!({ "status": { "from": from, "to": to } });
     if let Some(reason) = &reason {
         changes["reason"] = json!(reason);
     }
+    let mut collaboration_id = None;
     if to == MatchStatus::Accepted {
-        let collaboration = open_collaboration(&txn, p, &current).await?;
+        let collaboration = open_collaboration(txn, p, &current).await?;
         changes["collaborationId"] = json!(collaboration.id);
+        collaboration_id = Some(collaboration.id);
     }
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("match.status_changed", "match", Some(id)).changes(changes),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.audit(AuditRecord::new("match.status_changed", "match", Some(id)).changes(changes))
+        .await?;
+    uow.raise(DomainEvent::MatchStatusChanged {
+        r#match: updated.clone(),
+        company_id: company_of(txn, p.tenant_id, updated.tender_id).await?,
+        previous_status: from,
+    })?;
+    if let Some(collaboration_id) = collaboration_id {
+        uow.raise(DomainEvent::CollaborationCreated {
+            collaboration_id,
+            match_id: id,
+        })?;
+    }
     Ok(updated)
+}
+
+/// The company of a match's tender, whatever the actor's scope: events name it so that each
+/// subscriber's visibility can be decided from the event alone.
+async fn company_of(txn: &DatabaseTransaction, tenant_id: Uuid, tender_id: Uuid) -> Result<Uuid> {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the tender of a match the actor already holds, read within its tenant"
+    )]
+    let tender = tender::Entity::find_by_id(tender_id)
+        .filter(tender::Column::TenantId.eq(tenant_id))
+        .one(txn)
+        .await?;
+    tender
+        .map(|t| t.company_id)
+        .ok_or_else(|| AppError::internal("a match's tender vanished inside its transaction"))
 }
 
 /// The DRAFT collaboration that follows an accepted match.

@@ -3,19 +3,18 @@
 use chrono::Utc;
 use entity::{collaboration, company, tender, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::inputs::website;
 use super::scope;
 use crate::app::AppState;
-use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, Result};
 use crate::inputs::{MAX_LONG_TEXT, optional_text, required_text};
+use crate::unit::UnitOfWork;
 
 /// A company by id, within the principal's scope.
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<company::Model> {
@@ -78,13 +77,9 @@ fn parse(input: CompanyInput) -> Result<Parsed> {
     })
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn create(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    input: CompanyInput,
-) -> Result<company::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn create(uow: &UnitOfWork, input: CompanyInput) -> Result<company::Model> {
+    let p = uow.principal()?;
     p.require(Permission::CompanyWrite)?;
     let parsed = parse(input)?;
     let name = parsed
@@ -101,40 +96,30 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = state.db.begin().await?;
-    let created = model.insert(&txn).await?;
+    let txn = uow.txn();
+    let created = model.insert(txn).await?;
     let mut changes = Changes::new();
     changes
         .set("name", &created.name)
         .set("description", &created.description)
         .set("website", &created.website)
         .set("address", &created.address);
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("company.created", "company", Some(created.id))
             .changes(changes.into_value()),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn update(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    id: Uuid,
-    input: CompanyInput,
-) -> Result<company::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn update(uow: &UnitOfWork, id: Uuid, input: CompanyInput) -> Result<company::Model> {
+    let p = uow.principal()?;
     p.require(Permission::CompanyWrite)?;
     let parsed = parse(input)?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let current = crate::db::lock_in_scope(
-        &txn,
+        txn,
         scope::companies(p),
         company::Column::Id,
         id,
@@ -164,34 +149,24 @@ pub async fn update(
         return Ok(current);
     }
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = active.update(txn).await?;
+    uow.audit(
         AuditRecord::new("company.updated", "company", Some(id)).changes(changes.into_value()),
     )
     .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
 /// Deletes a company. While it has tenders the answer is `CONFLICT`, unless `cascade` asks to
 /// delete its tenders (with their matches) and collaborations too. CLIENT users of the company
 /// are unlinked.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn delete(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    id: Uuid,
-    cascade: bool,
-) -> Result<Uuid> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn delete(uow: &UnitOfWork, id: Uuid, cascade: bool) -> Result<Uuid> {
+    let p = uow.principal()?;
     p.require(Permission::CompanyWrite)?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let current = crate::db::lock_in_scope(
-        &txn,
+        txn,
         scope::companies(p),
         company::Column::Id,
         id,
@@ -203,7 +178,7 @@ pub async fn delete(
     // match goes: a tender cancelled, or a collaboration changed, meanwhile waits or is waited
     // for, never deadlocks with this delete.
     let tenders = crate::db::lock_all(
-        &txn,
+        txn,
         scope::tenders(p).filter(tender::Column::CompanyId.eq(id)),
         tender::Column::Id,
     )
@@ -220,32 +195,28 @@ pub async fn delete(
     let collaborations = collaboration::Entity::delete_many()
         .filter(collaboration::Column::TenantId.eq(p.tenant_id))
         .filter(collaboration::Column::CompanyId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
     tender::Entity::delete_many()
         .filter(tender::Column::TenantId.eq(p.tenant_id))
         .filter(tender::Column::CompanyId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let unlinked = user::Entity::update_many()
         .col_expr(user::Column::CompanyId, Expr::value(None::<Uuid>))
         .filter(user::Column::TenantId.eq(p.tenant_id))
         .filter(user::Column::CompanyId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
     company::Entity::delete_by_id(current.id)
-        .exec(&txn)
+        .exec(txn)
         .await
         .map_err(|e| {
             crate::db::constraints::on_delete(e, "id", "the company is still referenced; retry")
         })?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("company.deleted", "company", Some(id)).changes(json!({
             "name": current.name,
             "cascade": cascade,
@@ -255,6 +226,5 @@ pub async fn delete(
         })),
     )
     .await?;
-    txn.commit().await?;
     Ok(id)
 }

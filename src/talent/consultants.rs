@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
-    Select, Set, TransactionTrait,
+    Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -14,13 +14,15 @@ use uuid::Uuid;
 use super::inputs::{money, phone, years};
 use super::scope;
 use crate::app::AppState;
-use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::crypto::TenantKeys;
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation};
+use crate::events::DomainEvent;
 use crate::inputs::{MAX_LONG_TEXT, date, optional_text, required_text};
 use crate::tenancy::inputs::Email;
+use crate::unit::UnitOfWork;
 
 const TABLE: &str = "consultant";
 
@@ -205,14 +207,13 @@ fn seal(keys: &TenantKeys, id: Uuid, column: &str, value: &Option<String>) -> Op
     value.as_ref().map(|v| keys.encrypt(TABLE, column, id, v))
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn create(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     keys: &TenantKeys,
     input: ConsultantInput,
 ) -> Result<consultant::Model> {
+    let p = uow.principal()?;
     p.require(Permission::ConsultantWrite)?;
     let mut missing = Validation::new();
     for (field, present) in [
@@ -250,8 +251,8 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = state.db.begin().await?;
-    let created = model.insert(&txn).await?;
+    let txn = uow.txn();
+    let created = model.insert(txn).await?;
     let mut changes = Changes::new();
     changes
         .set("firstName", &created.first_name)
@@ -264,16 +265,12 @@ pub async fn create(
         .set_redacted("email", email.is_some())
         .set_redacted("phone", phone.is_some())
         .set_redacted("internalNotes", created.internal_notes.is_some());
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("consultant.created", "consultant", Some(id))
             .changes(changes.into_value()),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::ConsultantCreated { consultant_id: id })?;
     Ok(created)
 }
 
@@ -294,19 +291,18 @@ async fn current_in(
     .await
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn update(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     keys: &TenantKeys,
     id: Uuid,
     input: ConsultantInput,
 ) -> Result<consultant::Model> {
+    let p = uow.principal()?;
     p.require(Permission::ConsultantWrite)?;
     let parsed = parse(input)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let (old_email, old_phone) = contact(keys, &current)?;
     let mut c = Changes::new();
     let mut a: consultant::ActiveModel = current.clone().into();
@@ -366,53 +362,44 @@ pub async fn update(
         return Ok(current);
     }
     a.updated_at = Set(Utc::now());
-    let updated = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = a.update(txn).await?;
+    uow.audit(
         AuditRecord::new("consultant.updated", "consultant", Some(id)).changes(c.into_value()),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::ConsultantUpdated { consultant_id: id })?;
     Ok(updated)
 }
 
 /// Soft-deletes a consultant; `restore` brings them back.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
+    let p = uow.principal()?;
     p.require(Permission::ConsultantWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let mut a: consultant::ActiveModel = current.into();
     let now = Utc::now();
     a.deleted_at = Set(Some(now));
     a.updated_at = Set(now);
-    a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("consultant.deleted", "consultant", Some(id)),
-    )
+    a.update(txn).await?;
+    uow.audit(AuditRecord::new(
+        "consultant.deleted",
+        "consultant",
+        Some(id),
+    ))
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::ConsultantDeleted { consultant_id: id })?;
     Ok(id)
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn restore(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    id: Uuid,
-) -> Result<consultant::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn restore(uow: &UnitOfWork, id: Uuid) -> Result<consultant::Model> {
+    let p = uow.principal()?;
     p.require(Permission::ConsultantWrite)?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let current = lock_in_scope(
-        &txn,
+        txn,
         scope::consultants_including_deleted(p),
         consultant::Column::Id,
         id,
@@ -427,16 +414,14 @@ pub async fn restore(
     let mut a: consultant::ActiveModel = current.into();
     a.deleted_at = Set(None);
     a.updated_at = Set(Utc::now());
-    let restored = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("consultant.restored", "consultant", Some(id)),
-    )
+    let restored = a.update(txn).await?;
+    uow.audit(AuditRecord::new(
+        "consultant.restored",
+        "consultant",
+        Some(id),
+    ))
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::ConsultantUpdated { consultant_id: id })?;
     Ok(restored)
 }
 
@@ -480,14 +465,13 @@ pub async fn check_skill_ids(txn: &DatabaseTransaction, p: &Principal, ids: &[Uu
 }
 
 /// Replaces a consultant's skills.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn set_skills(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     id: Uuid,
     skills: Vec<SkillEntry>,
 ) -> Result<consultant::Model> {
+    let p = uow.principal()?;
     p.require(Permission::ConsultantWrite)?;
     let mut v = Validation::new();
     for (i, s) in skills.iter().enumerate() {
@@ -497,13 +481,13 @@ pub async fn set_skills(
         ));
     }
     v.finish()?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let ids: Vec<Uuid> = skills.iter().map(|s| s.skill_id).collect();
-    check_skill_ids(&txn, p, &ids).await?;
+    check_skill_ids(txn, p, &ids).await?;
     let before: Vec<_> = scope::consultant_skills(p)
         .filter(consultant_skill::Column::ConsultantId.eq(id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|s| json!({ "skillId": s.skill_id, "level": s.level, "yearsExperience": s.years_experience }))
@@ -511,7 +495,7 @@ pub async fn set_skills(
     consultant_skill::Entity::delete_many()
         .filter(consultant_skill::Column::TenantId.eq(p.tenant_id))
         .filter(consultant_skill::Column::ConsultantId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if !skills.is_empty() {
         consultant_skill::Entity::insert_many(skills.iter().map(|s| {
@@ -523,7 +507,7 @@ pub async fn set_skills(
                 years_experience: Set(s.years_experience),
             }
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     let after: Vec<_> = skills
@@ -532,16 +516,12 @@ pub async fn set_skills(
         .collect();
     let mut a: consultant::ActiveModel = current.into();
     a.updated_at = Set(Utc::now());
-    let updated = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = a.update(txn).await?;
+    uow.audit(
         AuditRecord::new("consultant.skills_set", "consultant", Some(id))
             .changes(json!({ "skills": { "from": before, "to": after } })),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::ConsultantUpdated { consultant_id: id })?;
     Ok(updated)
 }

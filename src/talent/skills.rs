@@ -4,17 +4,18 @@ use chrono::Utc;
 use entity::{consultant_skill, skill, tender_skill};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    Select, Set, TransactionTrait,
+    Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::scope;
 use crate::app::AppState;
-use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, Result};
 use crate::inputs::{optional_text, required_text};
+use crate::unit::UnitOfWork;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<skill::Model> {
     crate::db::find_in_scope(&state.db, scope::skills(p), skill::Column::Id, id, "skill").await
@@ -63,19 +64,18 @@ async fn ensure_unique_name(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn create(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     name: String,
     category: Option<String>,
 ) -> Result<skill::Model> {
+    let p = uow.principal()?;
     p.require(Permission::SkillWrite)?;
     let name = required_text("name", &name, 100)?;
     let category = optional_text("category", category, 100)?;
-    let txn = state.db.begin().await?;
-    ensure_unique_name(&txn, p, &name, None).await?;
+    let txn = uow.txn();
+    ensure_unique_name(txn, p, &name, None).await?;
     let now = Utc::now();
     let created = skill::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -86,41 +86,35 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut changes = Changes::new();
     changes
         .set("name", &created.name)
         .set("category", &created.category);
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("skill.created", "skill", Some(created.id)).changes(changes.into_value()),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn update(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     id: Uuid,
     name: Option<String>,
     category: Option<Option<String>>,
 ) -> Result<skill::Model> {
+    let p = uow.principal()?;
     p.require(Permission::SkillWrite)?;
     let name = name.map(|n| required_text("name", &n, 100)).transpose()?;
     let category = category
         .map(|c| optional_text("category", c, 100))
         .transpose()?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let current = crate::db::lock_in_scope(
-        &txn,
+        txn,
         scope::skills(p),
         skill::Column::Id,
         id,
@@ -132,7 +126,7 @@ pub async fn update(
     let mut active: skill::ActiveModel = current.clone().into();
     if let Some(name) = name {
         if name_key(&name) != current.name_key {
-            ensure_unique_name(&txn, p, &name, Some(id)).await?;
+            ensure_unique_name(txn, p, &name, Some(id)).await?;
         }
         changes.diff("name", &current.name, &name);
         active.name_key = Set(name_key(&name));
@@ -146,26 +140,20 @@ pub async fn update(
         return Ok(current);
     }
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("skill.updated", "skill", Some(id)).changes(changes.into_value()),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = active.update(txn).await?;
+    uow.audit(AuditRecord::new("skill.updated", "skill", Some(id)).changes(changes.into_value()))
+        .await?;
     Ok(updated)
 }
 
 /// Deletes a skill, and with it every consultant's and tender's use of it.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
+    let p = uow.principal()?;
     p.require(Permission::SkillWrite)?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let current = crate::db::lock_in_scope(
-        &txn,
+        txn,
         scope::skills(p),
         skill::Column::Id,
         id,
@@ -176,21 +164,17 @@ pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uui
     let consultants = consultant_skill::Entity::delete_many()
         .filter(consultant_skill::Column::TenantId.eq(p.tenant_id))
         .filter(consultant_skill::Column::SkillId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
     let tenders = tender_skill::Entity::delete_many()
         .filter(tender_skill::Column::TenantId.eq(p.tenant_id))
         .filter(tender_skill::Column::SkillId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
-    skill::Entity::delete_by_id(current.id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    skill::Entity::delete_by_id(current.id).exec(txn).await?;
+    uow.audit(
         AuditRecord::new("skill.deleted", "skill", Some(id)).changes(json!({
             "name": current.name,
             "removedFromConsultants": consultants,
@@ -198,6 +182,5 @@ pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uui
         })),
     )
     .await?;
-    txn.commit().await?;
     Ok(id)
 }

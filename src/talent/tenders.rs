@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, Select, Set, TransactionTrait,
+    QueryFilter, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,11 +18,13 @@ use super::consultants::check_skill_ids;
 use super::inputs::{money, to_decimal};
 use super::scope;
 use crate::app::AppState;
-use crate::audit::{self, AuditRecord, Changes, RequestMeta};
+use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
+use crate::events::DomainEvent;
 use crate::inputs::{MAX_LONG_TEXT, date, optional_text, required_text};
+use crate::unit::UnitOfWork;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender::Model> {
     crate::db::find_in_scope(
@@ -230,13 +232,9 @@ fn changes(before: &Values, after: &Values) -> Changes {
     c
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn create(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    input: TenderInput,
-) -> Result<tender::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn create(uow: &UnitOfWork, input: TenderInput) -> Result<tender::Model> {
+    let p = uow.principal()?;
     p.require(Permission::TenderWrite)?;
     let mut missing = Validation::new();
     if input.company_id.is_none() {
@@ -246,10 +244,10 @@ pub async fn create(
         missing.fail("title", "must not be empty");
     }
     missing.finish()?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let company_id = input.company_id.unwrap_or_default();
     let blank = Values::blank(company_id);
-    let values = merge(&txn, p, Values::blank(company_id), input, false).await?;
+    let values = merge(txn, p, Values::blank(company_id), input, false).await?;
     let now = Utc::now();
     let created = tender::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -267,19 +265,17 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut c = changes(&blank, &values);
     c.set("status", &created.status);
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("tender.created", "tender", Some(created.id)).changes(c.into_value()),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::TenderCreated {
+        tender: created.clone(),
+    })?;
     Ok(created)
 }
 
@@ -331,24 +327,19 @@ fn ensure_editable(t: &tender::Model) -> Result<()> {
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn update(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    id: Uuid,
-    input: TenderInput,
-) -> Result<tender::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn update(uow: &UnitOfWork, id: Uuid, input: TenderInput) -> Result<tender::Model> {
+    let p = uow.principal()?;
     p.require(Permission::TenderWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     ensure_editable(&current)?;
     let before = Values::of(&current);
-    let after = merge(&txn, p, Values::of(&current), input, true).await?;
+    let after = merge(txn, p, Values::of(&current), input, true).await?;
     if after.company_id != before.company_id {
         let matched = scope::matches(p)
             .filter(tender_match::Column::TenderId.eq(id))
-            .count(&txn)
+            .count(txn)
             .await?;
         if matched > 0 {
             return Err(AppError::conflict(
@@ -372,28 +363,25 @@ pub async fn update(
     a.budget_min_cents = Set(after.budget_min_cents);
     a.budget_max_cents = Set(after.budget_max_cents);
     a.updated_at = Set(Utc::now());
-    let updated = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("tender.updated", "tender", Some(id)).changes(c.into_value()),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = a.update(txn).await?;
+    uow.audit(AuditRecord::new("tender.updated", "tender", Some(id)).changes(c.into_value()))
+        .await?;
+    uow.raise(DomainEvent::TenderUpdated {
+        tender: updated.clone(),
+    })?;
     Ok(updated)
 }
 
 /// Deletes a tender with its matches; refused (`CONFLICT`) once a collaboration came of it.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uuid) -> Result<Uuid> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
+    let p = uow.principal()?;
     p.require(Permission::TenderWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let collaborations = scope::collaborations(p)
         .filter(collaboration::Column::TenderId.eq(id))
-        .count(&txn)
+        .count(txn)
         .await?;
     if collaborations > 0 {
         return Err(AppError::conflict(
@@ -401,17 +389,15 @@ pub async fn delete(state: &AppState, p: &Principal, meta: &RequestMeta, id: Uui
             "the tender led to a collaboration; cancel or close it instead",
         ));
     }
-    tender::Entity::delete_by_id(current.id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    tender::Entity::delete_by_id(current.id).exec(txn).await?;
+    uow.raise(DomainEvent::TenderDeleted {
+        tender: current.clone(),
+    })?;
+    uow.audit(
         AuditRecord::new("tender.deleted", "tender", Some(id))
             .changes(json!({ "title": current.title, "status": current.status })),
     )
     .await?;
-    txn.commit().await?;
     Ok(id)
 }
 
@@ -424,24 +410,23 @@ pub struct RequiredSkill {
 }
 
 /// Replaces a tender's required skills.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn set_skills(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     id: Uuid,
     skills: Vec<RequiredSkill>,
 ) -> Result<tender::Model> {
+    let p = uow.principal()?;
     p.require(Permission::TenderWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     ensure_editable(&current)?;
     let ids: Vec<Uuid> = skills.iter().map(|s| s.skill_id).collect();
-    check_skill_ids(&txn, p, &ids).await?;
+    check_skill_ids(txn, p, &ids).await?;
     let entry = |skill_id: Uuid, importance: SkillImportance, min_level: SkillLevel| json!({ "skillId": skill_id, "importance": importance, "minLevel": min_level });
     let before: Vec<_> = scope::tender_skills(p)
         .filter(tender_skill::Column::TenderId.eq(id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|s| entry(s.skill_id, s.importance, s.min_level))
@@ -449,7 +434,7 @@ pub async fn set_skills(
     tender_skill::Entity::delete_many()
         .filter(tender_skill::Column::TenantId.eq(p.tenant_id))
         .filter(tender_skill::Column::TenderId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if !skills.is_empty() {
         tender_skill::Entity::insert_many(skills.iter().map(|s| tender_skill::ActiveModel {
@@ -459,7 +444,7 @@ pub async fn set_skills(
             importance: Set(s.importance),
             min_level: Set(s.min_level),
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     let after: Vec<_> = skills
@@ -468,17 +453,15 @@ pub async fn set_skills(
         .collect();
     let mut a: tender::ActiveModel = current.into();
     a.updated_at = Set(Utc::now());
-    let updated = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = a.update(txn).await?;
+    uow.audit(
         AuditRecord::new("tender.skills_set", "tender", Some(id))
             .changes(json!({ "requiredSkills": { "from": before, "to": after } })),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::TenderUpdated {
+        tender: updated.clone(),
+    })?;
     Ok(updated)
 }
 
@@ -524,17 +507,16 @@ impl Transition {
 ///   are DRAFT collaborations; ACCEPTED matches stay ACCEPTED as the record of the decision.
 ///   While a collaboration is ACTIVE the tender cannot be cancelled (`CONFLICT`): complete or
 ///   cancel that collaboration first, since it is work under way.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn transition(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     id: Uuid,
     transition: Transition,
 ) -> Result<tender::Model> {
+    let p = uow.principal()?;
     p.require(Permission::TenderWrite)?;
-    let txn = state.db.begin().await?;
-    let current = current_in(&txn, p, id).await?;
+    let txn = uow.txn();
+    let current = current_in(txn, p, id).await?;
     let from = current.status;
     let Some(to) = transition.apply(from) else {
         return Err(AppError::illegal_transition(
@@ -548,7 +530,7 @@ pub async fn transition(
         let active = collaborations
             .clone()
             .filter(collaboration::Column::Status.eq(CollaborationStatus::Active))
-            .count(&txn)
+            .count(txn)
             .await?;
         if active > 0 {
             return Err(AppError::conflict(
@@ -561,7 +543,7 @@ pub async fn transition(
     let mut a: tender::ActiveModel = current.into();
     a.status = Set(to);
     a.updated_at = Set(now);
-    let updated = a.update(&txn).await?;
+    let updated = a.update(txn).await?;
     let mut changes = json!({ "status": { "from": from, "to": to } });
     if is_final(to) {
         let cancelled = tender_match::Entity::update_many()
@@ -575,7 +557,7 @@ pub async fn transition(
             .filter(
                 tender_match::Column::Status.is_in([MatchStatus::Pending, MatchStatus::Proposed]),
             )
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected;
         changes["cancelledMatches"] = json!(cancelled);
@@ -590,20 +572,23 @@ pub async fn transition(
             .filter(collaboration::Column::TenantId.eq(p.tenant_id))
             .filter(collaboration::Column::TenderId.eq(id))
             .filter(collaboration::Column::Status.eq(CollaborationStatus::Draft))
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected;
         changes["cancelledCollaborations"] = json!(cancelled);
     }
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("tender.status_changed", "tender", Some(id)).changes(changes),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.audit(AuditRecord::new("tender.status_changed", "tender", Some(id)).changes(changes))
+        .await?;
+    uow.raise(if transition == Transition::Publish {
+        DomainEvent::TenderPublished {
+            tender: updated.clone(),
+        }
+    } else {
+        DomainEvent::TenderStatusChanged {
+            tender: updated.clone(),
+            previous_status: from,
+        }
+    })?;
     Ok(updated)
 }
 

@@ -653,28 +653,25 @@ impl UserMutation {
     ) -> Result<Invitation> {
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
-        let created = invitations::invite_user(
-            ctx.state()?,
-            p,
-            &ctx.request_meta(),
-            &keys,
-            InviteUser {
-                email: input.email,
-                role: input.role.into(),
-                full_name: input.full_name,
-                company_id: input
-                    .company_id
-                    .as_ref()
-                    .map(|id| parse_id("companyId", id))
-                    .transpose()?,
-                consultant_id: input
-                    .consultant_id
-                    .as_ref()
-                    .map(|id| parse_id("consultantId", id))
-                    .transpose()?,
-            },
-        )
-        .await?;
+        let input = InviteUser {
+            email: input.email,
+            role: input.role.into(),
+            full_name: input.full_name,
+            company_id: input
+                .company_id
+                .as_ref()
+                .map(|id| parse_id("companyId", id))
+                .transpose()?,
+            consultant_id: input
+                .consultant_id
+                .as_ref()
+                .map(|id| parse_id("consultantId", id))
+                .transpose()?,
+        };
+        let ttl = ctx.state()?.config.auth.invitation_ttl;
+        let uow = ctx.unit_of_work().await?;
+        let done = invitations::invite_user(&uow, &keys, ttl, input).await;
+        let created = uow.finish(done).await?;
         Ok(Invitation {
             model: created.invitation,
             token: Some(created.token),
@@ -692,9 +689,9 @@ impl UserMutation {
         #[graphql(desc = "The invitation's id.")] id: ID,
     ) -> Result<Invitation> {
         let id = parse_id("id", &id)?;
-        invitations::revoke(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(Invitation::listed)
+        let uow = ctx.unit_of_work().await?;
+        let done = invitations::revoke(&uow, id).await;
+        uow.finish(done).await.map(Invitation::listed)
     }
 
     /// Changes a user's role.
@@ -708,15 +705,9 @@ impl UserMutation {
         #[graphql(desc = "The user and their new role.")] input: UpdateUserRoleInput,
     ) -> Result<User> {
         let id = parse_id("userId", &input.user_id)?;
-        users::update_user_role(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            id,
-            input.role.into(),
-        )
-        .await
-        .map(User)
+        let uow = ctx.unit_of_work().await?;
+        let done = users::update_user_role(&uow, id, input.role.into()).await;
+        uow.finish(done).await.map(User)
     }
 
     /// Deactivates a user: their sessions end at once and they cannot sign in.
@@ -730,9 +721,9 @@ impl UserMutation {
         #[graphql(desc = "The user's id.")] id: ID,
     ) -> Result<User> {
         let id = parse_id("id", &id)?;
-        users::deactivate_user(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(User)
+        let uow = ctx.unit_of_work().await?;
+        let done = users::deactivate_user(&uow, id).await;
+        uow.finish(done).await.map(User)
     }
 
     /// Restores a deactivated user.
@@ -746,9 +737,9 @@ impl UserMutation {
         #[graphql(desc = "The user's id.")] id: ID,
     ) -> Result<User> {
         let id = parse_id("id", &id)?;
-        users::restore_user(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(User)
+        let uow = ctx.unit_of_work().await?;
+        let done = users::restore_user(&uow, id).await;
+        uow.finish(done).await.map(User)
     }
 }
 

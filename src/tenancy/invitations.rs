@@ -7,7 +7,7 @@ use entity::{Role, invitation, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, Select, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -15,14 +15,14 @@ use uuid::Uuid;
 use super::inputs::Email;
 use super::scope;
 use super::sessions::EMAIL_INDEX;
-use crate::app::AppState;
-use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
+use crate::audit::{AuditRecord, REDACTED};
 use crate::auth::sessions::{hash_token, new_opaque_token};
 use crate::auth::{Permission, Principal};
 use crate::crypto::TenantKeys;
 use crate::db::{Lock, lock_in_scope};
 use crate::error::{AppError, Result};
 use crate::inputs::required_text;
+use crate::unit::UnitOfWork;
 
 /// Where an invitation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,14 +92,15 @@ pub struct NewInvitation {
     pub token: String,
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn invite_user(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
+    uow: &UnitOfWork,
     keys: &TenantKeys,
+    ttl: std::time::Duration,
     input: InviteUser,
 ) -> Result<NewInvitation> {
+    let p = uow.principal()?;
+    let txn = uow.txn();
     p.require(Permission::UserInvite)?;
     let email = Email::parse("email", &input.email)?;
     let full_name = input
@@ -119,11 +120,11 @@ pub async fn invite_user(
             "only CONSULTANT users are linked to a consultant",
         ));
     }
-    links_exist(&state.db, p, input.company_id, input.consultant_id).await?;
+    links_exist(txn, p, input.company_id, input.consultant_id).await?;
     let email_index = keys.blind_index(EMAIL_INDEX, email.as_str());
     let exists = scope::users(p)
         .filter(user::Column::EmailIndex.eq(&email_index))
-        .count(&state.db)
+        .count(txn)
         .await?
         > 0;
     if exists {
@@ -135,9 +136,7 @@ pub async fn invite_user(
     let token = new_opaque_token();
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let ttl = chrono::Duration::from_std(state.config.auth.invitation_ttl)
-        .unwrap_or(chrono::Duration::days(7));
-    let txn = state.db.begin().await?;
+    let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(7));
     let invitation = invitation::ActiveModel {
         id: Set(id),
         tenant_id: Set(p.tenant_id),
@@ -154,18 +153,13 @@ pub async fn invite_user(
         created_at: Set(now),
         revoked_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    uow.audit(
         AuditRecord::new("invitation.created", "invitation", Some(id))
             .changes(json!({ "email": REDACTED, "role": input.role.as_str() })),
     )
     .await?;
-    txn.commit().await?;
     Ok(NewInvitation {
         invitation,
         email: email.as_str().to_owned(),
@@ -174,17 +168,13 @@ pub async fn invite_user(
 }
 
 /// Revokes a pending invitation; `CONFLICT` naming its status otherwise.
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn revoke(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    id: Uuid,
-) -> Result<invitation::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn revoke(uow: &UnitOfWork, id: Uuid) -> Result<invitation::Model> {
+    let p = uow.principal()?;
     p.require(Permission::UserInvite)?;
-    let txn = state.db.begin().await?;
+    let txn = uow.txn();
     let current = lock_in_scope(
-        &txn,
+        txn,
         scope::invitations(p),
         invitation::Column::Id,
         id,
@@ -204,16 +194,13 @@ pub async fn revoke(
     }
     let mut a: invitation::ActiveModel = current.into();
     a.revoked_at = Set(Some(Utc::now()));
-    let revoked = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("invitation.revoked", "invitation", Some(id)),
-    )
+    let revoked = a.update(txn).await?;
+    uow.audit(AuditRecord::new(
+        "invitation.revoked",
+        "invitation",
+        Some(id),
+    ))
     .await?;
-    txn.commit().await?;
     Ok(revoked)
 }
 

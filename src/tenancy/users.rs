@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{Role, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, QueryFilter,
-    Select, Set, TransactionTrait,
+    Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -21,7 +21,9 @@ use crate::auth::{Permission, Principal, throttle};
 use crate::crypto::TenantKeys;
 use crate::db::{Lock, lock_in_scope};
 use crate::error::{AppError, Result};
+use crate::events::DomainEvent;
 use crate::inputs::filter_text;
+use crate::unit::{Actor, UnitOfWork};
 
 /// A user by id, within the principal's scope; anything else is `NOT_FOUND`.
 pub async fn find_user(
@@ -126,21 +128,16 @@ async fn ensure_other_admin(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn update_user_role(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    user_id: Uuid,
-    role: Role,
-) -> Result<user::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn update_user_role(uow: &UnitOfWork, user_id: Uuid, role: Role) -> Result<user::Model> {
+    let p = uow.principal()?;
     p.require(Permission::UserManage)?;
-    let txn = state.db.begin().await?;
-    let target = administer(&txn, p, user_id).await?;
+    let txn = uow.txn();
+    let target = administer(txn, p, user_id).await?;
     if target.role == role {
         return Ok(target);
     }
-    ensure_other_admin(&txn, p, &target).await?;
+    ensure_other_admin(txn, p, &target).await?;
     let old_role = target.role;
     // A company belongs to CLIENT users and a consultant profile to CONSULTANT users only.
     let unlink_company = target.company_id.is_some() && role != Role::Client;
@@ -154,11 +151,11 @@ pub async fn update_user_role(
         active.consultant_id = Set(None);
     }
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
+    let updated = active.update(txn).await?;
     let mut changes = json!({ "role": { "from": old_role.as_str(), "to": role.as_str() } });
     // Invitations the user issued stand only while they may still invite.
     if !crate::auth::permissions::role_has(role, Permission::UserInvite) {
-        let revoked = invitations::revoke_pending_of(&txn, p.tenant_id, user_id).await?;
+        let revoked = invitations::revoke_pending_of(txn, p.tenant_id, user_id).await?;
         if revoked > 0 {
             changes["revokedInvitations"] = json!(revoked);
         }
@@ -169,85 +166,63 @@ pub async fn update_user_role(
     if unlink_consultant {
         changes["consultantId"] = json!({ "to": null });
     }
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
-        AuditRecord::new("user.role_changed", "user", Some(user_id)).changes(changes),
-    )
-    .await?;
-    txn.commit().await?;
+    uow.audit(AuditRecord::new("user.role_changed", "user", Some(user_id)).changes(changes))
+        .await?;
+    uow.raise(DomainEvent::UserAccessChanged { user_id })?;
     Ok(updated)
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn deactivate_user(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    user_id: Uuid,
-) -> Result<user::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn deactivate_user(uow: &UnitOfWork, user_id: Uuid) -> Result<user::Model> {
+    let p = uow.principal()?;
     p.require(Permission::UserManage)?;
-    let txn = state.db.begin().await?;
-    let target = administer(&txn, p, user_id).await?;
+    let txn = uow.txn();
+    let target = administer(txn, p, user_id).await?;
     if target.id == p.user_id {
         return Err(AppError::invalid("id", "you cannot deactivate yourself"));
     }
     if target.deactivated_at.is_some() {
         return Err(AppError::conflict("id", "the user is already deactivated"));
     }
-    ensure_other_admin(&txn, p, &target).await?;
+    ensure_other_admin(txn, p, &target).await?;
     let version = target.token_version;
     let mut active: user::ActiveModel = target.into();
     let now = Utc::now();
     active.deactivated_at = Set(Some(now));
     active.token_version = Set(version.wrapping_add(1));
     active.updated_at = Set(now);
-    let updated = active.update(&txn).await?;
-    revoke_all_for_user(&txn, user_id).await?;
-    let revoked = invitations::revoke_pending_of(&txn, p.tenant_id, user_id).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = active.update(txn).await?;
+    revoke_all_for_user(txn, user_id).await?;
+    let revoked = invitations::revoke_pending_of(txn, p.tenant_id, user_id).await?;
+    uow.audit(
         AuditRecord::new("user.deactivated", "user", Some(user_id)).changes(
             json!({ "active": { "from": true, "to": false }, "revokedInvitations": revoked }),
         ),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::UserAccessChanged { user_id })?;
     Ok(updated)
 }
 
-#[tracing::instrument(skip_all, fields(tenant = %p.tenant_id))]
-pub async fn restore_user(
-    state: &AppState,
-    p: &Principal,
-    meta: &RequestMeta,
-    user_id: Uuid,
-) -> Result<user::Model> {
+#[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
+pub async fn restore_user(uow: &UnitOfWork, user_id: Uuid) -> Result<user::Model> {
+    let p = uow.principal()?;
     p.require(Permission::UserManage)?;
-    let txn = state.db.begin().await?;
-    let target = administer(&txn, p, user_id).await?;
+    let txn = uow.txn();
+    let target = administer(txn, p, user_id).await?;
     if target.deactivated_at.is_none() {
         return Err(AppError::conflict("id", "the user is active"));
     }
     let mut active: user::ActiveModel = target.into();
     active.deactivated_at = Set(None);
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    let updated = active.update(txn).await?;
+    uow.audit(
         AuditRecord::new("user.restored", "user", Some(user_id))
             .changes(json!({ "active": { "from": false, "to": true } })),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::UserAccessChanged { user_id })?;
     Ok(updated)
 }
 
@@ -285,11 +260,16 @@ pub async fn change_password(
     throttle::clear_source(&state.db, &source_key).await?;
     throttle::refund_account(&state.db, &throttle_key).await?;
     let hash = state.passwords.hash(new).await?;
-    let txn = state.db.begin().await?;
+    // The unit begins only now: the slow hashing above holds no transaction (on SQLite, the one
+    // writer) open.
+    let uow = state
+        .unit_of_work(Actor::User(p.clone()), meta.clone())
+        .await?;
+    let txn = uow.txn();
     // Read again under a lock after the (slow) hashing: the version bump must build on the
     // row as it is now, and a password changed meanwhile is not silently overwritten.
     let now_row = lock_in_scope(
-        &txn,
+        txn,
         scope::users(p),
         user::Column::Id,
         p.user_id,
@@ -311,17 +291,14 @@ pub async fn change_password(
     active.password_hash = Set(hash);
     active.token_version = Set(version.wrapping_add(1));
     active.updated_at = Set(Utc::now());
-    active.update(&txn).await?;
-    revoke_all_for_user(&txn, p.user_id).await?;
-    audit::record(
-        &txn,
-        p.tenant_id,
-        Some(p),
-        meta,
+    active.update(txn).await?;
+    revoke_all_for_user(txn, p.user_id).await?;
+    uow.audit(
         AuditRecord::new("user.password_changed", "user", Some(p.user_id))
             .changes(json!({ "password": REDACTED })),
     )
     .await?;
-    txn.commit().await?;
+    uow.raise(DomainEvent::UserAccessChanged { user_id: p.user_id })?;
+    uow.commit().await?;
     Ok(true)
 }

@@ -14,6 +14,7 @@ mod auth;
 mod cli;
 mod crypto;
 mod dependencies;
+mod events;
 mod hostile_inputs;
 mod http_hardening;
 mod migrations;

@@ -4,58 +4,10 @@
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 use crate::helpers::agency::AUTH_FIELDS;
+use crate::helpers::ws::{Socket, connect, next_json, open};
 use crate::helpers::{PASSWORD, TestApp, code, data};
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn connect(app: &TestApp) -> Socket {
-    let mut request = format!("ws://{}/graphql/ws", app.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    socket
-}
-
-async fn next_json(socket: &mut Socket) -> Value {
-    loop {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("open socket")
-            .expect("frame");
-        match frame {
-            Message::Text(text) => return serde_json::from_str(&text).expect("json"),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected frame {other:?}"),
-        }
-    }
-}
-
-/// Opens a socket and completes `connection_init`, with a token or anonymously.
-async fn open(app: &TestApp, token: Option<&str>) -> Socket {
-    let mut socket = connect(app).await;
-    let payload = match token {
-        Some(t) => json!({ "Authorization": format!("Bearer {t}") }),
-        None => json!({}),
-    };
-    let init = json!({ "type": "connection_init", "payload": payload });
-    socket
-        .send(Message::text(init.to_string()))
-        .await
-        .expect("send");
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-    socket
-}
 
 /// Runs one operation to its `complete` and returns its result as a GraphQL response body.
 async fn run(socket: &mut Socket, id: &str, query: &str, variables: Value) -> Value {

@@ -288,10 +288,9 @@ impl CompanyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new company.")] input: CreateCompanyInput,
     ) -> Result<Company> {
-        companies::create(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = companies::create(
+            &uow,
             CompanyInput {
                 name: Some(input.name),
                 description: Some(input.description),
@@ -299,8 +298,8 @@ impl CompanyMutation {
                 address: Some(input.address),
             },
         )
-        .await
-        .map(Company)
+        .await;
+        uow.finish(done).await.map(Company)
     }
 
     /// Changes a client company.
@@ -315,10 +314,9 @@ impl CompanyMutation {
         input: UpdateCompanyInput,
     ) -> Result<Company> {
         let id = parse_id("id", &input.id)?;
-        companies::update(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = companies::update(
+            &uow,
             id,
             CompanyInput {
                 name: input.name,
@@ -327,8 +325,8 @@ impl CompanyMutation {
                 address: patch(input.address),
             },
         )
-        .await
-        .map(Company)
+        .await;
+        uow.finish(done).await.map(Company)
     }
 
     /// Deletes a client company; returns its id.
@@ -343,14 +341,8 @@ impl CompanyMutation {
         input: DeleteCompanyInput,
     ) -> Result<ID> {
         let id = parse_id("id", &input.id)?;
-        companies::delete(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            id,
-            input.cascade,
-        )
-        .await
-        .map(|id| ID(id.to_string()))
+        let uow = ctx.unit_of_work().await?;
+        let done = companies::delete(&uow, id, input.cascade).await;
+        uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 }

@@ -497,10 +497,9 @@ impl ConsultantMutation {
     ) -> Result<Consultant> {
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
-        consultants::create(
-            ctx.state()?,
-            p,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = consultants::create(
+            &uow,
             &keys,
             ConsultantInput {
                 first_name: Some(input.first_name),
@@ -518,8 +517,8 @@ impl ConsultantMutation {
                 internal_notes: Some(input.internal_notes),
             },
         )
-        .await
-        .map(Consultant)
+        .await;
+        uow.finish(done).await.map(Consultant)
     }
 
     /// Changes a consultant.
@@ -536,10 +535,9 @@ impl ConsultantMutation {
         let id = parse_id("id", &input.id)?;
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
-        consultants::update(
-            ctx.state()?,
-            p,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = consultants::update(
+            &uow,
             &keys,
             id,
             ConsultantInput {
@@ -558,8 +556,8 @@ impl ConsultantMutation {
                 internal_notes: patch(input.internal_notes),
             },
         )
-        .await
-        .map(Consultant)
+        .await;
+        uow.finish(done).await.map(Consultant)
     }
 
     /// Replaces a consultant's skills.
@@ -586,15 +584,9 @@ impl ConsultantMutation {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        consultants::set_skills(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            id,
-            skills,
-        )
-        .await
-        .map(Consultant)
+        let uow = ctx.unit_of_work().await?;
+        let done = consultants::set_skills(&uow, id, skills).await;
+        uow.finish(done).await.map(Consultant)
     }
 
     /// Deletes a consultant (restorable with `restoreConsultant`); returns the id.
@@ -608,9 +600,9 @@ impl ConsultantMutation {
         #[graphql(desc = "The consultant's id.")] id: ID,
     ) -> Result<ID> {
         let id = parse_id("id", &id)?;
-        consultants::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(|id| ID(id.to_string()))
+        let uow = ctx.unit_of_work().await?;
+        let done = consultants::delete(&uow, id).await;
+        uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 
     /// Brings back a deleted consultant.
@@ -624,8 +616,8 @@ impl ConsultantMutation {
         #[graphql(desc = "The consultant's id.")] id: ID,
     ) -> Result<Consultant> {
         let id = parse_id("id", &id)?;
-        consultants::restore(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(Consultant)
+        let uow = ctx.unit_of_work().await?;
+        let done = consultants::restore(&uow, id).await;
+        uow.finish(done).await.map(Consultant)
     }
 }

@@ -211,15 +211,9 @@ impl SkillMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new skill.")] input: CreateSkillInput,
     ) -> Result<Skill> {
-        skills::create(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            input.name,
-            input.category,
-        )
-        .await
-        .map(Skill::from)
+        let uow = ctx.unit_of_work().await?;
+        let done = skills::create(&uow, input.name, input.category).await;
+        uow.finish(done).await.map(Skill::from)
     }
 
     /// Renames or re-categorises a skill.
@@ -234,16 +228,9 @@ impl SkillMutation {
         input: UpdateSkillInput,
     ) -> Result<Skill> {
         let id = parse_id("id", &input.id)?;
-        skills::update(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            id,
-            input.name,
-            patch(input.category),
-        )
-        .await
-        .map(Skill::from)
+        let uow = ctx.unit_of_work().await?;
+        let done = skills::update(&uow, id, input.name, patch(input.category)).await;
+        uow.finish(done).await.map(Skill::from)
     }
 
     /// Deletes a skill and removes it from every consultant and tender; returns its id.
@@ -257,8 +244,8 @@ impl SkillMutation {
         #[graphql(desc = "The skill's id.")] id: ID,
     ) -> Result<ID> {
         let id = parse_id("id", &id)?;
-        skills::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(|id| ID(id.to_string()))
+        let uow = ctx.unit_of_work().await?;
+        let done = skills::delete(&uow, id).await;
+        uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 }

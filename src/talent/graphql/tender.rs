@@ -380,9 +380,9 @@ impl TenderQuery {
 
 async fn transition(ctx: &Context<'_>, id: ID, to: Transition) -> Result<Tender> {
     let id = parse_id("id", &id)?;
-    tenders::transition(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id, to)
-        .await
-        .map(Tender)
+    let uow = ctx.unit_of_work().await?;
+    let done = tenders::transition(&uow, id, to).await;
+    uow.finish(done).await.map(Tender)
 }
 
 #[derive(Default)]
@@ -401,10 +401,9 @@ impl TenderMutation {
         #[graphql(desc = "The new tender.")] input: CreateTenderInput,
     ) -> Result<Tender> {
         let company_id = parse_id("companyId", &input.company_id)?;
-        tenders::create(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = tenders::create(
+            &uow,
             TenderInput {
                 company_id: Some(company_id),
                 title: Some(input.title),
@@ -417,8 +416,8 @@ impl TenderMutation {
                 budget_max: Some(input.budget_max.map(|d| d.0)),
             },
         )
-        .await
-        .map(Tender)
+        .await;
+        uow.finish(done).await.map(Tender)
     }
 
     /// Changes a tender (not once it is CLOSED or CANCELLED).
@@ -438,10 +437,9 @@ impl TenderMutation {
             .as_ref()
             .map(|c| parse_id("companyId", c))
             .transpose()?;
-        tenders::update(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
+        let uow = ctx.unit_of_work().await?;
+        let done = tenders::update(
+            &uow,
             id,
             TenderInput {
                 company_id,
@@ -455,8 +453,8 @@ impl TenderMutation {
                 budget_max: patch(input.budget_max).map(|d| d.map(|d| d.0)),
             },
         )
-        .await
-        .map(Tender)
+        .await;
+        uow.finish(done).await.map(Tender)
     }
 
     /// Replaces a tender's required skills.
@@ -483,15 +481,9 @@ impl TenderMutation {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        tenders::set_skills(
-            ctx.state()?,
-            ctx.principal()?,
-            &ctx.request_meta(),
-            id,
-            skills,
-        )
-        .await
-        .map(Tender)
+        let uow = ctx.unit_of_work().await?;
+        let done = tenders::set_skills(&uow, id, skills).await;
+        uow.finish(done).await.map(Tender)
     }
 
     /// Deletes a tender and its matches (refused once a collaboration came of it); returns the id.
@@ -505,9 +497,9 @@ impl TenderMutation {
         #[graphql(desc = "The tender's id.")] id: ID,
     ) -> Result<ID> {
         let id = parse_id("id", &id)?;
-        tenders::delete(ctx.state()?, ctx.principal()?, &ctx.request_meta(), id)
-            .await
-            .map(|id| ID(id.to_string()))
+        let uow = ctx.unit_of_work().await?;
+        let done = tenders::delete(&uow, id).await;
+        uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 
     /// DRAFT → OPEN: consultants can see it and matching may start.

@@ -6,6 +6,7 @@ pub mod agency;
 pub mod database;
 pub mod proxy;
 pub mod talent;
+pub mod ws;
 
 pub use agency::{Agency, Session};
 
@@ -111,6 +112,13 @@ impl TestApp {
             let counter = statements.clone();
             let log = sql_log.clone();
             db.set_metric_callback(move |info| {
+                // The event dispatcher reads the outbox beside the requests, not for them.
+                let sql = &info.statement.sql;
+                if sql.starts_with("SELECT")
+                    && (sql.contains("\"domain_event\"") || sql.contains("\"event_head\""))
+                {
+                    return;
+                }
                 counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Ok(mut log) = log.lock() {
                     log.push(info.statement.sql.clone());

@@ -1,0 +1,232 @@
+//! The unit of work: the one seam every write goes through (CONVENTIONS, "One unit of work per
+//! write"; crates.io's `publish.rs`). It carries the transaction, the actor, the request's
+//! metadata and the domain events raised so far. Services write through its transaction, record
+//! their audit events and raise domain events on it; [`UnitOfWork::commit`] writes the raised
+//! events to the outbox with the next numbers of their tenant's sequence, commits, and only then
+//! tells the event bus. Dropped without commit (an error, a panic), it rolls back and nothing is
+//! published.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use entity::{domain_event, event_head};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QuerySelect, Set, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditRecord, RequestMeta};
+use crate::auth::Principal;
+use crate::error::{AppError, Result};
+use crate::events::bus::{CHANNEL, pointer};
+use crate::events::{DomainEvent, EventBus};
+
+/// Who a unit of work acts for.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// A signed-in user.
+    User(Principal),
+    /// Someone not signed in yet (sign-up, sign-in, refresh, accepting an invitation): the
+    /// service names the user in its audit record once it knows them.
+    Anonymous,
+    /// The server itself: the command line, maintenance, the demo seed.
+    System,
+}
+
+/// One transaction's worth of writes, audit and events; see the module documentation.
+pub struct UnitOfWork {
+    txn: DatabaseTransaction,
+    actor: Actor,
+    meta: RequestMeta,
+    /// Raised events with their tenant, in the order raised.
+    events: std::sync::Mutex<Vec<(Uuid, DomainEvent)>>,
+    bus: EventBus,
+}
+
+impl UnitOfWork {
+    /// Begins a transaction on `db` (the writer) for `actor`.
+    pub async fn begin(
+        db: &DatabaseConnection,
+        bus: &EventBus,
+        actor: Actor,
+        meta: RequestMeta,
+    ) -> Result<Self> {
+        Ok(UnitOfWork {
+            txn: db.begin().await?,
+            actor,
+            meta,
+            events: std::sync::Mutex::new(Vec::new()),
+            bus: bus.clone(),
+        })
+    }
+
+    /// The transaction every statement of the unit runs in.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn meta(&self) -> &RequestMeta {
+        &self.meta
+    }
+
+    /// The tenant of the acting user, for logs.
+    pub fn tenant_id(&self) -> Option<Uuid> {
+        match &self.actor {
+            Actor::User(p) => Some(p.tenant_id),
+            Actor::Anonymous | Actor::System => None,
+        }
+    }
+
+    /// Commits when the work succeeded; otherwise rolls back and hands on its error. For
+    /// resolvers: `let done = service(&uow, …).await; uow.finish(done).await`.
+    pub async fn finish<T>(self, done: Result<T>) -> Result<T> {
+        let value = done?;
+        self.commit().await?;
+        Ok(value)
+    }
+
+    /// The signed-in user acting, or `UNAUTHENTICATED`.
+    pub fn principal(&self) -> Result<&Principal> {
+        match &self.actor {
+            Actor::User(p) => Ok(p),
+            Actor::Anonymous | Actor::System => {
+                Err(AppError::Unauthenticated("sign in to use this operation"))
+            }
+        }
+    }
+
+    /// Appends `record` to the acting user's tenant's audit chain, in this transaction.
+    pub async fn audit(&self, record: AuditRecord) -> Result<()> {
+        let p = self.principal()?;
+        audit::record(&self.txn, p.tenant_id, Some(p), &self.meta, record).await?;
+        Ok(())
+    }
+
+    /// Appends `record` to `tenant_id`'s audit chain, in this transaction: for actors that are
+    /// not a signed-in user of that tenant (the record names the actor).
+    pub async fn audit_for(&self, tenant_id: Uuid, record: AuditRecord) -> Result<()> {
+        let principal = match &self.actor {
+            Actor::User(p) if p.tenant_id == tenant_id => Some(p),
+            _ => None,
+        };
+        audit::record(&self.txn, tenant_id, principal, &self.meta, record).await?;
+        Ok(())
+    }
+
+    /// Raises `event` for the acting user's tenant; written at commit, published after it.
+    pub fn raise(&self, event: DomainEvent) -> Result<()> {
+        let tenant_id = self.principal()?.tenant_id;
+        self.raise_for(tenant_id, event);
+        Ok(())
+    }
+
+    /// Raises `event` for `tenant_id`.
+    pub fn raise_for(&self, tenant_id: Uuid, event: DomainEvent) {
+        self.events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((tenant_id, event));
+    }
+
+    /// The events raised so far, in order (for tests and for services that react to them).
+    pub fn raised(&self) -> Vec<DomainEvent> {
+        self.events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+
+    /// Writes the raised events to the outbox, commits, then wakes the event bus (and, on
+    /// PostgreSQL, every other instance: the `NOTIFY` is part of the transaction).
+    ///
+    /// Each tenant's `event_head` row is locked from the first number taken until commit, so a
+    /// tenant's numbers are gap-free and follow commit order: whoever sees number n committed
+    /// can rely on every number before it being committed too.
+    pub async fn commit(self) -> Result<()> {
+        let events = self.events.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut per_tenant: BTreeMap<Uuid, Vec<DomainEvent>> = BTreeMap::new();
+        for (tenant_id, event) in events {
+            per_tenant.entry(tenant_id).or_default().push(event);
+        }
+        let actor_id = match &self.actor {
+            Actor::User(p) => Some(p.user_id),
+            Actor::Anonymous | Actor::System => None,
+        };
+        let mut reached = Vec::with_capacity(per_tenant.len());
+        // Tenants in id order (a BTreeMap), so that two units never lock two heads crosswise.
+        for (tenant_id, events) in per_tenant {
+            let last = append(&self.txn, tenant_id, actor_id, &self.meta, events).await?;
+            if self.txn.get_database_backend() == DatabaseBackend::Postgres {
+                self.txn
+                    .execute_raw(Statement::from_sql_and_values(
+                        DatabaseBackend::Postgres,
+                        "SELECT pg_notify($1, $2)",
+                        [CHANNEL.into(), pointer(tenant_id, last).into()],
+                    ))
+                    .await?;
+            }
+            reached.push((tenant_id, last));
+        }
+        self.txn.commit().await?;
+        for (tenant_id, last) in reached {
+            self.bus.committed(tenant_id, last);
+        }
+        Ok(())
+    }
+}
+
+/// Numbers and writes one tenant's events; returns the last number taken.
+async fn append(
+    txn: &DatabaseTransaction,
+    tenant_id: Uuid,
+    actor_id: Option<Uuid>,
+    meta: &RequestMeta,
+    events: Vec<DomainEvent>,
+) -> Result<i64> {
+    event_head::Entity::insert(event_head::ActiveModel {
+        tenant_id: Set(tenant_id),
+        last_seq: Set(0),
+    })
+    .on_conflict_do_nothing_on([event_head::Column::TenantId])
+    .exec(txn)
+    .await?;
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the head of the tenant whose events this unit raised"
+    )]
+    let head = event_head::Entity::find_by_id(tenant_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("event head vanished inside its transaction"))?;
+    let now = Utc::now();
+    let mut seq = head.last_seq;
+    let mut rows = Vec::with_capacity(events.len());
+    for event in events {
+        seq += 1;
+        let payload = serde_json::to_string(&event)
+            .map_err(|err| AppError::internal(format!("event does not serialise: {err}")))?;
+        rows.push(domain_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(tenant_id),
+            seq: Set(seq),
+            kind: Set(event.kind().to_owned()),
+            payload: Set(payload),
+            actor_id: Set(actor_id),
+            request_id: Set(meta.request_id.clone()),
+            created_at: Set(now),
+        });
+    }
+    domain_event::Entity::insert_many(rows).exec(txn).await?;
+    let mut head: event_head::ActiveModel = head.into();
+    head.last_seq = Set(seq);
+    head.update(txn).await?;
+    Ok(seq)
+}
