@@ -19,6 +19,7 @@
 pub mod context;
 pub mod guard;
 pub mod limits;
+pub mod live;
 pub mod order;
 pub mod pagination;
 pub mod patch;
@@ -27,7 +28,7 @@ pub mod prepare;
 pub mod scalars;
 pub mod sdl;
 
-use async_graphql::{EmptySubscription, MergedObject, Object, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Object, Schema};
 
 use crate::app::AppState;
 use crate::audit::graphql::AuditQuery;
@@ -59,7 +60,14 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(AuthMutation, UserMutation, TalentMutation, MatchingMutation);
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+/// What may be watched live over `/graphql/ws`: each role sees only what it may read.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(
+    crate::talent::graphql::tender_events::TenderSubscription,
+    crate::matching::subscriptions::MatchingSubscription,
+);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Every domain's DataLoaders, added to each request by `context::per_request`.
 pub const LOADERS: [context::RegisterLoaders; 3] = [
@@ -70,7 +78,7 @@ pub const LOADERS: [context::RegisterLoaders; 3] = [
 
 /// The schema under construction: each domain adds the descriptions of the generic types it
 /// instantiates (its connections) with `describe`.
-pub type Builder = async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription>;
+pub type Builder = async_graphql::SchemaBuilder<Query, Mutation, Subscription>;
 
 /// Builds the schema with its production limits; `state` is reachable from every resolver.
 pub fn build_schema(state: Option<AppState>) -> AppSchema {
@@ -87,12 +95,16 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
     };
     // Depth is checked by `limits::check_depth` (which lets the standard introspection query
     // through); the engine's own limit stays as a backstop at twice the bound.
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(depth.saturating_mul(2))
-        .limit_complexity(complexity)
-        .limit_directives(directives)
-        .limit_recursive_depth(32)
-        .disable_suggestions();
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(depth.saturating_mul(2))
+    .limit_complexity(complexity)
+    .limit_directives(directives)
+    .limit_recursive_depth(32)
+    .disable_suggestions();
     builder = builder
         .override_output_type_description::<Query>(
             "What may be read: each role sees, here and in introspection, only the fields it may use.",

@@ -7,3 +7,4 @@ pub mod loaders;
 pub mod matches;
 pub mod score_view;
 pub mod scoring;
+pub mod subscriptions;

@@ -154,6 +154,22 @@ pub fn consultants_including_deleted(p: &Principal) -> Select<consultant::Entity
     }
 }
 
+/// Whether `p` sees tender `t`, decided in memory where [`tenders`] allows it; `None` where
+/// only the database can tell (a CONSULTANT and a tender that is not OPEN: theirs through a
+/// match or a collaboration).
+pub fn tender_visible(p: &Principal, t: &tender::Model) -> Option<bool> {
+    if t.tenant_id != p.tenant_id {
+        return Some(false);
+    }
+    match (p.row_rule(), p.company_id) {
+        (RowRule::WholeTenant, _) => Some(true),
+        (RowRule::OwnConsultantProfile, _) if t.status == TenderStatus::Open => Some(true),
+        (RowRule::OwnConsultantProfile, _) if p.consultant_id.is_some() => None,
+        (RowRule::OwnCompany, Some(company_id)) => Some(t.company_id == company_id),
+        _ => Some(false),
+    }
+}
+
 pub fn tenders(p: &Principal) -> Select<tender::Entity> {
     let select = tender::Entity::find().filter(tender::Column::TenantId.eq(p.tenant_id));
     match (p.row_rule(), p.company_id) {
@@ -179,6 +195,25 @@ pub fn tenders(p: &Principal) -> Select<tender::Entity> {
         }
         _ => select.filter(nothing(tender::Column::Id)),
     }
+}
+
+/// Whether `p` sees match `m` of a tender of `company_id`: [`matches`] decided in memory, for
+/// events (a test holds the two to the same answers).
+pub fn match_visible(p: &Principal, m: &tender_match::Model, company_id: Uuid) -> bool {
+    let proposed_or_later = match m.status {
+        MatchStatus::Proposed | MatchStatus::Accepted | MatchStatus::Rejected => true,
+        MatchStatus::Cancelled => m.proposed_at.is_some(),
+        MatchStatus::Pending => false,
+    };
+    m.tenant_id == p.tenant_id
+        && match (p.row_rule(), p.company_id, p.consultant_id) {
+            (RowRule::WholeTenant, _, _) => true,
+            (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => {
+                m.consultant_id == consultant_id && proposed_or_later
+            }
+            (RowRule::OwnCompany, Some(own), _) => own == company_id && proposed_or_later,
+            _ => false,
+        }
 }
 
 pub fn matches(p: &Principal) -> Select<tender_match::Entity> {

@@ -33,8 +33,9 @@ const FORBIDDEN: [(&str, &str, &str); 4] = [
 
 /// Files that name none of these (each domain registers its own loaders, `graphql::LOADERS`;
 /// the edge authenticates with `auth::edge`).
-const FILE_RULES: [(&str, &[&str]); 4] = [
+const FILE_RULES: [(&str, &[&str]); 5] = [
     ("graphql/context.rs", &DOMAINS),
+    ("graphql/live.rs", &DOMAINS),
     ("graphql/prepare.rs", &DOMAINS),
     ("http/graphql.rs", &DOMAINS),
     ("talent/loaders.rs", &["matching"]),

@@ -17,6 +17,7 @@ mod dependencies;
 mod events;
 mod hostile_inputs;
 mod http_hardening;
+mod live;
 mod migrations;
 mod ops;
 mod races;

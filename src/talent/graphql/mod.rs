@@ -5,6 +5,7 @@ pub mod consultant;
 pub mod enums;
 pub mod skill;
 pub mod tender;
+pub mod tender_events;
 
 use async_graphql::MergedObject;
 

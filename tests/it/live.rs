@@ -1,0 +1,342 @@
+//! Live matching (issue 8): the subscriptions `matchUpdated` / `tenderUpdated` over a real
+//! WebSocket, by row scope, with replay, and across instances on PostgreSQL.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::helpers::ws::{next_of, next_payload, open, subscribe};
+use crate::helpers::{TestApp, code, data};
+
+const MATCHES: &str =
+    "subscription($t: ID, $after: Int) { matchUpdated(tenderId: $t, after: $after) {
+    kind previousStatus sequence match { id status tender { id } } } }";
+const TENDERS: &str = "subscription($id: ID, $after: Int) { tenderUpdated(id: $id, after: $after) {
+    kind previousStatus sequence tender { id title status } } }";
+
+/// The next event of subscription `id`, which must carry no error.
+async fn next_match(socket: &mut crate::helpers::ws::Socket, id: &str) -> Value {
+    let payload = next_payload(socket, id).await;
+    assert!(payload["errors"].is_null(), "{payload}");
+    payload["data"]["matchUpdated"].clone()
+}
+
+/// Nothing arrives on `socket` for a while.
+async fn quiet(socket: &mut crate::helpers::ws::Socket, what: &str, within: Duration) {
+    let heard = tokio::time::timeout(within, crate::helpers::ws::next_json(socket)).await;
+    assert!(heard.is_err(), "{what} received {heard:?}");
+}
+
+#[tokio::test]
+async fn match_events_reach_exactly_those_who_may_see_them() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let other = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let elsewhere = agency.company(&app, "Elsewhere").await;
+    let tender = agency.open_tender(&app, &company, json!({})).await;
+    let consultant = agency.consultant(&app, json!({ "dailyRate": "700" })).await;
+    let client = agency
+        .linked_member(&app, "CLIENT", json!({ "companyId": company }))
+        .await;
+    let stranger = agency
+        .linked_member(&app, "CLIENT", json!({ "companyId": elsewhere }))
+        .await;
+
+    let mut admin_ws = open(&app, agency.admin.token()).await;
+    let mut client_ws = open(&app, client.token()).await;
+    let mut stranger_ws = open(&app, stranger.token()).await;
+    let mut other_ws = open(&app, other.admin.token()).await;
+    subscribe(&mut admin_ws, "a", MATCHES, json!({ "t": tender })).await;
+    subscribe(&mut client_ws, "c", MATCHES, json!({})).await;
+    subscribe(&mut stranger_ws, "s", MATCHES, json!({})).await;
+    subscribe(&mut other_ws, "o", MATCHES, json!({ "t": tender })).await;
+    // Subscriptions are live once the server has them; give it a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let pending = agency.pending_match(&app, &tender, &consultant).await;
+    let created = next_match(&mut admin_ws, "a").await;
+    assert_eq!(created["kind"], "CREATED");
+    assert_eq!(created["match"]["id"], pending.as_str());
+    assert_eq!(created["match"]["status"], "PENDING");
+
+    agency
+        .make(
+            &app,
+            "mutation($id: ID!) { proposeMatch(id: $id) { id } }",
+            json!({ "id": pending }),
+            "proposeMatch",
+        )
+        .await;
+    let proposed = next_match(&mut admin_ws, "a").await;
+    assert_eq!(
+        (&proposed["kind"], &proposed["previousStatus"]),
+        (&json!("STATUS_CHANGED"), &json!("PENDING"))
+    );
+    // The client's first event is the proposal: the PENDING match never reached it.
+    let seen = next_match(&mut client_ws, "c").await;
+    assert_eq!(seen["kind"], "STATUS_CHANGED");
+    assert_eq!(seen["match"]["status"], "PROPOSED");
+    assert_eq!(seen["match"]["tender"]["id"], tender.as_str());
+    assert!(seen["sequence"].as_i64() > created["sequence"].as_i64());
+
+    // The client rejects; a client of another company and another organisation saw nothing.
+    let body = app
+        .gql(
+            client.token(),
+            "mutation($id: ID!) { rejectMatch(input: { id: $id }) { status } }",
+            json!({ "id": pending }),
+        )
+        .await;
+    assert_eq!(data(&body)["rejectMatch"]["status"], "REJECTED");
+    assert_eq!(
+        next_match(&mut client_ws, "c").await["match"]["status"],
+        "REJECTED"
+    );
+    assert_eq!(
+        next_match(&mut admin_ws, "a").await["match"]["status"],
+        "REJECTED"
+    );
+    quiet(
+        &mut stranger_ws,
+        "another company's client",
+        Duration::from_millis(500),
+    )
+    .await;
+    quiet(
+        &mut other_ws,
+        "another organisation",
+        Duration::from_millis(100),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_client_does_not_read_rates_in_what_it_receives() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let tender = agency.open_tender(&app, &company, json!({})).await;
+    let consultant = agency.consultant(&app, json!({ "dailyRate": "700" })).await;
+    let client = agency
+        .linked_member(&app, "CLIENT", json!({ "companyId": company }))
+        .await;
+    let mut ws = open(&app, client.token()).await;
+    subscribe(
+        &mut ws,
+        "c",
+        "subscription { matchUpdated { match { status consultant { dailyRate } } } }",
+        json!({}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    agency.proposed_match(&app, &tender, &consultant).await;
+    let payload = next_payload(&mut ws, "c").await;
+    let seen = &payload["data"]["matchUpdated"]["match"];
+    assert_eq!(seen["status"], "PROPOSED", "{payload}");
+    assert!(seen["consultant"]["dailyRate"].is_null(), "{payload}");
+}
+
+#[tokio::test]
+async fn after_replays_what_was_missed_in_order_then_goes_live() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let first = agency
+        .draft_tender(&app, &company, json!({ "title": "one" }))
+        .await;
+    agency
+        .draft_tender(&app, &company, json!({ "title": "two" }))
+        .await;
+    agency
+        .draft_tender(&app, &company, json!({ "title": "three" }))
+        .await;
+
+    let mut ws = open(&app, agency.admin.token()).await;
+    subscribe(&mut ws, "t", TENDERS, json!({ "after": 1 })).await;
+    let mut titles = Vec::new();
+    let mut sequences = Vec::new();
+    for _ in 0..2 {
+        let payload = next_payload(&mut ws, "t").await;
+        let event = &payload["data"]["tenderUpdated"];
+        titles.push(event["tender"]["title"].as_str().unwrap_or("").to_owned());
+        sequences.push(event["sequence"].as_i64().unwrap_or(0));
+    }
+    assert_eq!(titles, ["two", "three"]);
+    assert_eq!(sequences, [2, 3]);
+
+    agency
+        .make(
+            &app,
+            "mutation($id: ID!) { publishTender(id: $id) { id } }",
+            json!({ "id": first }),
+            "publishTender",
+        )
+        .await;
+    let payload = next_payload(&mut ws, "t").await;
+    let event = &payload["data"]["tenderUpdated"];
+    assert_eq!(event["kind"], "PUBLISHED");
+    assert_eq!(event["previousStatus"], "DRAFT");
+    assert_eq!(event["sequence"], 4);
+    quiet(
+        &mut ws,
+        "the replaying subscriber",
+        Duration::from_millis(300),
+    )
+    .await;
+
+    let mut ws = open(&app, agency.admin.token()).await;
+    subscribe(&mut ws, "x", TENDERS, json!({ "after": -1 })).await;
+    let bad = next_of(&mut ws, "x").await;
+    assert_eq!(
+        bad["payload"]["errors"][0]["extensions"]["fields"]["after"], "must not be negative",
+        "{bad}"
+    );
+    assert_eq!(code(&bad["payload"]), "BAD_USER_INPUT", "{bad}");
+}
+
+#[tokio::test]
+async fn a_deactivated_users_subscription_ends_with_an_error() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let manager = agency.member(&app, "MANAGER").await;
+    let mut ws = open(&app, manager.token()).await;
+    subscribe(&mut ws, "m", TENDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deactivateUser(id: $id) { id } }",
+            json!({ "id": manager.user_id }),
+        )
+        .await;
+    data(&body);
+    let payload = next_payload(&mut ws, "m").await;
+    assert_eq!(code(&payload), "UNAUTHENTICATED", "{payload}");
+    assert_eq!(next_of(&mut ws, "m").await["type"], "complete");
+}
+
+#[tokio::test]
+async fn an_event_committed_on_one_instance_reaches_a_subscriber_of_another_once_in_order() {
+    let app = TestApp::spawn().await;
+    if !app.is_postgres() {
+        // One SQLite file is served by one process; the bus is in-process there.
+        return;
+    }
+    let second = app.another_instance().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let mut ws = open(&second, agency.admin.token()).await;
+    subscribe(&mut ws, "t", TENDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            agency
+                .draft_tender(&app, &company, json!({ "title": format!("T{i}") }))
+                .await,
+        );
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let payload = next_payload(&mut ws, "t").await;
+        let event = &payload["data"]["tenderUpdated"];
+        assert_eq!(event["tender"]["id"], id.as_str(), "event {i}: {payload}");
+        assert_eq!(event["kind"], "CREATED");
+    }
+    quiet(&mut ws, "a second copy", Duration::from_millis(700)).await;
+}
+
+#[tokio::test]
+async fn deciding_visibility_from_an_event_agrees_with_the_row_scope() {
+    use sea_orm::EntityTrait as _;
+    use talentgraph::auth::Principal;
+    use uuid::Uuid;
+
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let a = agency.company(&app, "A").await;
+    let b = agency.company(&app, "B").await;
+    let ta = agency.open_tender(&app, &a, json!({})).await;
+    let tb = agency.open_tender(&app, &b, json!({})).await;
+    let c1 = agency.consultant(&app, json!({})).await;
+    let c2 = agency.consultant(&app, json!({})).await;
+    agency.pending_match(&app, &ta, &c1).await;
+    agency.proposed_match(&app, &ta, &c2).await;
+    let rejected = agency.proposed_match(&app, &tb, &c1).await;
+    let cancelled_early = agency.pending_match(&app, &tb, &c2).await;
+    for (mutation, id) in [
+        (
+            "mutation($id: ID!) { rejectMatch(input: { id: $id }) { id } }",
+            rejected,
+        ),
+        (
+            "mutation($id: ID!) { cancelMatch(id: $id) { id } }",
+            cancelled_early,
+        ),
+    ] {
+        data(
+            &app.gql(agency.admin.token(), mutation, json!({ "id": id }))
+                .await,
+        );
+    }
+
+    let db = app.state.writer();
+    let tenant = Uuid::parse_str(&agency.tenant_id).expect("tenant");
+    let id = |s: &str| Uuid::parse_str(s).expect("id");
+    let all = entity::tender_match::Entity::find()
+        .all(db)
+        .await
+        .expect("matches");
+    let company_of = |m: &entity::tender_match::Model| {
+        if m.tender_id == id(&ta) {
+            id(&a)
+        } else {
+            id(&b)
+        }
+    };
+    let principal = |role, company_id, consultant_id| Principal {
+        user_id: Uuid::now_v7(),
+        tenant_id: tenant,
+        role,
+        company_id,
+        consultant_id,
+        token: None,
+    };
+    use entity::Role::*;
+    let principals = [
+        principal(Admin, None, None),
+        principal(Manager, None, None),
+        principal(Client, Some(id(&a)), None),
+        principal(Client, Some(id(&b)), None),
+        principal(Client, None, None),
+        principal(Consultant, None, Some(id(&c1))),
+        principal(Consultant, None, Some(id(&c2))),
+        principal(Consultant, None, None),
+    ];
+    for p in &principals {
+        let mut by_scope: Vec<Uuid> = talentgraph::talent::scope::matches(p)
+            .all(db)
+            .await
+            .expect("scoped")
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let mut by_event: Vec<Uuid> = all
+            .iter()
+            .filter(|m| talentgraph::talent::scope::match_visible(p, m, company_of(m)))
+            .map(|m| m.id)
+            .collect();
+        by_scope.sort();
+        by_event.sort();
+        assert_eq!(by_scope, by_event, "{:?}", p.role);
+    }
+    // Another tenant's principal sees none of them either way.
+    let stranger = Principal {
+        tenant_id: Uuid::now_v7(),
+        ..principals[0].clone()
+    };
+    assert!(
+        all.iter()
+            .all(|m| !talentgraph::talent::scope::match_visible(&stranger, m, company_of(m)))
+    );
+}
