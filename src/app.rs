@@ -114,7 +114,14 @@ impl AppState {
         actor: crate::unit::Actor,
         meta: crate::audit::RequestMeta,
     ) -> Result<crate::unit::UnitOfWork> {
-        crate::unit::UnitOfWork::begin(&self.inner.writer, &self.inner.events, actor, meta).await
+        crate::unit::UnitOfWork::begin(
+            &self.inner.writer,
+            &self.inner.events,
+            crate::graphql::REACTIONS,
+            actor,
+            meta,
+        )
+        .await
     }
 }
 

@@ -25,7 +25,7 @@ use crate::audit::{self, AuditRecord, RequestMeta};
 use crate::auth::password::NewPassword;
 use crate::crypto::{TenantKeys, load_tenant_keys};
 use crate::error::Result;
-use crate::matching::scoring::{self, ConsultantFacts, Requirement, TenderFacts, Weights};
+use crate::matching::scoring::{self, ConsultantFacts, Held, Requirement, TenderFacts, Weights};
 use crate::tenancy::inputs::Email;
 use crate::tenancy::sessions::{self, SignUp, new_user};
 
@@ -412,14 +412,24 @@ impl<'k> Generator<'k> {
             }
             facts.push((
                 id,
-                ConsultantFacts {
+                ConsultantFacts::new(
                     status,
-                    availability_date: available,
-                    daily_rate_cents: Some(rate),
-                    location: Some(city.to_owned()),
+                    available,
+                    Some(rate),
+                    Some(city.to_owned()),
                     remote,
-                    skills: skill_map,
-                },
+                    2 + i % 20,
+                )
+                .with_skills(
+                    skill_map
+                        .iter()
+                        .map(|(skill_id, (level, years))| Held {
+                            skill_id: *skill_id,
+                            level: *level,
+                            years: *years,
+                        })
+                        .collect(),
+                ),
             ));
             consultants.push(consultant::ActiveModel {
                 id: Set(id),
@@ -523,14 +533,14 @@ impl<'k> Generator<'k> {
                     id,
                     company_id,
                     status,
-                    TenderFacts {
-                        start_date: Some(start),
-                        budget_min_cents: Some(budget_min),
-                        budget_max_cents: Some(budget_max),
-                        location: Some(city.to_owned()),
+                    TenderFacts::new(
+                        Some(start),
+                        Some(budget_min),
+                        Some(budget_max),
+                        Some(city.to_owned()),
                         remote_allowed,
-                        skills: requirements,
-                    },
+                        requirements,
+                    ),
                 ));
                 tenders.push(tender::ActiveModel {
                     id: Set(id),
@@ -567,12 +577,12 @@ impl<'k> Generator<'k> {
             if *status == TenderStatus::Draft {
                 continue;
             }
-            let mut scored: Vec<(Uuid, scoring::Score)> = facts
+            let mut scored: Vec<(Uuid, (scoring::Score, Vec<scoring::Reason>))> = facts
                 .iter()
-                .map(|(cid, cf)| (*cid, scoring::score(tf, cf, &weights)))
+                .map(|(cid, cf)| (*cid, scoring::explain(tf, cf, &weights)))
                 .collect();
-            scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
-            for (rank, (consultant_id, s)) in scored.into_iter().take(5).enumerate() {
+            scored.sort_by(|a, b| b.1.0.score.total_cmp(&a.1.0.score));
+            for (rank, (consultant_id, (s, reasons))) in scored.into_iter().take(5).enumerate() {
                 let match_status = match (status, rank) {
                     (TenderStatus::Open, 0 | 1) => MatchStatus::Proposed,
                     (TenderStatus::Open, _) => MatchStatus::Pending,
@@ -592,7 +602,7 @@ impl<'k> Generator<'k> {
                     score: Set(s.score),
                     score_without_rate: Set(s.score_without_rate),
                     breakdown: Set(json!(s.breakdown).to_string()),
-                    reasons: Set(json!(s.reasons).to_string()),
+                    reasons: Set(json!(reasons).to_string()),
                     status: Set(match_status),
                     notes: Set(None),
                     rejection_reason: Set((match_status == MatchStatus::Rejected)

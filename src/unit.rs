@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::future::BoxFuture;
+
 use chrono::Utc;
 use entity::{domain_event, event_head};
 use sea_orm::{
@@ -21,6 +23,12 @@ use crate::auth::Principal;
 use crate::error::{AppError, Result};
 use crate::events::bus::{CHANNEL, pointer};
 use crate::events::{DomainEvent, EventBus};
+
+/// A domain's reaction to the events raised in a unit of work, run inside it before commit: how
+/// a change in one domain reaches a higher one without the lower naming it (a tender's closure
+/// cancels its matches; a consultant's new skills re-score theirs). Reactions may raise events
+/// of their own, which are reacted to in turn; an error aborts the whole unit.
+pub type Reaction = for<'a> fn(&'a UnitOfWork, &'a DomainEvent) -> BoxFuture<'a, Result<()>>;
 
 /// Who a unit of work acts for.
 #[derive(Debug, Clone)]
@@ -42,6 +50,7 @@ pub struct UnitOfWork {
     /// Raised events with their tenant, in the order raised.
     events: std::sync::Mutex<Vec<(Uuid, DomainEvent)>>,
     bus: EventBus,
+    reactions: &'static [Reaction],
 }
 
 impl UnitOfWork {
@@ -49,6 +58,7 @@ impl UnitOfWork {
     pub async fn begin(
         db: &DatabaseConnection,
         bus: &EventBus,
+        reactions: &'static [Reaction],
         actor: Actor,
         meta: RequestMeta,
     ) -> Result<Self> {
@@ -58,6 +68,7 @@ impl UnitOfWork {
             meta,
             events: std::sync::Mutex::new(Vec::new()),
             bus: bus.clone(),
+            reactions,
         })
     }
 
@@ -150,6 +161,7 @@ impl UnitOfWork {
     /// tenant's numbers are gap-free and follow commit order: whoever sees number n committed
     /// can rely on every number before it being committed too.
     pub async fn commit(self) -> Result<()> {
+        self.react().await?;
         let events = self.events.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut per_tenant: BTreeMap<Uuid, Vec<DomainEvent>> = BTreeMap::new();
         for (tenant_id, event) in events {
@@ -179,6 +191,26 @@ impl UnitOfWork {
             self.bus.committed(tenant_id, last);
         }
         Ok(())
+    }
+}
+
+impl UnitOfWork {
+    /// Runs every reaction on every raised event, those the reactions raise included, in order.
+    async fn react(&self) -> Result<()> {
+        let mut next = 0;
+        loop {
+            let event = {
+                let events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+                match events.get(next) {
+                    Some((_, event)) => event.clone(),
+                    None => return Ok(()),
+                }
+            };
+            for react in self.reactions {
+                react(self, &event).await?;
+            }
+            next += 1;
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod enums;
 pub mod event_head;
 pub mod invitation;
 pub mod login_throttle;
+pub mod matching_settings;
 pub mod refresh_token;
 pub mod revoked_access_token;
 pub mod skill;

@@ -86,3 +86,7 @@ pub fn collaboration_write(ctx: &Context<'_>) -> bool {
 pub fn internal_notes_read(ctx: &Context<'_>) -> bool {
     principal_can(ctx, Permission::InternalNotesRead)
 }
+
+pub fn matching_configure(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::MatchingConfigure)
+}

@@ -82,6 +82,7 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ("fk_audit_head_tenant", Parent("organisation")),
     ("fk_domain_event_tenant", Parent("organisation")),
     ("fk_event_head_tenant", Parent("organisation")),
+    ("fk_matching_settings_tenant", Parent("organisation")),
     ("fk_company_tenant", Parent("organisation")),
     ("fk_skill_tenant", Parent("organisation")),
     ("fk_consultant_tenant", Parent("organisation")),

@@ -76,6 +76,10 @@ pub const LOADERS: [context::RegisterLoaders; 3] = [
     crate::matching::loaders::register,
 ];
 
+/// Every domain's reactions to the events of a unit of work (`unit::Reaction`), run before it
+/// commits.
+pub const REACTIONS: &[crate::unit::Reaction] = &[crate::matching::reactions::react];
+
 /// The schema under construction: each domain adds the descriptions of the generic types it
 /// instantiates (its connections) with `describe`.
 pub type Builder = async_graphql::SchemaBuilder<Query, Mutation, Subscription>;

@@ -41,6 +41,8 @@ pub struct MatchBreakdown {
     pub rate: Option<f64>,
     /// Location and remote fit.
     pub location: f64,
+    /// Years of experience, overall and in the tender's skills.
+    pub experience: f64,
 }
 
 pub struct Match(pub tender_match::Model);
@@ -65,6 +67,7 @@ impl Match {
             availability: b.availability,
             rate: b.rate,
             location: b.location,
+            experience: b.experience,
         })
     }
     /// Why the score is what it is, in plain words (without the rate's, where the score leaves
@@ -367,10 +370,10 @@ pub struct CollaborationFilter {
 }
 
 #[derive(Default)]
-pub struct MatchingQuery;
+pub struct MatchQuery;
 
 #[Object]
-impl MatchingQuery {
+impl MatchQuery {
     /// One match.
     #[graphql(
         name = "match",
@@ -561,10 +564,10 @@ async fn decide(ctx: &Context<'_>, id: &ID, decision: Decision) -> Result<Match>
 }
 
 #[derive(Default)]
-pub struct MatchingMutation;
+pub struct MatchMutation;
 
 #[Object]
-impl MatchingMutation {
+impl MatchMutation {
     /// Pairs a consultant with a tender by hand (PENDING, scored like a generated match).
     #[graphql(
         guard = "PermissionGuard(Permission::MatchWrite)",
@@ -717,6 +720,18 @@ impl MatchingMutation {
         uow.finish(done).await.map(|id| ID(id.to_string()))
     }
 }
+
+/// The matching domain's queries.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MatchingQuery(MatchQuery, super::settings_api::SettingsQuery);
+
+/// The matching domain's mutations.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MatchingMutation(
+    MatchMutation,
+    super::settings_api::GenerateMutation,
+    super::settings_api::SettingsMutation,
+);
 
 /// Descriptions of the generic types this domain instantiates.
 pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {

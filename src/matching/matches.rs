@@ -1,12 +1,10 @@
 //! Matches: manual creation with a computed score, notes, and the life cycle
 //! PENDING → PROPOSED → ACCEPTED | REJECTED, or CANCELLED. Accepting creates a collaboration.
 
-use std::collections::HashMap;
-
 use chrono::Utc;
 use entity::{
-    CollaborationStatus, MatchStatus, TenderStatus, collaboration, company, consultant,
-    consultant_skill, skill, tender, tender_match, tender_skill,
+    CollaborationStatus, MatchStatus, TenderStatus, collaboration, company, consultant, tender,
+    tender_match,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
@@ -16,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::score_view::ScoreView;
-use super::scoring::{self, ConsultantFacts, Requirement, Score, TenderFacts, Weights};
+use super::scoring::{self, Score};
 use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
@@ -79,59 +77,26 @@ pub fn list(p: &Principal, filter: &MatchFilter) -> Result<Select<tender_match::
     filtered(scope::matches(p), filter, ScoreView::of(p))
 }
 
-/// Gathers what the score needs and scores the pair.
+/// Gathers what the score needs and scores the pair with the tenant's weights; returns the
+/// score with its stored breakdown and reasons.
 pub async fn score_pair(
     txn: &DatabaseTransaction,
     p: &Principal,
     t: &tender::Model,
     c: &consultant::Model,
-) -> Result<Score> {
-    let required = scope::tender_skills(p)
-        .filter(tender_skill::Column::TenderId.eq(t.id))
-        .all(txn)
-        .await?;
-    let names: HashMap<Uuid, String> = scope::skills(p)
-        .filter(skill::Column::Id.is_in(required.iter().map(|r| r.skill_id)))
-        .all(txn)
+) -> Result<(Score, String, String)> {
+    let settings = super::settings::load(txn, p.tenant_id).await?;
+    let tf = super::generate::tender_facts(txn, p, t).await?;
+    let cf = super::generate::consultant_facts(txn, p, Some(&[c.id]))
         .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let has = scope::consultant_skills(p)
-        .filter(consultant_skill::Column::ConsultantId.eq(c.id))
-        .all(txn)
-        .await?;
-    let tender_facts = TenderFacts {
-        start_date: t.start_date,
-        budget_min_cents: t.budget_min_cents,
-        budget_max_cents: t.budget_max_cents,
-        location: t.location.clone(),
-        remote_allowed: t.remote_allowed,
-        skills: required
-            .iter()
-            .map(|r| Requirement {
-                skill_id: r.skill_id,
-                name: names.get(&r.skill_id).cloned().unwrap_or_default(),
-                importance: r.importance,
-                min_level: r.min_level,
-            })
-            .collect(),
-    };
-    let consultant_facts = ConsultantFacts {
-        status: c.status,
-        availability_date: c.availability_date,
-        daily_rate_cents: c.daily_rate_cents,
-        location: c.location.clone(),
-        remote: c.remote,
-        skills: has
-            .iter()
-            .map(|s| (s.skill_id, (s.level, s.years_experience)))
-            .collect(),
-    };
-    Ok(scoring::score(
-        &tender_facts,
-        &consultant_facts,
-        &Weights::default(),
+        .pop()
+        .map(|(_, facts)| facts)
+        .ok_or_else(|| AppError::internal("a locked consultant vanished"))?;
+    let (score, reasons) = scoring::explain(&tf, &cf, &settings.weights);
+    Ok((
+        score,
+        json!(score.breakdown).to_string(),
+        json!(reasons).to_string(),
     ))
 }
 
@@ -187,7 +152,7 @@ pub async fn create(
     if taken > 0 {
         return Err(duplicate());
     }
-    let scored = score_pair(txn, p, &t, &c).await?;
+    let (scored, breakdown, reasons) = score_pair(txn, p, &t, &c).await?;
     let now = Utc::now();
     let created = tender_match::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -196,8 +161,8 @@ pub async fn create(
         consultant_id: Set(c.id),
         score: Set(scored.score),
         score_without_rate: Set(scored.score_without_rate),
-        breakdown: Set(json!(scored.breakdown).to_string()),
-        reasons: Set(json!(scored.reasons).to_string()),
+        breakdown: Set(breakdown),
+        reasons: Set(reasons),
         status: Set(MatchStatus::Pending),
         notes: Set(notes),
         rejection_reason: Set(None),

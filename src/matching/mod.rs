@@ -2,9 +2,13 @@
 //! collaboration life cycles.
 
 pub mod collaborations;
+pub mod generate;
 pub mod graphql;
 pub mod loaders;
 pub mod matches;
+pub mod reactions;
 pub mod score_view;
 pub mod scoring;
+pub mod settings;
+pub mod settings_api;
 pub mod subscriptions;

@@ -18,6 +18,8 @@ pub struct VisibleBreakdown {
     /// `None` for readers who may not see rates.
     pub rate: Option<f64>,
     pub location: f64,
+    /// 0 for matches scored before experience counted.
+    pub experience: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,7 @@ impl ScoreView {
             availability: get("availability"),
             rate: (self == ScoreView::Full).then(|| get("rate")),
             location: get("location"),
+            experience: get("experience"),
         })
     }
 

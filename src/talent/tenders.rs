@@ -2,11 +2,11 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    CollaborationStatus, MatchStatus, SkillImportance, SkillLevel, TenderStatus, collaboration,
-    company, tender, tender_match, tender_skill,
+    SkillImportance, SkillLevel, TenderStatus, collaboration, company, tender, tender_match,
+    tender_skill,
 };
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
     QueryFilter, Select, Set,
@@ -500,13 +500,9 @@ impl Transition {
 /// Moves a tender along its life cycle. Of concurrent moves on one tender exactly one wins; a
 /// move the current status does not allow is `CONFLICT` naming that status.
 ///
-/// What ending a tender does to its matches and collaborations:
-/// - **close** (the tender is filled or over): PENDING and PROPOSED matches are CANCELLED;
-///   ACCEPTED matches and their collaborations go on untouched, since the mission goes ahead.
-/// - **cancel** (the mission is called off): PENDING and PROPOSED matches are CANCELLED, and so
-///   are DRAFT collaborations; ACCEPTED matches stay ACCEPTED as the record of the decision.
-///   While a collaboration is ACTIVE the tender cannot be cancelled (`CONFLICT`): complete or
-///   cancel that collaboration first, since it is work under way.
+/// What ending a tender does to its matches and collaborations is matching's business: it
+/// reacts to the `TenderStatusChanged` event inside the same unit of work
+/// (`matching::reactions`), and may refuse the move.
 #[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn transition(
     uow: &UnitOfWork,
@@ -525,58 +521,12 @@ pub async fn transition(
             &from,
         ));
     };
-    let collaborations = scope::collaborations(p).filter(collaboration::Column::TenderId.eq(id));
-    if to == TenderStatus::Cancelled {
-        let active = collaborations
-            .clone()
-            .filter(collaboration::Column::Status.eq(CollaborationStatus::Active))
-            .count(txn)
-            .await?;
-        if active > 0 {
-            return Err(AppError::conflict(
-                "id",
-                "the tender has an ACTIVE collaboration; complete or cancel it first",
-            ));
-        }
-    }
     let now = Utc::now();
     let mut a: tender::ActiveModel = current.into();
     a.status = Set(to);
     a.updated_at = Set(now);
     let updated = a.update(txn).await?;
-    let mut changes = json!({ "status": { "from": from, "to": to } });
-    if is_final(to) {
-        let cancelled = tender_match::Entity::update_many()
-            .col_expr(
-                tender_match::Column::Status,
-                Expr::value(MatchStatus::Cancelled),
-            )
-            .col_expr(tender_match::Column::UpdatedAt, Expr::value(now))
-            .filter(tender_match::Column::TenantId.eq(p.tenant_id))
-            .filter(tender_match::Column::TenderId.eq(id))
-            .filter(
-                tender_match::Column::Status.is_in([MatchStatus::Pending, MatchStatus::Proposed]),
-            )
-            .exec(txn)
-            .await?
-            .rows_affected;
-        changes["cancelledMatches"] = json!(cancelled);
-    }
-    if to == TenderStatus::Cancelled {
-        let cancelled = collaboration::Entity::update_many()
-            .col_expr(
-                collaboration::Column::Status,
-                Expr::value(CollaborationStatus::Cancelled),
-            )
-            .col_expr(collaboration::Column::UpdatedAt, Expr::value(now))
-            .filter(collaboration::Column::TenantId.eq(p.tenant_id))
-            .filter(collaboration::Column::TenderId.eq(id))
-            .filter(collaboration::Column::Status.eq(CollaborationStatus::Draft))
-            .exec(txn)
-            .await?
-            .rows_affected;
-        changes["cancelledCollaborations"] = json!(cancelled);
-    }
+    let changes = json!({ "status": { "from": from, "to": to } });
     uow.audit(AuditRecord::new("tender.status_changed", "tender", Some(id)).changes(changes))
         .await?;
     uow.raise(if transition == Transition::Publish {

@@ -10,13 +10,14 @@
 //! Half the consultants hold every required skill, the other half miss some; dates, rates and
 //! locations vary, so that every branch of the score is taken.
 
-use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use entity::{ConsultantStatus, RemotePreference, SkillImportance, SkillLevel};
-use talentgraph::matching::scoring::{ConsultantFacts, Requirement, TenderFacts, Weights, score};
+use talentgraph::matching::scoring::{
+    ConsultantFacts, Held, Requirement, TenderFacts, Weights, score,
+};
 use uuid::Uuid;
 
 /// The server's allocator (`src/main.rs`), so that the figure is the one the server gets.
@@ -40,13 +41,13 @@ fn date(days: i64) -> Option<NaiveDate> {
 }
 
 fn tender(catalogue: &[Uuid]) -> TenderFacts {
-    TenderFacts {
-        start_date: date(0),
-        budget_min_cents: Some(50_000),
-        budget_max_cents: Some(65_000),
-        location: Some("Paris".to_owned()),
-        remote_allowed: false,
-        skills: catalogue[..SKILLS]
+    TenderFacts::new(
+        date(0),
+        Some(50_000),
+        Some(65_000),
+        Some("Paris".to_owned()),
+        false,
+        catalogue[..SKILLS]
             .iter()
             .enumerate()
             .map(|(i, id)| Requirement {
@@ -60,31 +61,36 @@ fn tender(catalogue: &[Uuid]) -> TenderFacts {
                 min_level: level(i + 1),
             })
             .collect(),
-    }
+    )
 }
 
 fn consultants(catalogue: &[Uuid]) -> Vec<ConsultantFacts> {
     (0..CONSULTANTS)
         .map(|n| {
             // Even consultants hold the tender's skills; odd ones half of them and others.
-            let skills: HashMap<Uuid, (SkillLevel, i32)> = (0..SKILLS)
+            let skills: Vec<Held> = (0..SKILLS)
                 .map(|i| {
                     let id = if n % 2 == 0 || i % 2 == 0 {
                         catalogue[i]
                     } else {
                         catalogue[SKILLS + i]
                     };
-                    (id, (level(n + i), i32::try_from((n + i) % 12).unwrap_or(0)))
+                    Held {
+                        skill_id: id,
+                        level: level(n + i),
+                        years: i32::try_from((n + i) % 12).unwrap_or(0),
+                    }
                 })
                 .collect();
-            ConsultantFacts {
-                status: ConsultantStatus::Available,
-                availability_date: date(i64::try_from(n % 30).unwrap_or(0) - 10),
-                daily_rate_cents: Some(40_000 + i64::try_from(n % 40).unwrap_or(0) * 1_000),
-                location: Some(if n % 3 == 0 { "Lyon" } else { "Paris" }.to_owned()),
-                remote: RemotePreference::Hybrid,
-                skills,
-            }
+            ConsultantFacts::new(
+                ConsultantStatus::Available,
+                date(i64::try_from(n % 30).unwrap_or(0) - 10),
+                Some(40_000 + i64::try_from(n % 40).unwrap_or(0) * 1_000),
+                Some(if n % 3 == 0 { "Lyon" } else { "Paris" }.to_owned()),
+                RemotePreference::Hybrid,
+                i32::try_from(n % 20).unwrap_or(0),
+            )
+            .with_skills(skills)
         })
         .collect()
 }

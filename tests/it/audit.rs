@@ -533,6 +533,28 @@ async fn no_audited_action_stores_a_sensitive_value() {
         )
         .await,
     );
+    // Generated matches, the settings they follow, and a closure that cancels them.
+    data(&run("mutation { updateMatchingSettings(input: { weights: { rate: 0.2 }, minScore: 0 }) { minScore } }", json!({})).await);
+    let generated = agency.open_tender(&app, &company, json!({})).await;
+    let body = run(
+        "mutation($t: ID!) { generateMatches(input: { tenderId: $t, minScore: 0 }) { id } }",
+        json!({ "t": generated }),
+    )
+    .await;
+    assert!(
+        !data(&body)["generateMatches"]
+            .as_array()
+            .expect("matches")
+            .is_empty(),
+        "{body}"
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { closeTender(id: $id) { id } }",
+            json!({ "id": generated }),
+        )
+        .await,
+    );
     let doomed = agency.draft_tender(&app, &company, json!({})).await;
     data(
         &run(

@@ -15,6 +15,7 @@ mod cli;
 mod crypto;
 mod dependencies;
 mod events;
+mod generate;
 mod hostile_inputs;
 mod http_hardening;
 mod live;

@@ -511,7 +511,7 @@ async fn ending_a_tender_decides_the_fate_of_accepted_matches() {
     let body = app
         .gql(
             admin,
-            "query($id: String) { auditEvents(filter: { entityId: $id, action: \"tender.status_changed\" }) { edges { node { changes } } } }",
+            "query($id: String) { auditEvents(filter: { entityId: $id, action: \"tender.matches_closed\" }) { edges { node { changes } } } }",
             json!({ "id": cancelled }),
         )
         .await;
