@@ -2,6 +2,8 @@
 //! the entities, deterministic data): consultants with skills, tenders with required skills,
 //! and PROPOSED matches on every tender.
 
+#![allow(dead_code, reason = "each benchmark uses the scales it needs")]
+
 use chrono::Utc;
 use entity::{
     ConsultantStatus, MatchStatus, RemotePreference, SkillImportance, SkillLevel, TenderStatus,
