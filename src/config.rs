@@ -129,6 +129,10 @@ pub struct TuningArgs {
     /// Milliseconds a request waits for a pooled connection (default 2000).
     #[arg(long, env = "TALENTGRAPH_DB_ACQUIRE_TIMEOUT_MS", global = true)]
     pub db_acquire_timeout_ms: Option<String>,
+    /// Origins (`https://app.example.com`, comma-separated) whose pages may call the API from a
+    /// browser (CORS) and open its WebSocket; the server's own pages always may.
+    #[arg(long, env = "TALENTGRAPH_ALLOWED_ORIGINS", global = true)]
+    pub allowed_origins: Option<String>,
 }
 
 /// A positive whole number from `var`, or `default` when unset.
@@ -150,6 +154,7 @@ where
 
 /// The tunable parts of a [`Config`], resolved from [`TuningArgs`].
 struct Tuning {
+    allowed_origins: Vec<String>,
     limits: Limits,
     rate_limits: RateLimitConfig,
     throttle: ThrottleConfig,
@@ -160,6 +165,7 @@ impl TuningArgs {
     /// The set values over the defaults.
     fn resolve(&self) -> Result<Tuning, ConfigError> {
         let mut config = Tuning {
+            allowed_origins: parse_origins(self.allowed_origins.as_deref().unwrap_or(""))?,
             limits: Limits::default(),
             rate_limits: RateLimitConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -310,6 +316,9 @@ pub struct Limits {
     pub max_discarded_body_bytes: usize,
     /// How long a WebSocket has to complete `connection_init` before it is closed (4408).
     pub ws_init_timeout: Duration,
+    /// How long one frame may wait for a WebSocket client that has stopped reading before the
+    /// socket is closed (what the server holds for it meanwhile is bounded).
+    pub ws_send_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -336,6 +345,7 @@ impl Default for Limits {
             },
             max_discarded_body_bytes: 64 * 1024 * 1024,
             ws_init_timeout: Duration::from_secs(10),
+            ws_send_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -469,6 +479,9 @@ impl Default for AuthConfig {
 pub struct Config {
     pub database_url: SecretString,
     pub bind: SocketAddr,
+    /// Browser origins allowed besides the server's own (`TALENTGRAPH_ALLOWED_ORIGINS`), as
+    /// `scheme://host[:port]`, lower case.
+    pub allowed_origins: Vec<String>,
     pub jwt_secret: SecretBox<[u8]>,
     pub master_keys: MasterKeyRing,
     pub smtp_url: Option<SecretString>,
@@ -559,6 +572,7 @@ impl Config {
         Ok(Config {
             database_url: SecretString::from(args.database_url.clone()),
             bind,
+            allowed_origins: tuning.allowed_origins,
             jwt_secret: SecretBox::new(jwt_secret.into_bytes().into_boxed_slice()),
             master_keys,
             smtp_url: args.smtp_url.clone().map(SecretString::from),
@@ -575,6 +589,35 @@ impl Config {
     pub fn database_url(&self) -> &str {
         self.database_url.expose_secret()
     }
+}
+
+/// Parses `https://a.example,http://localhost:5173`: each an origin (scheme, host and optional
+/// port; no path), returned in lower case without a trailing slash.
+pub fn parse_origins(value: &str) -> Result<Vec<String>, ConfigError> {
+    let invalid = |origin: &str, why: &str| ConfigError::Invalid {
+        var: "TALENTGRAPH_ALLOWED_ORIGINS",
+        reason: format!("`{origin}` {why}"),
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let trimmed = origin.trim_end_matches('/').to_ascii_lowercase();
+            let uri: axum::http::Uri = trimmed
+                .parse()
+                .map_err(|_| invalid(origin, "is not an origin"))?;
+            match (uri.scheme_str(), uri.authority(), uri.path_and_query()) {
+                (Some("http" | "https"), Some(_), None) => Ok(trimmed),
+                (Some("http" | "https"), Some(_), Some(p)) if p.as_str() == "/" => Ok(trimmed),
+                (Some("http" | "https"), _, _) => Err(invalid(
+                    origin,
+                    "must be scheme://host[:port], without a path",
+                )),
+                _ => Err(invalid(origin, "must start with http:// or https://")),
+            }
+        })
+        .collect()
 }
 
 /// Parses `kid:base64key[,kid:base64key…]`; the first key is the current one.
@@ -697,6 +740,27 @@ mod tests {
             let err = parse_master_keys(bad).expect_err(bad);
             assert!(
                 err.to_string().starts_with("TALENTGRAPH_ENCRYPTION_KEYS"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn allowed_origins_are_origins() {
+        assert_eq!(
+            parse_origins(" https://App.example.com/, http://localhost:5173 ,").expect("valid"),
+            ["https://app.example.com", "http://localhost:5173"]
+        );
+        assert!(parse_origins("").expect("empty").is_empty());
+        for bad in [
+            "app.example.com",
+            "ftp://x.example",
+            "https://x.example/path",
+            "*",
+        ] {
+            let err = parse_origins(bad).expect_err(bad);
+            assert!(
+                err.to_string().starts_with("TALENTGRAPH_ALLOWED_ORIGINS"),
                 "{err}"
             );
         }

@@ -2,6 +2,7 @@
 
 pub(crate) mod graphql;
 mod health;
+pub mod origin;
 pub mod rate_limit;
 mod request_id;
 pub mod server;
@@ -20,7 +21,8 @@ pub use request_id::RequestId;
 
 /// All routes of the server.
 pub fn router(state: HttpState) -> Router {
-    Router::new()
+    let cors = origin::cors(&state.config.allowed_origins);
+    let router = Router::new()
         .route(
             "/graphql",
             get(graphql::get_handler).post(graphql::post_handler),
@@ -35,6 +37,10 @@ pub fn router(state: HttpState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(CatchPanicLayer::custom(graphql::panic_response))
-        .layer(axum::middleware::from_fn(request_id::layer))
+        .layer(CatchPanicLayer::custom(graphql::panic_response));
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+    .layer(axum::middleware::from_fn(request_id::layer))
 }

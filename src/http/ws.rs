@@ -2,11 +2,22 @@
 //! The `connection_init` payload carries `{"Authorization": "Bearer <jwt>"}`; a bad token closes
 //! the socket with code 4403. The token is checked again before every operation, so a
 //! deactivated user or an expired token stops working on an open socket too.
+//!
+//! graphql-transport-ws's close codes: 4400 for a message that is not one of the protocol's,
+//! 4401 for `subscribe` before `connection_ack`, 4403 for a refused token, 4408 when
+//! `connection_init` does not come in time, 4409 for a second `subscribe` with an id still
+//! running, 4429 for a second `connection_init`. A page of an origin that is not allowed
+//! (`http::origin`) cannot open the socket (403). A client that stops reading holds at most 32
+//! frames of the server's, then is disconnected after `ws_send_timeout`; what it misses stays
+//! in the outbox (subscriptions resume with `after`).
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::{BatchRequest, BatchResponse, Data, Executor, Request, Response};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Extension;
@@ -123,19 +134,129 @@ impl Executor for CodedSchema {
     }
 }
 
+/// The client's messages, held to graphql-transport-ws: the first breach closes the socket
+/// with its code and ends what the protocol reads. (The legacy protocol has no such codes.)
+fn guard<S>(
+    stream: S,
+    protocol: Option<WebSocketProtocols>,
+    session: Arc<Session>,
+    tx: futures_channel::mpsc::Sender<Message>,
+) -> impl futures_util::Stream<Item = Result<Message, axum::Error>> + Send + 'static
+where
+    S: futures_util::Stream<Item = Result<Message, axum::Error>> + Send + 'static,
+{
+    let checked = protocol == Some(WebSocketProtocols::GraphQLWS);
+    stream
+        .then(move |message| {
+            let breach = match (&message, checked) {
+                (Ok(m), true) => session.breach(m),
+                _ => None,
+            };
+            let mut tx = tx.clone();
+            async move {
+                if let Some((code, reason)) = breach {
+                    let _ = tx.send(close(code, reason)).await;
+                    return None;
+                }
+                Some(message)
+            }
+        })
+        .take_while(|m| std::future::ready(m.is_some()))
+        .filter_map(std::future::ready)
+}
+
 /// Close code of a socket the server closes because it is shutting down (RFC 6455 "going
 /// away"), so that clients reconnect elsewhere.
 const CLOSE_GOING_AWAY: u16 = 1001;
 
 /// graphql-transport-ws's close code for a client that did not complete `connection_init`.
 const CLOSE_INIT_TIMEOUT: u16 = 4408;
-/// How long one frame may wait for a client that has stopped reading.
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// graphql-transport-ws's close codes the server sends itself.
+const CLOSE_INVALID_MESSAGE: u16 = 4400;
+const CLOSE_UNAUTHORIZED: u16 = 4401;
+const CLOSE_DUPLICATE_ID: u16 = 4409;
 
-fn close(code: u16, reason: &'static str) -> Message {
+/// What the reader of the client's messages and the writer of the server's share: whether the
+/// connection was acknowledged, and which operation ids are running.
+#[derive(Default)]
+struct Session {
+    acknowledged: AtomicBool,
+    running: std::sync::Mutex<HashSet<String>>,
+}
+
+impl Session {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Notes what the server tells the client (an operation that ended, the acknowledgement).
+    fn sent(&self, message: &Message) {
+        let Message::Text(text) = message else {
+            return;
+        };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text.as_str()) else {
+            return;
+        };
+        match value["type"].as_str() {
+            Some("connection_ack") => self.acknowledged.store(true, Ordering::SeqCst),
+            Some("complete" | "error") => {
+                if let Some(id) = value["id"].as_str() {
+                    self.running().remove(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The close code a client's message calls for under graphql-transport-ws, if any.
+    fn breach(&self, message: &Message) -> Option<(u16, String)> {
+        let text = match message {
+            Message::Text(text) => text.as_str(),
+            Message::Binary(_) => {
+                return Some((CLOSE_INVALID_MESSAGE, "Invalid message received".into()));
+            }
+            _ => return None,
+        };
+        let invalid = || Some((CLOSE_INVALID_MESSAGE, "Invalid message received".into()));
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return invalid();
+        };
+        match value["type"].as_str() {
+            Some("connection_init" | "ping" | "pong") => None,
+            Some("subscribe") => {
+                let Some(id) = value["id"].as_str().filter(|id| !id.is_empty()) else {
+                    return invalid();
+                };
+                if !value["payload"].is_object() {
+                    return invalid();
+                }
+                if !self.acknowledged.load(Ordering::SeqCst) {
+                    return Some((CLOSE_UNAUTHORIZED, "Unauthorized".into()));
+                }
+                if !self.running().insert(id.to_owned()) {
+                    return Some((
+                        CLOSE_DUPLICATE_ID,
+                        format!("Subscriber for {id} already exists"),
+                    ));
+                }
+                None
+            }
+            Some("complete") => match value["id"].as_str() {
+                Some(id) => {
+                    self.running().remove(id);
+                    None
+                }
+                None => invalid(),
+            },
+            _ => invalid(),
+        }
+    }
+}
+
+fn close(code: u16, reason: impl Into<String>) -> Message {
     Message::Close(Some(CloseFrame {
         code,
-        reason: reason.into(),
+        reason: reason.into().into(),
     }))
 }
 
@@ -151,6 +272,8 @@ async fn forward<S>(
     mut rx: futures_channel::mpsc::Receiver<Message>,
     mut stopping: Option<Stopping>,
     init_timeout: Duration,
+    send_timeout: Duration,
+    session: Arc<Session>,
 ) where
     S: futures_util::Sink<Message> + Unpin,
 {
@@ -173,7 +296,10 @@ async fn forward<S>(
             message = rx.next() => match message {
                 Some(message) => {
                     acknowledged |= is_ack(&message);
-                    match tokio::time::timeout(SEND_TIMEOUT, sink.send(remap_close(message))).await {
+                    session.sent(&message);
+                    let closing = matches!(message, Message::Close(_));
+                    match tokio::time::timeout(send_timeout, sink.send(remap_close(message))).await {
+                        Ok(Ok(())) if closing => break,
                         Ok(Ok(())) => continue,
                         _ => break,
                     }
@@ -188,8 +314,13 @@ async fn forward<S>(
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "axum extractors: one per thing the upgrade needs"
+)]
 pub async fn handler(
     State(state): State<HttpState>,
+    headers: axum::http::HeaderMap,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(request_id): Extension<RequestId>,
     slot: Option<Extension<Slot>>,
@@ -197,10 +328,28 @@ pub async fn handler(
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> HttpResponse {
+    if !super::origin::allowed(&headers, &state.config.allowed_origins) {
+        use axum::response::IntoResponse as _;
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "this origin may not open the API's WebSocket",
+        )
+            .into_response();
+    }
     let meta = RequestMeta {
         request_id: Some(request_id.0),
         ip: Some(peer.ip()),
     };
+    let send_timeout = state.config.limits.ws_send_timeout;
+    // The protocol the socket speaks, as `GraphQLProtocol` chose it (which keeps it private).
+    let spoken = headers
+        .get(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|protocols| {
+            protocols
+                .split(',')
+                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
+        });
     let max = state.config.limits.max_body_bytes;
     let init_timeout = state.config.limits.ws_init_timeout;
     upgrade
@@ -214,7 +363,16 @@ pub async fn handler(
             // The protocol writes into a channel; `forward` sends it on to the client.
             let (tx, rx) = futures_channel::mpsc::channel::<Message>(32);
             let stopping = stopping.map(|Extension(s)| s);
-            let forward = forward(sink, rx, stopping, init_timeout);
+            let session = Arc::new(Session::default());
+            let forward = forward(
+                sink,
+                rx,
+                stopping,
+                init_timeout,
+                send_timeout,
+                session.clone(),
+            );
+            let stream = guard(stream, spoken, session, tx.clone());
             let schema = CodedSchema {
                 schema: state.schema.clone(),
                 state: state.app.clone(),

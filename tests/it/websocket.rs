@@ -146,3 +146,263 @@ async fn a_socket_that_never_initialises_is_closed() {
     let body = run(&mut socket, "1", "{ me { id } }", json!({})).await;
     assert!(body["data"]["me"]["id"].is_string(), "{body}");
 }
+
+/// The close code of the next frame, which must be a close frame.
+async fn closed_with(socket: &mut Socket) -> u16 {
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+            .await
+            .expect("closed within 10 s")
+            .expect("a frame")
+            .expect("frame");
+        match frame {
+            Message::Close(Some(close)) => return u16::from(close.code),
+            Message::Text(_) | Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .expect("send");
+}
+
+#[tokio::test]
+async fn protocol_breaches_close_with_graphql_transport_ws_codes() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let watch = json!({ "query": "subscription { tenderUpdated { kind } }" });
+
+    // Not a message of the protocol.
+    let mut socket = open(&app, agency.admin.token()).await;
+    send(&mut socket, json!({ "type": "nonsense" })).await;
+    assert_eq!(closed_with(&mut socket).await, 4400);
+    let mut socket = open(&app, agency.admin.token()).await;
+    socket.send(Message::text("not json")).await.expect("send");
+    assert_eq!(closed_with(&mut socket).await, 4400);
+
+    // Subscribing before the connection is acknowledged.
+    let mut socket = connect(&app).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": watch }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut socket).await, 4401);
+
+    // An id that is still running.
+    let mut socket = open(&app, agency.admin.token()).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": watch }),
+    )
+    .await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": watch }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut socket).await, 4409);
+
+    // Once completed by the client, the id may be used again.
+    let mut socket = open(&app, agency.admin.token()).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": watch }),
+    )
+    .await;
+    send(&mut socket, json!({ "id": "1", "type": "complete" })).await;
+    // (async-graphql acknowledges with a `complete` of its own.)
+    assert_eq!(next_json(&mut socket).await["type"], "complete");
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": watch }),
+    )
+    .await;
+    let body = run(&mut socket, "2", "{ me { id } }", json!({})).await;
+    assert!(body["data"]["me"]["id"].is_string(), "{body}");
+
+    // A second connection_init.
+    let mut socket = open(&app, agency.admin.token()).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": {} }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut socket).await, 4429);
+}
+
+#[tokio::test]
+async fn only_allowed_origins_open_the_socket_and_pass_cors() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+    let app = TestApp::spawn_with(|c| {
+        c.allowed_origins = vec!["https://app.example.com".to_owned()];
+    })
+    .await;
+    let attempt = |origin: Option<String>| {
+        let mut request = format!("ws://{}/graphql/ws", app.addr)
+            .into_client_request()
+            .expect("request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        if let Some(origin) = origin {
+            request
+                .headers_mut()
+                .insert("origin", origin.parse().expect("origin"));
+        }
+        tokio_tungstenite::connect_async(request)
+    };
+    for (origin, ok) in [
+        (None, true),
+        (Some("https://app.example.com".to_owned()), true),
+        (Some(format!("http://{}", app.addr)), true),
+        (Some("https://evil.example".to_owned()), false),
+    ] {
+        let outcome = attempt(origin.clone()).await;
+        match (outcome, ok) {
+            (Ok(_), true) => {}
+            (Err(tokio_tungstenite::tungstenite::Error::Http(response)), false) => {
+                assert_eq!(response.status(), 403, "{origin:?}");
+            }
+            (other, _) => panic!("{origin:?}: {:?}", other.map(|_| "open")),
+        }
+    }
+    // CORS on /graphql for the same list.
+    for (origin, allowed) in [
+        ("https://app.example.com", true),
+        ("https://evil.example", false),
+    ] {
+        let response = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+            .await
+            .expect("preflight");
+        let echoed = response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap_or("").to_owned());
+        assert_eq!(
+            echoed.as_deref() == Some(origin),
+            allowed,
+            "{origin}: {echoed:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_disconnected_and_the_server_goes_on() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+    let app = TestApp::spawn_with(|c| {
+        c.limits.ws_send_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let tender = agency.draft_tender(&app, &company, json!({})).await;
+
+    // A socket with a small receive buffer that reads nothing after subscribing.
+    let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+    tcp.set_recv_buffer_size(4096).expect("buffer");
+    let stream = tcp.connect(app.addr).await.expect("connect");
+    let mut request = format!("ws://{}/graphql/ws", app.addr)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+    let (mut slow, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .expect("handshake");
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", agency.admin.access) } });
+    send(&mut slow, init).await;
+    assert_eq!(next_json(&mut slow).await["type"], "connection_ack");
+    send(&mut slow, json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { tenderUpdated { tender { description } } }" } })).await;
+    // A reader that keeps up, for comparison.
+    let mut fast = open(&app, agency.admin.token()).await;
+    send(&mut fast, json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { tenderUpdated { kind } }" } })).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let description = "x".repeat(9_000);
+    let update = "mutation($id: ID!, $d: String) { updateTender(input: { id: $id, description: $d }) { id } }";
+    let events = 400;
+    for i in 0..events {
+        let body = app
+            .gql(
+                agency.admin.token(),
+                update,
+                json!({ "id": tender, "d": format!("{i}{description}") }),
+            )
+            .await;
+        data(&body);
+        let seen = next_json(&mut fast).await;
+        assert_eq!(
+            seen["payload"]["data"]["tenderUpdated"]["kind"], "UPDATED",
+            "{seen}"
+        );
+    }
+    // The slow socket was given up: reading it now ends (after what was buffered) instead of
+    // delivering all 400 events.
+    let mut delivered = 0;
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(Ok(frame)) = slow.next().await {
+            match frame {
+                Message::Text(_) => delivered += 1,
+                Message::Close(_) => break,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the slow socket is still open");
+    assert!(delivered < events, "all {delivered} events were delivered");
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert!(health.status().is_success());
+}
+
+#[tokio::test]
+async fn subscriptions_count_against_the_rate_and_complexity_limits() {
+    let app = TestApp::spawn_with(|c| c.rate_limits.per_user_per_minute = 3).await;
+    let agency = app.agency().await;
+    let mut socket = open(&app, agency.admin.token()).await;
+    // Too complex a selection is refused before anything is watched.
+    let deep = "subscription { matchUpdated { match { tender { matches(first: 100) { edges { node { tender { matches(first: 100) { edges { node { id } } } } } } } } } } }";
+    let body = run(&mut socket, "1", deep, json!({})).await;
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    // Each subscription is one operation of the user's budget (3 a minute here): of five,
+    // some are refused; those let through stay open and send nothing.
+    for id in ["2", "3", "4", "5", "6"] {
+        send(
+            &mut socket,
+            json!({ "id": id, "type": "subscribe", "payload": { "query": "subscription { tenderUpdated { kind } }" } }),
+        )
+        .await;
+    }
+    let reply = next_json(&mut socket).await;
+    assert_eq!(reply["type"], "next", "{reply}");
+    assert_eq!(code(&reply["payload"]), "RATE_LIMITED", "{reply}");
+    assert_ne!(
+        reply["id"], "2",
+        "the first subscription fits the budget: {reply}"
+    );
+}
