@@ -35,6 +35,8 @@ pub enum Permission {
     MatchWrite,
     /// Accept or reject proposed matches.
     MatchDecide,
+    /// Decline one's own proposed match (a consultant).
+    MatchDecline,
     CollaborationRead,
     CollaborationWrite,
     /// Read and change the matching settings (score weights, threshold).
@@ -68,6 +70,7 @@ impl Permission {
             MatchRead => "match:read",
             MatchWrite => "match:write",
             MatchDecide => "match:decide",
+            MatchDecline => "match:decline",
             CollaborationRead => "collaboration:read",
             CollaborationWrite => "collaboration:write",
             MatchingConfigure => "matching:configure",
@@ -138,6 +141,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             ConsultantRead,
             TenderRead,
             MatchRead,
+            MatchDecline,
             CollaborationRead,
         ],
         Role::Client => &[

@@ -90,3 +90,7 @@ pub fn internal_notes_read(ctx: &Context<'_>) -> bool {
 pub fn matching_configure(ctx: &Context<'_>) -> bool {
     principal_can(ctx, Permission::MatchingConfigure)
 }
+
+pub fn match_decline(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::MatchDecline)
+}

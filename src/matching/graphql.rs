@@ -664,6 +664,27 @@ impl MatchMutation {
         .await
     }
 
+    /// PROPOSED → REJECTED by the consultant proposed (their own matches only), with an
+    /// optional reason.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchDecline)",
+        visible = "visibility::match_decline"
+    )]
+    async fn decline_match(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The match and, optionally, why it is declined.")] input: RejectMatchInput,
+    ) -> Result<Match> {
+        decide(
+            ctx,
+            &input.id,
+            Decision::Decline {
+                reason: input.reason,
+            },
+        )
+        .await
+    }
+
     /// PENDING or PROPOSED → CANCELLED.
     #[graphql(
         guard = "PermissionGuard(Permission::MatchWrite)",

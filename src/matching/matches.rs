@@ -264,7 +264,13 @@ pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
 pub enum Decision {
     Propose,
     Accept,
-    Reject { reason: Option<String> },
+    Reject {
+        reason: Option<String>,
+    },
+    /// The consultant turns down their own proposal.
+    Decline {
+        reason: Option<String>,
+    },
     Cancel,
 }
 
@@ -274,6 +280,7 @@ impl Decision {
             Decision::Propose => "propose",
             Decision::Accept => "accept",
             Decision::Reject { .. } => "reject",
+            Decision::Decline { .. } => "decline",
             Decision::Cancel => "cancel",
         }
     }
@@ -281,6 +288,7 @@ impl Decision {
     fn permission(&self) -> Permission {
         match self {
             Decision::Accept | Decision::Reject { .. } => Permission::MatchDecide,
+            Decision::Decline { .. } => Permission::MatchDecline,
             Decision::Propose | Decision::Cancel => Permission::MatchWrite,
         }
     }
@@ -291,7 +299,7 @@ impl Decision {
         match (self, from) {
             (Decision::Propose, Pending) => Some(Proposed),
             (Decision::Accept, Proposed) => Some(Accepted),
-            (Decision::Reject { .. }, Proposed) => Some(Rejected),
+            (Decision::Reject { .. } | Decision::Decline { .. }, Proposed) => Some(Rejected),
             (Decision::Cancel, Pending | Proposed) => Some(Cancelled),
             _ => None,
         }
@@ -309,7 +317,9 @@ pub async fn decide(uow: &UnitOfWork, id: Uuid, decision: Decision) -> Result<te
     let p = uow.principal()?;
     p.require(decision.permission())?;
     let reason = match &decision {
-        Decision::Reject { reason } => optional_text("reason", reason.clone(), 2_000)?,
+        Decision::Reject { reason } | Decision::Decline { reason } => {
+            optional_text("reason", reason.clone(), 2_000)?
+        }
         _ => None,
     };
     let txn = uow.txn();
@@ -379,6 +389,9 @@ pub async fn decide(uow: &UnitOfWork, id: Uuid, decision: Decision) -> Result<te
     let mut changes = json!({ "status": { "from": from, "to": to } });
     if let Some(reason) = &reason {
         changes["reason"] = json!(reason);
+    }
+    if matches!(decision, Decision::Decline { .. }) {
+        changes["declinedBy"] = json!("consultant");
     }
     let mut collaboration_id = None;
     if to == MatchStatus::Accepted {

@@ -340,3 +340,46 @@ async fn deciding_visibility_from_an_event_agrees_with_the_row_scope() {
             .all(|m| !talentgraph::talent::scope::match_visible(&stranger, m, company_of(m)))
     );
 }
+
+#[tokio::test]
+async fn a_consultant_sees_their_proposal_arrive_and_declines_it() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let tender = agency.open_tender(&app, &company, json!({})).await;
+    let mine = agency
+        .consultant(&app, json!({ "firstName": "Mine" }))
+        .await;
+    let theirs = agency
+        .consultant(&app, json!({ "firstName": "Theirs" }))
+        .await;
+    let me = agency
+        .linked_member(&app, "CONSULTANT", json!({ "consultantId": mine }))
+        .await;
+    let mut ws = open(&app, me.token()).await;
+    subscribe(&mut ws, "m", MATCHES, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let other = agency.proposed_match(&app, &tender, &theirs).await;
+    let own = agency.proposed_match(&app, &tender, &mine).await;
+    // The first event this consultant receives is their own proposal.
+    let seen = next_match(&mut ws, "m").await;
+    assert_eq!(seen["match"]["id"], own.as_str(), "{seen}");
+    assert_eq!(seen["match"]["status"], "PROPOSED");
+
+    let decline = "mutation($id: ID!) { declineMatch(input: { id: $id, reason: \"Booked elsewhere\" }) { status rejectionReason } }";
+    let body = app.gql(me.token(), decline, json!({ "id": other })).await;
+    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    let body = app.gql(me.token(), decline, json!({ "id": own })).await;
+    assert_eq!(
+        data(&body)["declineMatch"],
+        json!({ "status": "REJECTED", "rejectionReason": "Booked elsewhere" })
+    );
+    let seen = next_match(&mut ws, "m").await;
+    assert_eq!(
+        (&seen["match"]["status"], &seen["previousStatus"]),
+        (&json!("REJECTED"), &json!("PROPOSED"))
+    );
+    let body = app.gql(me.token(), decline, json!({ "id": own })).await;
+    assert_eq!(code(&body), "CONFLICT", "{body}");
+}

@@ -503,6 +503,42 @@ async fn every_role_against_every_operation() {
             [Refused, Refused, Forbidden, Refused],
         ),
         (
+            "declineMatch (own, proposed, reason too long)",
+            "mutation($id: ID!, $r: String) { declineMatch(input: { id: $id, reason: $r }) { id } }",
+            json!({ "id": m1, "r": "x".repeat(2_001) }),
+            [Forbidden, Forbidden, Refused, Forbidden],
+        ),
+        (
+            "declineMatch (someone else's)",
+            "mutation($id: ID!) { declineMatch(input: { id: $id }) { id } }",
+            json!({ "id": m2 }),
+            [Forbidden, Forbidden, NotFound, Forbidden],
+        ),
+        (
+            "generateMatches (limit 0)",
+            "mutation($t: ID!) { generateMatches(input: { tenderId: $t, limit: 0 }) { id } }",
+            json!({ "t": ta }),
+            [Refused, Refused, Forbidden, Forbidden],
+        ),
+        (
+            "generateMatches (unknown tender)",
+            "mutation($t: ID!) { generateMatches(input: { tenderId: $t }) { id } }",
+            json!({ "t": nobody }),
+            [NotFound, NotFound, Forbidden, Forbidden],
+        ),
+        (
+            "matchingSettings",
+            "{ matchingSettings { minScore } }",
+            json!({}),
+            [Ok, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "updateMatchingSettings (minScore 7)",
+            "mutation { updateMatchingSettings(input: { minScore: 7 }) { minScore } }",
+            json!({}),
+            [Refused, Forbidden, Forbidden, Forbidden],
+        ),
+        (
             "cancelMatch",
             "mutation($id: ID!) { cancelMatch(id: $id) { id } }",
             json!({ "id": nobody }),
