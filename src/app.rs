@@ -139,10 +139,6 @@ impl Deref for HttpState {
     }
 }
 
-/// How often the dispatcher compares every tenant's sequence with what it delivered, in case a
-/// notification was lost.
-const EVENT_SWEEP: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
 pub async fn serve(
     state: AppState,
@@ -154,7 +150,7 @@ pub async fn serve(
     let dispatcher = tokio::spawn(crate::events::bus::dispatch(
         state.events.clone(),
         state.writer().clone(),
-        EVENT_SWEEP,
+        state.config.limits.event_sweep_interval,
     ));
     let event_listener = crate::config::is_postgres(state.config.database_url()).then(|| {
         tokio::spawn(crate::events::bus::listen(

@@ -319,6 +319,9 @@ pub struct Limits {
     /// How long one frame may wait for a WebSocket client that has stopped reading before the
     /// socket is closed (what the server holds for it meanwhile is bounded).
     pub ws_send_timeout: Duration,
+    /// How often each instance compares every organisation's event sequence with what it
+    /// delivered, in case a notification was lost.
+    pub event_sweep_interval: Duration,
 }
 
 impl Default for Limits {
@@ -346,6 +349,7 @@ impl Default for Limits {
             max_discarded_body_bytes: 64 * 1024 * 1024,
             ws_init_timeout: Duration::from_secs(10),
             ws_send_timeout: Duration::from_secs(10),
+            event_sweep_interval: Duration::from_secs(5),
         }
     }
 }

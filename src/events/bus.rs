@@ -79,7 +79,12 @@ pub struct EventBus {
 }
 
 struct Inner {
+    /// Every tenant's events (for consumers of all of them).
     sender: broadcast::Sender<Arc<StoredEvent>>,
+    /// One tenant's events, for its subscribers: a subscriber is woken by its tenant's events
+    /// only. Created on the first subscription, dropped once nobody listens.
+    tenants: std::sync::Mutex<HashMap<Uuid, broadcast::Sender<Arc<StoredEvent>>>>,
+    capacity: usize,
     /// Tenants whose sequence moved past what was dispatched, with the number it reached.
     pending: std::sync::Mutex<HashMap<Uuid, i64>>,
     /// Set when every tenant must be compared with the outbox (start, lost notifications).
@@ -91,10 +96,13 @@ impl EventBus {
     /// A bus whose subscribers may fall `capacity` events behind before they must catch up
     /// from the outbox.
     pub fn new(capacity: usize) -> Self {
-        let (sender, _) = broadcast::channel(capacity.max(16));
+        let capacity = capacity.max(16);
+        let (sender, _) = broadcast::channel(capacity);
         EventBus {
             inner: Arc::new(Inner {
                 sender,
+                tenants: std::sync::Mutex::new(HashMap::new()),
+                capacity,
                 pending: std::sync::Mutex::new(HashMap::new()),
                 sweep: AtomicBool::new(true),
                 wake: Notify::new(),
@@ -108,9 +116,37 @@ impl EventBus {
         self.inner.sender.subscribe()
     }
 
-    /// Subscribers currently attached to this instance's bus.
+    /// Live events of one tenant from now on.
+    pub fn subscribe_tenant(&self, tenant_id: Uuid) -> broadcast::Receiver<Arc<StoredEvent>> {
+        let mut tenants = self.inner.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        tenants
+            .entry(tenant_id)
+            .or_insert_with(|| broadcast::channel(self.inner.capacity).0)
+            .subscribe()
+    }
+
+    /// Subscribers currently attached to this instance's bus, all tenants'.
     pub fn receivers(&self) -> usize {
+        let tenants = self.inner.tenants.lock().unwrap_or_else(|p| p.into_inner());
         self.inner.sender.receiver_count()
+            + tenants.values().map(|s| s.receiver_count()).sum::<usize>()
+    }
+
+    /// Hands a committed event to those listening: every tenant's consumers and its tenant's.
+    fn publish(&self, event: StoredEvent) {
+        let event = Arc::new(event);
+        {
+            let mut tenants = self.inner.tenants.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(sender) = tenants.get(&event.tenant_id) {
+                if sender.receiver_count() == 0 {
+                    tenants.remove(&event.tenant_id);
+                } else {
+                    let _ = sender.send(event.clone());
+                }
+            }
+        }
+        // No receiver is not an error: nobody on this instance is watching.
+        let _ = self.inner.sender.send(event);
     }
 
     /// A unit of work committed the tenant's events up to `seq`.
@@ -227,8 +263,7 @@ async fn deliver(
             return Ok(());
         };
         for event in page {
-            // No receiver is not an error: nobody on this instance is watching.
-            let _ = bus.inner.sender.send(Arc::new(event));
+            bus.publish(event);
         }
         *cursor = last;
     }

@@ -46,10 +46,17 @@ pub async fn events(
     after: Option<i64>,
 ) -> Result<impl Stream<Item = Result<Arc<StoredEvent>>> + Send + 'static> {
     // Subscribed before the position is read: nothing committed in between is missed.
-    let live = bus.subscribe();
+    let live = bus.subscribe_tenant(tenant_id);
+    let now = head(&db, tenant_id).await?;
     let position = match after {
+        Some(after) if after > now => {
+            return Err(crate::error::AppError::invalid(
+                "after",
+                format!("is past the organisation's last event ({now})"),
+            ));
+        }
         Some(after) => after.max(0),
-        None => head(&db, tenant_id).await?,
+        None => now,
     };
     let state = State {
         live,

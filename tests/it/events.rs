@@ -97,3 +97,76 @@ async fn concurrent_writes_of_one_tenant_get_gap_free_numbers() {
         .collect();
     assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn an_event_whose_notification_was_lost_is_delivered_by_the_sweep() {
+    use sea_orm::{ActiveModelTrait as _, Set};
+
+    let app = TestApp::spawn_with(|c| {
+        c.limits.event_sweep_interval = Duration::from_millis(200);
+    })
+    .await;
+    let agency = app.agency().await;
+    let tenant = Uuid::parse_str(&agency.tenant_id).expect("tenant id");
+    let company = agency.company(&app, "Acme").await;
+    agency.draft_tender(&app, &company, json!({})).await;
+    let stream = talentgraph::events::stream::events(
+        &app.state.events,
+        app.state.writer().clone(),
+        tenant,
+        Some(1),
+    )
+    .await
+    .expect("stream");
+    let mut stream = Box::pin(stream);
+    // Committed behind the bus's back, as by an instance whose NOTIFY never arrived.
+    let rows = outbox(&app, &agency.tenant_id).await;
+    let last = rows.last().expect("an event");
+    let payload = last
+        .payload
+        .replace("\"tenderCreated\"", "\"tenderUpdated\"");
+    entity::domain_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant),
+        seq: Set(last.seq + 1),
+        kind: Set("tender.updated".to_owned()),
+        payload: Set(payload),
+        actor_id: Set(None),
+        request_id: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(app.state.writer())
+    .await
+    .expect("outbox row");
+    entity::event_head::ActiveModel {
+        tenant_id: Set(tenant),
+        last_seq: Set(last.seq + 1),
+    }
+    .update(app.state.writer())
+    .await
+    .expect("head");
+    use futures_util::StreamExt as _;
+    let event = tokio::time::timeout(Duration::from_secs(5), stream.next())
+        .await
+        .expect("delivered by the sweep within 5 s")
+        .expect("open stream")
+        .expect("event");
+    assert_eq!(event.seq, last.seq + 1);
+    assert!(matches!(event.event, DomainEvent::TenderUpdated { .. }));
+
+    // A position past the last event is refused, naming `after`.
+    let past = talentgraph::events::stream::events(
+        &app.state.events,
+        app.state.writer().clone(),
+        tenant,
+        Some(last.seq + 100),
+    )
+    .await;
+    match past {
+        Err(talentgraph::error::AppError::InvalidInput(fields)) => {
+            assert!(fields.contains_key("after"), "{fields:?}");
+        }
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("a position past the last event was accepted"),
+    }
+}
