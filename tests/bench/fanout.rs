@@ -14,6 +14,8 @@
 //! cargo bench --bench fanout                             # 10,000 subscribers, 30 events
 //! cargo bench --bench fanout -- --subscribers 2000 --events 50 --db postgres
 //! cargo test  --bench fanout                             # what CI runs: 200 subscribers
+//! cargo bench --bench fanout -- --perf /tmp/fanout.perf   # `perf record` of the server's
+//!                                                         # fan-out (then `perf report -i …`)
 //! ```
 //! The clients run in this process on the same machine: their own reading and parsing is in
 //! the figures (they look for `"sequence":` in the text, nothing more).
@@ -273,6 +275,17 @@ async fn main() {
         connect_started.elapsed().as_secs_f64()
     );
 
+    let perf = value("--perf").map(|file| {
+        std::process::Command::new("perf")
+            .args(["record", "-F", "499", "-g", "-p"])
+            .arg(server.id().to_string())
+            .arg("-o")
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| fail(&format!("perf: {e}")))
+    });
     let cpu_before = cpu_seconds(server.id());
     let mut last_delivery = Vec::with_capacity(events);
     let mut every = Vec::with_capacity(events * subscribers);
@@ -318,6 +331,12 @@ async fn main() {
         last_delivery.push(last.duration_since(sent).as_secs_f64() * 1_000.0);
     }
     let cpu = cpu_seconds(server.id()) - cpu_before;
+    if let Some(mut perf) = perf {
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &perf.id().to_string()])
+            .status();
+        let _ = perf.wait();
+    }
     // In order, once each, everywhere.
     for (i, a) in arrivals.iter().enumerate() {
         if let Ok(a) = a.lock() {
