@@ -3,11 +3,12 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::audit::RequestMeta;
 use crate::cli::{Cli, Command, MigrateAction};
 use crate::config::{Config, LogFormat};
-use crate::graphql::{build_schema, sdl::export_sdl};
+use crate::graphql::sdl::export_sdl;
+use crate::schema::build_schema;
 use crate::tenancy::sessions::{self, SignUp};
 use crate::{db, demo, telemetry};
 
@@ -92,7 +93,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             db::migrate(&db)
                 .await
                 .map_err(database_error(config.database_url()))?;
-            let state = AppState::new(db, config)?;
+            let state = app::state(db, config)?;
             demo::seed(&state).await?;
             Ok(())
         }
@@ -107,7 +108,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             db::migrate(&db)
                 .await
                 .map_err(database_error(config.database_url()))?;
-            let state = AppState::new(db, config)?;
+            let state = app::state(db, config)?;
             let session = sessions::sign_up(
                 &state,
                 &RequestMeta::default(),
@@ -157,7 +158,7 @@ async fn serve(
     let readers = db::connect_readers(config.database_url(), &config.pool)
         .await
         .map_err(database_error(config.database_url()))?;
-    let state = AppState::new(db, config)?.with_readers(readers);
+    let state = app::state(db, config)?.with_readers(readers);
     if demo {
         demo::seed(&state).await?;
     }

@@ -20,12 +20,12 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::audit::{self, AuditRecord, RequestMeta};
 use crate::auth::password::NewPassword;
 use crate::crypto::{TenantKeys, load_tenant_keys};
 use crate::error::Result;
 use crate::matching::scoring::{self, ConsultantFacts, Held, Requirement, TenderFacts, Weights};
+use crate::state::AppState;
 use crate::tenancy::inputs::Email;
 use crate::tenancy::sessions::{self, SignUp, new_user};
 

@@ -17,6 +17,8 @@ pub mod graphql;
 pub mod http;
 pub mod inputs;
 pub mod matching;
+pub mod schema;
+pub mod state;
 pub mod talent;
 pub mod telemetry;
 pub mod tenancy;

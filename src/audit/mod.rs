@@ -3,7 +3,6 @@
 
 mod changes;
 mod denials;
-pub mod graphql;
 pub mod scope;
 mod service;
 

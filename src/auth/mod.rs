@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod password;
 pub mod permissions;
 pub mod principal;
+pub mod rate_limit;
 pub mod sessions;
 pub mod throttle;
 pub mod visibility;

@@ -1,7 +1,6 @@
 //! Database connection, migrations and readiness, and the query helpers every domain shares:
 //! scoped look-ups, row locks and batched first pages.
 
-pub mod constraints;
 pub mod health;
 pub mod rows;
 

@@ -9,11 +9,11 @@ use async_graphql::parser::types::OperationType;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::audit::RequestMeta;
 use crate::auth::Principal;
 use crate::crypto::{TenantKeys, load_tenant_keys};
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 use crate::unit::{Actor, UnitOfWork};
 
 /// Everything a request carries besides the query: the principal, where it came from, the
@@ -39,7 +39,8 @@ pub fn per_request(
         principal: principal.as_ref(),
         delay: state.config.limits.dataloader_delay,
     };
-    let request = super::LOADERS
+    let request = state
+        .loaders()
         .iter()
         .fold(request, |request, register| register(request, &setup))
         .data(meta)
@@ -52,28 +53,7 @@ pub fn per_request(
     }
 }
 
-/// What a domain's DataLoaders are built with, per request: the request's connection, the
-/// principal inside (so that a batch or a cache never mixes tenants) and the batching delay.
-pub struct LoaderSetup<'a> {
-    pub db: &'a sea_orm::DatabaseConnection,
-    /// `None` for an anonymous request.
-    pub principal: Option<&'a Principal>,
-    pub delay: std::time::Duration,
-}
-
-impl LoaderSetup<'_> {
-    /// A DataLoader over `loader` that batches the keys asked within the configured delay.
-    pub fn batched<L: Send + Sync + 'static>(
-        &self,
-        loader: L,
-    ) -> async_graphql::dataloader::DataLoader<L> {
-        async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(self.delay)
-    }
-}
-
-/// How a domain adds its DataLoaders to a request; every domain's is listed in
-/// [`super::LOADERS`].
-pub type RegisterLoaders = fn(async_graphql::Request, &LoaderSetup<'_>) -> async_graphql::Request;
+pub use crate::state::{LoaderSetup, RegisterLoaders};
 
 /// Permissions already denied (and audited) during this request: a query that trips the same
 /// guard many times (aliases, batches, lists) writes one audit event, not one per field.

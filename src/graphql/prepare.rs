@@ -16,10 +16,10 @@ use async_graphql::{Request, Response, ServerError};
 use super::context::per_request;
 use super::limits::{check_aliases, check_depth, check_tokens};
 use super::order::RootOrder;
-use crate::app::AppState;
 use crate::audit::RequestMeta;
 use crate::config::Limits;
 use crate::error::{AppError, ErrorCode};
+use crate::state::AppState;
 
 /// What a WebSocket connection carries from `connection_init` to each of its operations.
 #[derive(Clone)]

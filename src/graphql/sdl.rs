@@ -6,12 +6,19 @@ use cynic_introspection::{IntrospectionQuery, SpecificationVersion};
 use entity::Role;
 use uuid::Uuid;
 
-use super::AppSchema;
 use crate::auth::Principal;
 use crate::error::{AppError, Result};
 
 /// The SDL visible to `role` (`None`: an anonymous client).
-pub async fn export_sdl(schema: &AppSchema, role: Option<Role>) -> Result<String> {
+pub async fn export_sdl<Q, M, S>(
+    schema: &async_graphql::Schema<Q, M, S>,
+    role: Option<Role>,
+) -> Result<String>
+where
+    Q: async_graphql::ObjectType + 'static,
+    M: async_graphql::ObjectType + 'static,
+    S: async_graphql::SubscriptionType + 'static,
+{
     let operation =
         IntrospectionQuery::with_capabilities(SpecificationVersion::October2021.capabilities());
     let mut request = Request::new(operation.query);

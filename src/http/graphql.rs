@@ -15,12 +15,13 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
 use super::RequestId;
-use crate::app::{AppState, HttpState};
 use crate::audit::RequestMeta;
 use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode, ensure_codes};
 use crate::graphql::context::per_request;
 use crate::graphql::prepare;
+use crate::http::HttpState;
+use crate::state::AppState;
 
 /// Headers that force a CORS preflight; one of them must accompany a multipart POST.
 const PREFLIGHT_HEADERS: [&str; 3] = [

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::app::HttpState;
+use crate::http::HttpState;
 
 /// The process is up.
 pub async fn healthz() -> Json<serde_json::Value> {

@@ -3,7 +3,6 @@
 pub(crate) mod graphql;
 mod health;
 pub mod origin;
-pub mod rate_limit;
 mod request_id;
 pub mod server;
 mod ws;
@@ -15,9 +14,40 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::app::HttpState;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::graphql::prepare::DocumentCache;
+use crate::schema::AppSchema;
+use crate::state::AppState;
 
 pub use request_id::RequestId;
+
+/// The state of the HTTP layer: the app and its schema.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: AppSchema,
+    /// Documents already parsed and checked.
+    pub documents: Arc<DocumentCache>,
+}
+
+impl HttpState {
+    pub fn new(app: AppState, schema: AppSchema) -> Self {
+        HttpState {
+            app,
+            schema,
+            documents: Arc::new(DocumentCache::new()),
+        }
+    }
+}
+
+impl Deref for HttpState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
 
 /// All routes of the server.
 pub fn router(state: HttpState) -> Router {

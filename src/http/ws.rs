@@ -29,11 +29,12 @@ use futures_util::{SinkExt as _, StreamExt as _};
 
 use super::RequestId;
 use super::server::{Slot, Stopping};
-use crate::app::{AppState, HttpState};
 use crate::audit::RequestMeta;
 use crate::error::ensure_codes;
-use crate::graphql::AppSchema;
 use crate::graphql::prepare::{self, WsSession};
+use crate::http::HttpState;
+use crate::schema::AppSchema;
+use crate::state::AppState;
 
 /// Reason async-graphql closes with (1002) when `on_connection_init` fails; remapped to 4403.
 const AUTH_FAILED: &str = "Forbidden: invalid access token";
@@ -58,6 +59,7 @@ fn remap_close(message: Message) -> Message {
 struct CodedSchema {
     schema: AppSchema,
     state: AppState,
+    documents: std::sync::Arc<crate::graphql::prepare::DocumentCache>,
 }
 
 fn failed(err: async_graphql::ServerError) -> Response {
@@ -68,7 +70,7 @@ fn failed(err: async_graphql::ServerError) -> Response {
 
 impl Executor for CodedSchema {
     async fn execute(&self, request: Request) -> Response {
-        match prepare::check(&self.state.config.limits, &self.state.documents, request) {
+        match prepare::check(&self.state.config.limits, &self.documents, request) {
             Ok(checked) => {
                 let order = checked.order();
                 let response = self.schema.execute(checked.request).await;
@@ -99,6 +101,7 @@ impl Executor for CodedSchema {
         session_data: Option<std::sync::Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let (schema, state) = (self.schema.clone(), self.state.clone());
+        let documents = self.documents.clone();
         let data = session_data.unwrap_or_default();
         futures_util::stream::once(async move {
             let session = data
@@ -106,7 +109,7 @@ impl Executor for CodedSchema {
                 .and_then(|d| d.downcast_ref::<WsSession>())
                 .cloned();
             let prepared = match (
-                prepare::check(&state.config.limits, &state.documents, request),
+                prepare::check(&state.config.limits, &documents, request),
                 session,
             ) {
                 (Ok(checked), Some(session)) => {
@@ -388,6 +391,7 @@ pub async fn handler(
             let schema = CodedSchema {
                 schema: state.schema.clone(),
                 state: state.app.clone(),
+                documents: state.documents.clone(),
             };
             let init_state = state.clone();
             let protocol_task = GraphQLWebSocket::new_with_pair(tx, stream, schema, protocol)

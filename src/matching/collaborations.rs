@@ -10,12 +10,12 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
 use crate::inputs::date;
+use crate::state::AppState;
 use crate::talent::inputs::money;
 use crate::talent::scope;
 use crate::unit::UnitOfWork;

@@ -755,7 +755,9 @@ pub struct MatchingMutation(
 );
 
 /// Descriptions of the generic types this domain instantiates.
-pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+pub fn describe<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
     builder
         .override_output_type_description::<Connection<String, Match, ConnectionFields>>(
             "A page of matches (Relay connection: edges, pageInfo, totalCount).",

@@ -15,13 +15,13 @@ use uuid::Uuid;
 
 use super::score_view::ScoreView;
 use super::scoring::{self, Score};
-use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
 use crate::events::DomainEvent;
 use crate::inputs::{MAX_LONG_TEXT, optional_text};
+use crate::state::AppState;
 use crate::talent::scope;
 use crate::unit::UnitOfWork;
 

@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use super::inputs::website;
 use super::scope;
-use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, Result};
 use crate::inputs::{MAX_LONG_TEXT, optional_text, required_text};
+use crate::state::AppState;
 use crate::unit::UnitOfWork;
 
 /// A company by id, within the principal's scope.
@@ -214,7 +214,7 @@ pub async fn delete(uow: &UnitOfWork, id: Uuid, cascade: bool) -> Result<Uuid> {
         .exec(txn)
         .await
         .map_err(|e| {
-            crate::db::constraints::on_delete(e, "id", "the company is still referenced; retry")
+            crate::error::constraints::on_delete(e, "id", "the company is still referenced; retry")
         })?;
     uow.audit(
         AuditRecord::new("company.deleted", "company", Some(id)).changes(json!({

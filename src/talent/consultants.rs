@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::inputs::{money, phone, years};
 use super::scope;
-use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::crypto::TenantKeys;
@@ -21,6 +20,7 @@ use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation};
 use crate::events::DomainEvent;
 use crate::inputs::{MAX_LONG_TEXT, date, optional_text, required_text};
+use crate::state::AppState;
 use crate::tenancy::inputs::Email;
 use crate::unit::UnitOfWork;
 

@@ -10,11 +10,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::scope;
-use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::error::{AppError, Result};
 use crate::inputs::{optional_text, required_text};
+use crate::state::AppState;
 use crate::unit::UnitOfWork;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<skill::Model> {

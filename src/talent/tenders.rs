@@ -17,13 +17,13 @@ use uuid::Uuid;
 use super::consultants::check_skill_ids;
 use super::inputs::{money, to_decimal};
 use super::scope;
-use crate::app::AppState;
 use crate::audit::{AuditRecord, Changes};
 use crate::auth::{Permission, Principal};
 use crate::db::{Lock, lock_in_scope, lock_parents};
 use crate::error::{AppError, Result, Validation, wire_name};
 use crate::events::DomainEvent;
 use crate::inputs::{MAX_LONG_TEXT, date, optional_text, required_text};
+use crate::state::AppState;
 use crate::unit::UnitOfWork;
 
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender::Model> {

@@ -744,7 +744,9 @@ impl UserMutation {
 }
 
 /// Descriptions of the generic types this domain instantiates.
-pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+pub fn describe<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
     builder
         .override_output_type_description::<Connection<String, User, ConnectionFields>>(
             "A page of users (Relay connection: edges, pageInfo, totalCount).",

@@ -1,5 +1,6 @@
 //! Tenants, users and invitations: sign-up, sign-in, sessions and user administration.
 
+pub mod audit_log;
 pub mod graphql;
 pub mod inputs;
 pub mod invitations;

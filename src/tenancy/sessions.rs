@@ -15,7 +15,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::inputs::{Email, Slug};
-use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
 use crate::auth::sessions::{self as refresh, Rotation};
@@ -23,6 +22,7 @@ use crate::auth::{Principal, throttle};
 use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
 use crate::error::{AppError, Result};
 use crate::inputs::required_text;
+use crate::state::AppState;
 
 /// Blind-index purpose of user and invitation e-mails.
 pub const EMAIL_INDEX: &str = "user.email";

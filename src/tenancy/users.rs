@@ -13,7 +13,6 @@ use super::inputs::Email;
 use super::invitations;
 use super::scope;
 use super::sessions::EMAIL_INDEX;
-use crate::app::AppState;
 use crate::audit::{self, AuditRecord, REDACTED, RequestMeta};
 use crate::auth::password::NewPassword;
 use crate::auth::sessions::revoke_all_for_user;
@@ -23,6 +22,7 @@ use crate::db::{Lock, lock_in_scope};
 use crate::error::{AppError, Result};
 use crate::events::DomainEvent;
 use crate::inputs::filter_text;
+use crate::state::AppState;
 use crate::unit::{Actor, UnitOfWork};
 
 /// A user by id, within the principal's scope; anything else is `NOT_FOUND`.

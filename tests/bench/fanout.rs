@@ -74,8 +74,8 @@ async fn prepare(url: &str) -> String {
     talentgraph::db::migrate(&db)
         .await
         .unwrap_or_else(|e| fail(&format!("migrate: {e}")));
-    let state = talentgraph::app::AppState::new(db.clone(), config)
-        .unwrap_or_else(|e| fail(&e.to_string()));
+    let state =
+        talentgraph::app::state(db.clone(), config).unwrap_or_else(|e| fail(&e.to_string()));
     let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
     let session = sessions::sign_up(
         &state,

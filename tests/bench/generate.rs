@@ -67,7 +67,7 @@ async fn run(kind: &str, consultants: usize, runs: usize) {
     let readers = talentgraph::db::connect_readers(&database.url, &config.pool)
         .await
         .unwrap_or_else(|e| fail(&format!("readers: {e}")));
-    let state = talentgraph::app::AppState::new(db.clone(), config)
+    let state = talentgraph::app::state(db.clone(), config)
         .unwrap_or_else(|e| fail(&e.to_string()))
         .with_readers(readers);
     let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);

@@ -124,8 +124,8 @@ async fn prepare(url: &str, scale: Scale) -> (String, String, uuid::Uuid) {
     talentgraph::db::migrate(&db)
         .await
         .unwrap_or_else(|e| fail(&format!("migrate: {e}")));
-    let state = talentgraph::app::AppState::new(db.clone(), config)
-        .unwrap_or_else(|e| fail(&e.to_string()));
+    let state =
+        talentgraph::app::state(db.clone(), config).unwrap_or_else(|e| fail(&e.to_string()));
     let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
     let email = format!("admin@{slug}.test");
     let session = sessions::sign_up(
@@ -269,7 +269,7 @@ async fn statements(
             }
         });
     }
-    let state = talentgraph::app::AppState::new(db, config)
+    let state = talentgraph::app::state(db, config)
         .unwrap_or_else(|e| fail(&e.to_string()))
         .with_readers(readers);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -89,7 +89,7 @@ async fn each_role_sees_only_what_it_may_use() {
 
 #[tokio::test]
 async fn committed_schema_matches_the_export() {
-    let schema = talentgraph::graphql::build_schema(None);
+    let schema = talentgraph::schema::build_schema(None);
     let exported = talentgraph::graphql::sdl::export_sdl(&schema, Some(entity::Role::Admin))
         .await
         .expect("export");

@@ -26,7 +26,9 @@ pub struct TalentMutation(
 );
 
 /// Descriptions of the generic types this domain instantiates.
-pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+pub fn describe<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
     use crate::graphql::pagination::ConnectionFields;
     use async_graphql::connection::Connection;
     builder

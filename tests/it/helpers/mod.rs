@@ -125,9 +125,7 @@ impl TestApp {
                 }
             });
         }
-        let state = AppState::new(db, config)
-            .expect("state")
-            .with_readers(readers);
+        let state = app::state(db, config).expect("state").with_readers(readers);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

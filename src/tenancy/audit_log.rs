@@ -1,11 +1,12 @@
-//! GraphQL API of the audit log: read-only, ADMIN only; nobody can edit or delete events.
+//! GraphQL API of the organisation's audit log: read-only, ADMIN only; nobody can edit or
+//! delete events.
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Json, Object};
 use entity::audit_event;
 use sea_orm::{ColumnTrait, QueryFilter};
 
-use super::service::{AuditChainReport as Report, verify_chain};
+use crate::audit::{AuditChainReport as Report, verify_chain};
 use crate::auth::{Permission, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, parse_id};
@@ -162,7 +163,7 @@ impl AuditQuery {
         let p = ctx.principal()?;
         p.require(Permission::AuditRead)?;
         let filter = filter.unwrap_or_default();
-        let mut select = super::scope::audit_events(p);
+        let mut select = crate::audit::scope::audit_events(p);
         if let Some(action) = filter_text("filter.action", filter.action, 100)? {
             select = select.filter(audit_event::Column::Action.eq(action));
         }
@@ -211,7 +212,9 @@ impl AuditQuery {
 }
 
 /// Descriptions of the generic types this domain instantiates.
-pub fn describe(builder: crate::graphql::Builder) -> crate::graphql::Builder {
+pub fn describe<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
     builder.override_output_type_description::<Connection<String, AuditEvent, ConnectionFields>>(
         "A page of audit events (Relay connection: edges, pageInfo, totalCount).",
     )

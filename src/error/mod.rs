@@ -4,6 +4,8 @@
 //! `From` impl at the bottom of this file, which is the only place codes are assigned. Internal
 //! errors are logged with their chain and shown to clients as a bare `INTERNAL_SERVER_ERROR`.
 
+pub mod constraints;
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -136,10 +138,10 @@ impl AppError {
 }
 
 /// A refused write (unique or foreign key, a lost race) answers `CONFLICT` or `NOT_FOUND` by
-/// constraint name (`db::constraints`); every other database error is internal.
+/// constraint name (`constraints`); every other database error is internal.
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        crate::db::constraints::classify(&err).unwrap_or_else(|| AppError::Internal(Box::new(err)))
+        constraints::classify(&err).unwrap_or_else(|| AppError::Internal(Box::new(err)))
     }
 }
 

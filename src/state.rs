@@ -1,0 +1,172 @@
+//! The state every request and job shares: connections, configuration, keys, throttles,
+//! the event bus, and the domains' parts (DataLoaders, reactions) as the composition root
+//! (`app`) gave them. Plumbing: it names no domain.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret as _;
+
+use crate::auth::Principal;
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::Passwords;
+use crate::auth::rate_limit::RateLimits;
+use crate::auth::throttle::{IpThrottle, SignUpThrottle};
+use crate::config::Config;
+use crate::error::Result;
+use crate::unit::Reaction;
+
+/// Events a subscriber may fall behind the bus before it reads what it missed from the outbox.
+const EVENT_BUFFER: usize = 1024;
+
+/// What every request and job shares.
+pub struct Inner {
+    /// Every write, and every read of a request that writes.
+    writer: DatabaseConnection,
+    /// Reads of read-only requests: on SQLite a pool of read-only connections beside the one
+    /// writer (in WAL mode they read while it writes); elsewhere the writer's own pool.
+    reader: DatabaseConnection,
+    pub config: Config,
+    pub jwt: JwtKeys,
+    pub passwords: Passwords,
+    pub ip_throttle: IpThrottle,
+    pub signup_throttle: SignUpThrottle,
+    pub rate_limits: RateLimits,
+    pub db_health: crate::db::health::DbHealth,
+    /// Committed domain events, handed to this instance's subscribers.
+    pub events: crate::events::EventBus,
+    /// Every domain's DataLoaders, added to each request (`graphql::context::per_request`).
+    loaders: &'static [RegisterLoaders],
+    /// Every domain's reactions to the events of a unit of work.
+    reactions: &'static [Reaction],
+}
+
+/// Cheap to clone handle on the shared state.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+    /// The connection this holder uses: the writer, or the readers for a read-only request
+    /// ([`AppState::for_reads`]). Code that writes in a read-only request (a denial's audit)
+    /// names [`AppState::writer`].
+    pub db: DatabaseConnection,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+impl AppState {
+    /// The state over one database connection (pool) for reads and writes alike; add SQLite
+    /// readers with [`AppState::with_readers`].
+    pub fn new(db: DatabaseConnection, config: Config) -> Result<Self> {
+        let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
+        let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
+        let ip_throttle = IpThrottle::new(&config.throttle);
+        let signup_throttle = SignUpThrottle::new(&config.throttle);
+        let rate_limits = RateLimits::new(&config.rate_limits);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                writer: db.clone(),
+                reader: db.clone(),
+                config,
+                jwt,
+                passwords,
+                ip_throttle,
+                signup_throttle,
+                rate_limits,
+                db_health: crate::db::health::DbHealth::default(),
+                events: crate::events::EventBus::new(EVENT_BUFFER),
+                loaders: &[],
+                reactions: &[],
+            }),
+            db,
+        })
+    }
+
+    /// The domains' DataLoaders and reactions (the composition root, `app::state`, gives
+    /// them). Call before the state is shared.
+    pub fn with_parts(
+        mut self,
+        loaders: &'static [RegisterLoaders],
+        reactions: &'static [Reaction],
+    ) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.loaders = loaders;
+            inner.reactions = reactions;
+        }
+        self
+    }
+
+    /// Every domain's DataLoader registrations.
+    pub fn loaders(&self) -> &'static [RegisterLoaders] {
+        self.inner.loaders
+    }
+
+    /// Read-only requests read through `readers` (`db::connect_readers`), when there are any.
+    /// Call before the state is shared.
+    pub fn with_readers(mut self, readers: Option<DatabaseConnection>) -> Self {
+        if let Some(readers) = readers
+            && let Some(inner) = Arc::get_mut(&mut self.inner)
+        {
+            inner.reader = readers;
+        }
+        self
+    }
+
+    /// The same state for a request that only reads: its connection is the readers'.
+    pub fn for_reads(&self) -> AppState {
+        AppState {
+            inner: self.inner.clone(),
+            db: self.inner.reader.clone(),
+        }
+    }
+
+    /// The writer, whatever this holder's connection: for the few writes a read-only request
+    /// makes (the audit of a denied field).
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.inner.writer
+    }
+
+    /// A unit of work on the writer for `actor`: what every write goes through.
+    pub async fn unit_of_work(
+        &self,
+        actor: crate::unit::Actor,
+        meta: crate::audit::RequestMeta,
+    ) -> Result<crate::unit::UnitOfWork> {
+        crate::unit::UnitOfWork::begin(
+            &self.inner.writer,
+            &self.inner.events,
+            self.inner.reactions,
+            actor,
+            meta,
+        )
+        .await
+    }
+}
+
+/// What a domain's DataLoaders are built with, per request: the request's connection, the
+/// principal inside (so that a batch or a cache never mixes tenants) and the batching delay.
+pub struct LoaderSetup<'a> {
+    pub db: &'a sea_orm::DatabaseConnection,
+    /// `None` for an anonymous request.
+    pub principal: Option<&'a Principal>,
+    pub delay: std::time::Duration,
+}
+
+impl LoaderSetup<'_> {
+    /// A DataLoader over `loader` that batches the keys asked within the configured delay.
+    pub fn batched<L: Send + Sync + 'static>(
+        &self,
+        loader: L,
+    ) -> async_graphql::dataloader::DataLoader<L> {
+        async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(self.delay)
+    }
+}
+
+/// How a domain adds its DataLoaders to a request; every domain's is listed in
+/// `schema::LOADERS` (the composition root hands them to the state).
+pub type RegisterLoaders = fn(async_graphql::Request, &LoaderSetup<'_>) -> async_graphql::Request;
