@@ -287,6 +287,7 @@ async fn main() {
             .unwrap_or_else(|e| fail(&format!("perf: {e}")))
     });
     let cpu_before = cpu_seconds(server.id());
+    let clients_before = cpu_seconds(std::process::id());
     let mut last_delivery = Vec::with_capacity(events);
     let mut every = Vec::with_capacity(events * subscribers);
     let mut mutation_ms = Vec::with_capacity(events);
@@ -331,6 +332,7 @@ async fn main() {
         last_delivery.push(last.duration_since(sent).as_secs_f64() * 1_000.0);
     }
     let cpu = cpu_seconds(server.id()) - cpu_before;
+    let clients_cpu = cpu_seconds(std::process::id()) - clients_before;
     if let Some(mut perf) = perf {
         let _ = std::process::Command::new("kill")
             .args(["-INT", &perf.id().to_string()])
@@ -367,9 +369,10 @@ async fn main() {
         (rss_subscribed - rss_idle) * 1024.0 / subscribers as f64
     );
     println!(
-        "  server CPU: {:.1} µs per delivery ({cpu:.2} s for {} deliveries)",
+        "  server CPU: {:.1} µs per delivery ({cpu:.2} s for {} deliveries); the clients (this process, same cores): {:.1} µs per delivery",
         cpu * 1e6 / (events * subscribers) as f64,
-        events * subscribers
+        events * subscribers,
+        clients_cpu * 1e6 / (events * subscribers) as f64
     );
     for task in tasks {
         task.abort();

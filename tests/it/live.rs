@@ -383,3 +383,30 @@ async fn a_consultant_sees_their_proposal_arrive_and_declines_it() {
     let body = app.gql(me.token(), decline, json!({ "id": own })).await;
     assert_eq!(code(&body), "CONFLICT", "{body}");
 }
+
+#[tokio::test]
+async fn a_subscription_ends_when_its_token_expires() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    // The admin's own claims, expiring in two seconds.
+    let payload = agency.admin.access.split('.').nth(1).expect("payload");
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+        .expect("b64");
+    let mut claims: Value = serde_json::from_slice(&bytes).expect("claims");
+    claims["exp"] = json!(chrono::Utc::now().timestamp() + 2);
+    let short = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(crate::helpers::JWT_SECRET.as_bytes()),
+    )
+    .expect("encode");
+    let mut ws = open(&app, Some(&short)).await;
+    subscribe(&mut ws, "t", TENDERS, json!({})).await;
+    let payload = tokio::time::timeout(Duration::from_secs(8), next_payload(&mut ws, "t"))
+        .await
+        .expect("ended within 8 s");
+    assert_eq!(code(&payload), "UNAUTHENTICATED", "{payload}");
+    assert_eq!(next_of(&mut ws, "t").await["type"], "complete");
+}
