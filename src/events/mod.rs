@@ -79,6 +79,11 @@ pub enum DomainEvent {
     UserAccessChanged {
         user_id: Uuid,
     },
+    /// An access token was ended before its expiry (logout).
+    AccessTokenRevoked {
+        user_id: Uuid,
+        jti: Uuid,
+    },
 }
 
 impl DomainEvent {
@@ -99,6 +104,7 @@ impl DomainEvent {
             DomainEvent::MatchDeleted { .. } => "match.deleted",
             DomainEvent::CollaborationCreated { .. } => "collaboration.created",
             DomainEvent::UserAccessChanged { .. } => "user.access_changed",
+            DomainEvent::AccessTokenRevoked { .. } => "user.access_token_revoked",
         }
     }
 }

@@ -95,9 +95,14 @@ where
                 }
                 Some(Ok(event)) => event,
             };
-            if let DomainEvent::UserAccessChanged { user_id } = &event.event
-                && *user_id == s.principal.user_id
-            {
+            let ended = match &event.event {
+                DomainEvent::UserAccessChanged { user_id } => *user_id == s.principal.user_id,
+                DomainEvent::AccessTokenRevoked { jti, .. } => {
+                    s.principal.token.is_some_and(|t| t.jti == *jti)
+                }
+                _ => false,
+            };
+            if ended {
                 s.ended = true;
                 return Some((
                     Err(AppError::Unauthenticated(

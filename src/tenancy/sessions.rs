@@ -8,9 +8,7 @@
 use chrono::Utc;
 use entity::{Role, invitation, revoked_access_token, tenant, user};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,8 +19,10 @@ use crate::auth::sessions::{self as refresh, Rotation};
 use crate::auth::{Principal, throttle};
 use crate::crypto::{TenantKeys, create_tenant_keys, load_tenant_keys};
 use crate::error::{AppError, Result};
+use crate::events::DomainEvent;
 use crate::inputs::required_text;
 use crate::state::AppState;
+use crate::unit::Actor;
 
 /// Blind-index purpose of user and invitation e-mails.
 pub const EMAIL_INDEX: &str = "user.email";
@@ -135,7 +135,8 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
     }
     let password_hash = state.passwords.hash(password).await?;
 
-    let txn = state.db.begin().await?;
+    let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
+    let txn = uow.txn();
     let now = Utc::now();
     let tenant_id = Uuid::now_v7();
     let tenant = tenant::ActiveModel {
@@ -145,9 +146,9 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let keys = create_tenant_keys(&txn, &state.config.master_keys, tenant_id).await?;
+    let keys = create_tenant_keys(txn, &state.config.master_keys, tenant_id).await?;
     let user = new_user(
         &keys,
         &email,
@@ -157,10 +158,10 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
         None,
         None,
     )
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         tenant_id,
         None,
         meta,
@@ -174,8 +175,8 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
             })),
     )
     .await?;
-    let session = open_session(state, &txn, user, None).await?;
-    txn.commit().await?;
+    let session = open_session(state, txn, user, None).await?;
+    uow.commit().await?;
     Ok(session)
 }
 
@@ -225,9 +226,10 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     let user = match user {
         Some(user) if password_ok && user.deactivated_at.is_none() => user,
         user => {
-            let txn = state.db.begin().await?;
+            let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
+            let txn = uow.txn();
             audit::record(
-                &txn,
+                txn,
                 tenant.id,
                 None,
                 meta,
@@ -236,7 +238,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
                     .changes(json!({ "email": REDACTED, "knownUser": user.is_some() })),
             )
             .await?;
-            txn.commit().await?;
+            uow.commit().await?;
             return Err(BAD_CREDENTIALS);
         }
     };
@@ -244,9 +246,10 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     throttle::refund_account(&state.db, &throttle_key).await?;
     throttle::mark_trusted(&state.db, &source_key).await?;
     state.ip_throttle.succeeded(meta.ip);
-    let txn = state.db.begin().await?;
+    let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
+    let txn = uow.txn();
     audit::record(
-        &txn,
+        txn,
         tenant.id,
         None,
         meta,
@@ -254,8 +257,8 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
             .actor(Some(user.id), Some(user.role)),
     )
     .await?;
-    let session = open_session(state, &txn, user, None).await?;
-    txn.commit().await?;
+    let session = open_session(state, txn, user, None).await?;
+    uow.commit().await?;
     Ok(session)
 }
 
@@ -264,8 +267,9 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
 pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) -> Result<Session> {
     let grace = chrono::Duration::from_std(state.config.auth.refresh_reuse_grace)
         .unwrap_or(chrono::Duration::zero());
-    let txn = state.db.begin().await?;
-    let row = match refresh::spend(&txn, token, grace).await? {
+    let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
+    let txn = uow.txn();
+    let row = match refresh::spend(txn, token, grace).await? {
         Rotation::Rotated(row) => row,
         Rotation::ReuseDetected(row) => {
             // A spent token came back: it was copied. Besides the family (revoked by `spend`),
@@ -278,10 +282,10 @@ pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) 
                 )
                 .filter(user::Column::Id.eq(row.user_id))
                 .filter(user::Column::TenantId.eq(row.tenant_id))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             audit::record(
-                &txn,
+                txn,
                 row.tenant_id,
                 None,
                 meta,
@@ -289,7 +293,14 @@ pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) 
                     .changes(json!({ "familyId": row.family_id })),
             )
             .await?;
-            txn.commit().await?;
+            // Every session of the user ended: so do their subscriptions.
+            uow.raise_for(
+                row.tenant_id,
+                DomainEvent::UserAccessChanged {
+                    user_id: row.user_id,
+                },
+            );
+            uow.commit().await?;
             tracing::warn!(user = %row.user_id, "refresh token reuse detected; sessions revoked");
             return Err(refresh::rotation_error());
         }
@@ -297,12 +308,12 @@ pub async fn refresh_session(state: &AppState, meta: &RequestMeta, token: &str) 
     };
     let user = user::Entity::find_by_id(row.user_id)
         .filter(user::Column::TenantId.eq(row.tenant_id))
-        .one(&txn)
+        .one(txn)
         .await?
         .filter(|u| u.deactivated_at.is_none())
         .ok_or_else(refresh::rotation_error)?;
-    let session = open_session(state, &txn, user, Some(row.family_id)).await?;
-    txn.commit().await?;
+    let session = open_session(state, txn, user, Some(row.family_id)).await?;
+    uow.commit().await?;
     Ok(session)
 }
 
@@ -316,7 +327,8 @@ pub async fn logout(
     meta: &RequestMeta,
     token: &str,
 ) -> Result<bool> {
-    let txn = state.db.begin().await?;
+    let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
+    let txn = uow.txn();
     if let Some((p, access)) = principal.and_then(|p| p.token.map(|t| (p, t))) {
         revoked_access_token::Entity::insert(revoked_access_token::ActiveModel {
             jti: Set(access.jti),
@@ -325,12 +337,20 @@ pub async fn logout(
             expires_at: Set(access.expires_at),
         })
         .on_conflict_do_nothing_on([revoked_access_token::Column::Jti])
-        .exec(&txn)
+        .exec(txn)
         .await?;
+        // Subscriptions opened with this token end too, on every instance.
+        uow.raise_for(
+            p.tenant_id,
+            DomainEvent::AccessTokenRevoked {
+                user_id: p.user_id,
+                jti: access.jti,
+            },
+        );
     }
-    if let Some(row) = refresh::revoke_by_token(&txn, token).await? {
+    if let Some(row) = refresh::revoke_by_token(txn, token).await? {
         audit::record(
-            &txn,
+            txn,
             row.tenant_id,
             None,
             meta,
@@ -339,7 +359,7 @@ pub async fn logout(
         )
         .await?;
     }
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(true)
 }
 
@@ -379,11 +399,12 @@ pub async fn accept_invitation(
     let email = Email::parse("email", &email)?;
     let password_hash = state.passwords.hash(password).await?;
 
-    let txn = state.db.begin().await?;
+    let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
+    let txn = uow.txn();
     // Creating a user is user administration: it runs in turn with deactivations and role
     // changes of the organisation, so an inviter demoted a moment ago is seen as demoted.
     crate::db::lock_in_scope(
-        &txn,
+        txn,
         tenant::Entity::find(),
         tenant::Column::Id,
         invitation.tenant_id,
@@ -401,16 +422,16 @@ pub async fn accept_invitation(
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if spent.rows_affected != 1 {
         return Err(invalid());
     }
-    super::invitations::ensure_still_valid(&txn, &invitation).await?;
+    super::invitations::ensure_still_valid(txn, &invitation).await?;
     let taken = user::Entity::find()
         .filter(user::Column::TenantId.eq(invitation.tenant_id))
         .filter(user::Column::EmailIndex.eq(&invitation.email_index))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some();
     if taken {
@@ -428,10 +449,10 @@ pub async fn accept_invitation(
         invitation.company_id,
         invitation.consultant_id,
     )
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         invitation.tenant_id,
         None,
         meta,
@@ -440,8 +461,8 @@ pub async fn accept_invitation(
             .changes(json!({ "invitationId": invitation.id, "role": user.role.as_str(), "email": REDACTED })),
     )
     .await?;
-    let session = open_session(state, &txn, user, None).await?;
-    txn.commit().await?;
+    let session = open_session(state, txn, user, None).await?;
+    uow.commit().await?;
     Ok(session)
 }
 

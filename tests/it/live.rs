@@ -410,3 +410,47 @@ async fn a_subscription_ends_when_its_token_expires() {
     assert_eq!(code(&payload), "UNAUTHENTICATED", "{payload}");
     assert_eq!(next_of(&mut ws, "t").await["type"], "complete");
 }
+
+#[tokio::test]
+async fn logging_out_ends_the_subscriptions_of_that_token_only() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    // A second session of the same user, on another device.
+    let other = agency
+        .login(&app, &agency.admin.email, crate::helpers::PASSWORD)
+        .await;
+    let other_token = data(&other)["login"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let company = agency.company(&app, "Acme").await;
+    let mut this_ws = open(&app, agency.admin.token()).await;
+    let mut other_ws = open(&app, Some(&other_token)).await;
+    subscribe(&mut this_ws, "t", TENDERS, json!({})).await;
+    subscribe(&mut other_ws, "t", TENDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($r: String!) { logout(refreshToken: $r) }",
+            json!({ "r": agency.admin.refresh }),
+        )
+        .await;
+    assert_eq!(data(&body)["logout"], true);
+    let payload = next_payload(&mut this_ws, "t").await;
+    assert_eq!(code(&payload), "UNAUTHENTICATED", "{payload}");
+    // The other device's subscription goes on.
+    let body = app
+        .gql(
+            Some(&other_token),
+            "mutation($c: ID!) { createTender(input: { companyId: $c, title: \"after\" }) { id } }",
+            json!({ "c": company }),
+        )
+        .await;
+    data(&body);
+    let seen = next_payload(&mut other_ws, "t").await;
+    assert_eq!(
+        seen["data"]["tenderUpdated"]["tender"]["title"], "after",
+        "{seen}"
+    );
+}
