@@ -6,7 +6,10 @@
 use std::process::{Child, Command, Stdio};
 
 use sea_orm::{ConnectionTrait as _, Database};
+use talentgraph::app::AppState;
+use talentgraph::audit::RequestMeta;
 use talentgraph::config::ConfigArgs;
+use talentgraph::tenancy::sessions::{self, Session, SignUp};
 
 pub const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
 pub const KEYS: &str = "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
@@ -158,4 +161,24 @@ pub fn rss_mb(pid: u32) -> f64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Signs up a new organisation for the run; its ADMIN is `admin@<slug>.test` with [`PASSWORD`].
+/// Returns the slug and the ADMIN's session.
+pub async fn sign_up(state: &AppState) -> (String, Session) {
+    let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+    let session = sessions::sign_up(
+        state,
+        &RequestMeta::default(),
+        SignUp {
+            organization_name: "Benchmark agency".into(),
+            slug: slug.clone(),
+            email: format!("admin@{slug}.test"),
+            password: PASSWORD.into(),
+            full_name: "Bench Admin".into(),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| fail(&e.to_string()));
+    (slug, session)
 }

@@ -28,15 +28,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use serde_json::{Value, json};
-use talentgraph::audit::RequestMeta;
 use talentgraph::config::Config;
-use talentgraph::tenancy::sessions::{self, SignUp};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
-use common::{
-    BenchDatabase, PASSWORD, config_args, cpu_seconds, fail, free_port, rss_mb, spawn_server,
-};
+use common::{BenchDatabase, config_args, cpu_seconds, fail, free_port, rss_mb, spawn_server};
 
 /// Each subscriber's arrivals: (sequence, when).
 type Arrivals = Arc<Vec<std::sync::Mutex<Vec<(i64, Instant)>>>>;
@@ -76,20 +72,7 @@ async fn prepare(url: &str) -> String {
         .unwrap_or_else(|e| fail(&format!("migrate: {e}")));
     let state =
         talentgraph::app::state(db.clone(), config).unwrap_or_else(|e| fail(&e.to_string()));
-    let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
-    let session = sessions::sign_up(
-        &state,
-        &RequestMeta::default(),
-        SignUp {
-            organization_name: "Benchmark agency".into(),
-            slug: slug.clone(),
-            email: format!("admin@{slug}.test"),
-            password: PASSWORD.into(),
-            full_name: "Bench Admin".into(),
-        },
-    )
-    .await
-    .unwrap_or_else(|e| fail(&e.to_string()));
+    let (_, session) = common::sign_up(&state).await;
     db.close()
         .await
         .unwrap_or_else(|e| fail(&format!("close: {e}")));

@@ -21,11 +21,9 @@ mod seed;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use talentgraph::audit::RequestMeta;
 use talentgraph::config::Config;
-use talentgraph::tenancy::sessions::{self, SignUp};
 
-use common::{BenchDatabase, PASSWORD, config_args, fail};
+use common::{BenchDatabase, config_args, fail};
 use seed::Scale;
 
 const GENERATE: &str = "mutation($t: ID!) { generateMatches(input: { tenderId: $t, minScore: 0, limit: 20 }) { id score } }";
@@ -70,20 +68,7 @@ async fn run(kind: &str, consultants: usize, runs: usize) {
     let state = talentgraph::app::state(db.clone(), config)
         .unwrap_or_else(|e| fail(&e.to_string()))
         .with_readers(readers);
-    let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
-    let session = sessions::sign_up(
-        &state,
-        &RequestMeta::default(),
-        SignUp {
-            organization_name: "Benchmark agency".into(),
-            slug: slug.clone(),
-            email: format!("admin@{slug}.test"),
-            password: PASSWORD.into(),
-            full_name: "Bench Admin".into(),
-        },
-    )
-    .await
-    .unwrap_or_else(|e| fail(&e.to_string()));
+    let (_, session) = common::sign_up(&state).await;
     let started = Instant::now();
     seed::seed(
         &db,

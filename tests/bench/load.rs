@@ -38,9 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use talentgraph::audit::RequestMeta;
 use talentgraph::config::Config;
-use talentgraph::tenancy::sessions::{self, SignUp};
 
 use seed::Scale;
 
@@ -126,21 +124,8 @@ async fn prepare(url: &str, scale: Scale) -> (String, String, uuid::Uuid) {
         .unwrap_or_else(|e| fail(&format!("migrate: {e}")));
     let state =
         talentgraph::app::state(db.clone(), config).unwrap_or_else(|e| fail(&e.to_string()));
-    let slug = format!("bench-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+    let (slug, session) = common::sign_up(&state).await;
     let email = format!("admin@{slug}.test");
-    let session = sessions::sign_up(
-        &state,
-        &RequestMeta::default(),
-        SignUp {
-            organization_name: "Benchmark agency".into(),
-            slug: slug.clone(),
-            email: email.clone(),
-            password: PASSWORD.into(),
-            full_name: "Bench Admin".into(),
-        },
-    )
-    .await
-    .unwrap_or_else(|e| fail(&e.to_string()));
     let started = Instant::now();
     let first_match = seed::seed(&db, session.user.tenant_id, scale)
         .await
