@@ -68,6 +68,13 @@ async fn maintenance(state: AppState) {
         if let Err(err) = crate::tenancy::sessions::purge_expired_revocations(&state.db).await {
             err.log_if_internal();
         }
+        let retention = chrono::Duration::from_std(state.config.limits.event_retention)
+            .unwrap_or(chrono::Duration::days(7));
+        if let Err(err) =
+            crate::events::bus::prune(state.writer(), chrono::Utc::now() - retention).await
+        {
+            err.log_if_internal();
+        }
     }
 }
 

@@ -322,6 +322,8 @@ pub struct Limits {
     /// How often each instance compares every organisation's event sequence with what it
     /// delivered, in case a notification was lost.
     pub event_sweep_interval: Duration,
+    /// How long committed events stay in the outbox, for subscribers resuming with `after`.
+    pub event_retention: Duration,
 }
 
 impl Default for Limits {
@@ -350,6 +352,7 @@ impl Default for Limits {
             ws_init_timeout: Duration::from_secs(10),
             ws_send_timeout: Duration::from_secs(10),
             event_sweep_interval: Duration::from_secs(5),
+            event_retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }

@@ -204,6 +204,17 @@ pub async fn read_after(
     rows.into_iter().map(StoredEvent::try_from).collect()
 }
 
+/// Deletes the events committed before `cutoff` from the outbox (every tenant's); returns how
+/// many. The sequence heads stay: numbering goes on, and a subscriber asking for what was
+/// pruned is told so (`stream::events`).
+pub async fn prune(db: &DatabaseConnection, cutoff: DateTime<Utc>) -> Result<u64> {
+    Ok(domain_event::Entity::delete_many()
+        .filter(domain_event::Column::CreatedAt.lt(cutoff))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The instance's dispatcher: until aborted, hands every committed event to the bus's
 /// subscribers once, in each tenant's order. Starts from the sequence heads of the moment (the
 /// past is for replays, `after`), and compares every tenant with the outbox every `sweep_every`

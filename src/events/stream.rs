@@ -13,6 +13,21 @@ use uuid::Uuid;
 use super::bus::{EventBus, PAGE, StoredEvent, read_after};
 use crate::error::Result;
 
+/// The first number of the tenant's events still in the outbox (`None` when none is).
+async fn oldest(db: &DatabaseConnection, tenant_id: Uuid) -> Result<Option<i64>> {
+    use sea_orm::{ColumnTrait as _, QueryFilter as _, QueryOrder as _};
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the outbox is read by the tenant id of the caller's principal"
+    )]
+    let first = entity::domain_event::Entity::find()
+        .filter(entity::domain_event::Column::TenantId.eq(tenant_id))
+        .order_by_asc(entity::domain_event::Column::Seq)
+        .one(db)
+        .await?;
+    Ok(first.map(|e| e.seq))
+}
+
 /// The tenant's last event number now (0 before its first event).
 pub async fn head(db: &DatabaseConnection, tenant_id: Uuid) -> Result<i64> {
     #[expect(
@@ -54,6 +69,20 @@ pub async fn events(
                 "after",
                 format!("is past the organisation's last event ({now})"),
             ));
+        }
+        Some(after) if after < now => {
+            // Events older than the retention are gone: a replay from there would have a gap.
+            let first = oldest(&db, tenant_id).await?.unwrap_or(now + 1);
+            if after + 1 < first {
+                return Err(crate::error::AppError::invalid(
+                    "after",
+                    format!(
+                        "events up to {} are no longer kept; subscribe without `after`",
+                        first - 1
+                    ),
+                ));
+            }
+            after.max(0)
         }
         Some(after) => after.max(0),
         None => now,

@@ -170,3 +170,44 @@ async fn an_event_whose_notification_was_lost_is_delivered_by_the_sweep() {
         Ok(_) => panic!("a position past the last event was accepted"),
     }
 }
+
+#[tokio::test]
+async fn pruned_events_are_not_replayed_with_a_gap() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let tenant = Uuid::parse_str(&agency.tenant_id).expect("tenant id");
+    let company = agency.company(&app, "Acme").await;
+    agency.draft_tender(&app, &company, json!({})).await;
+    agency.draft_tender(&app, &company, json!({})).await;
+    // Everything committed so far is older than the retention.
+    let pruned = talentgraph::events::bus::prune(
+        app.state.writer(),
+        chrono::Utc::now() + chrono::Duration::seconds(1),
+    )
+    .await
+    .expect("prune");
+    assert_eq!(pruned, 2);
+    assert!(outbox(&app, &agency.tenant_id).await.is_empty());
+    let events = |after| {
+        talentgraph::events::stream::events(
+            &app.state.events,
+            app.state.writer().clone(),
+            tenant,
+            after,
+        )
+    };
+    match events(Some(0)).await {
+        Err(talentgraph::error::AppError::InvalidInput(fields)) => {
+            assert!(fields["after"].contains("no longer kept"), "{fields:?}");
+        }
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("a replay with a gap was accepted"),
+    }
+    // Up to date, or live only: fine; and numbering goes on after the pruned events.
+    assert!(events(Some(2)).await.is_ok());
+    assert!(events(None).await.is_ok());
+    agency.draft_tender(&app, &company, json!({})).await;
+    let rows = outbox(&app, &agency.tenant_id).await;
+    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), [3]);
+    assert!(events(Some(2)).await.is_ok());
+}
