@@ -23,9 +23,9 @@ use crate::graphql::scalars::Date;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::scalars::Decimal;
 use crate::talent::graphql::company::Company;
-use crate::talent::graphql::consultant::Consultant;
+use crate::talent::graphql::consultant::{Consultant, ConsultantMatches};
 use crate::talent::graphql::enums::{CollaborationStatus, MatchStatus};
-use crate::talent::graphql::tender::Tender;
+use crate::talent::graphql::tender::{Tender, TenderMatches};
 use crate::talent::inputs::to_decimal;
 use crate::talent::loaders::{CompanyLoader, ConsultantLoader, TenderLoader};
 
@@ -96,13 +96,13 @@ impl Match {
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
         load_related::<TenderLoader>(ctx, self.0.tender_id, "tender")
             .await
-            .map(Tender)
+            .map(Tender::from)
     }
     /// The consultant.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
         load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
             .await
-            .map(Consultant)
+            .map(Consultant::from)
     }
     /// The collaboration that followed, once accepted.
     async fn collaboration(
@@ -164,13 +164,13 @@ impl Collaboration {
     async fn tender(&self, ctx: &Context<'_>) -> async_graphql::Result<Tender> {
         load_related::<TenderLoader>(ctx, self.0.tender_id, "tender")
             .await
-            .map(Tender)
+            .map(Tender::from)
     }
     /// The consultant on the mission.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
         load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
             .await
-            .map(Consultant)
+            .map(Consultant::from)
     }
     /// The client company.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
@@ -739,6 +739,80 @@ impl MatchMutation {
         let uow = ctx.unit_of_work().await?;
         let done = collaborations::delete(&uow, id).await;
         uow.finish(done).await.map(|id| ID(id.to_string()))
+    }
+}
+
+/// `Tender.matches`: matching's part of the talent domain's `Tender`.
+#[Object]
+impl TenderMatches {
+    /// The consultants matched to this tender, best score first.
+    #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            MatchFilter,
+        >,
+    ) -> async_graphql::Result<
+        async_graphql::connection::Connection<
+            String,
+            Match,
+            crate::graphql::pagination::ConnectionFields,
+        >,
+    > {
+        Box::pin(matches_of(
+            ctx,
+            MatchParent::Tender(self.0),
+            first,
+            after,
+            filter,
+        ))
+        .await
+    }
+}
+
+/// `Consultant.matches`: matching's part of the talent domain's `Consultant`.
+#[Object]
+impl ConsultantMatches {
+    /// This consultant's matches, best score first.
+    #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
+            MatchFilter,
+        >,
+    ) -> async_graphql::Result<
+        async_graphql::connection::Connection<
+            String,
+            Match,
+            crate::graphql::pagination::ConnectionFields,
+        >,
+    > {
+        Box::pin(matches_of(
+            ctx,
+            MatchParent::Consultant(self.0),
+            first,
+            after,
+            filter,
+        ))
+        .await
     }
 }
 

@@ -1,8 +1,8 @@
 //! The direction of dependencies between the folders of `src/` (CONVENTIONS, "Dependencies run
 //! one way"): read from the `crate::…` paths of the source, comments aside. The layers below
-//! the domains name no domain, and a lower domain never names a higher one. Folders still in a
-//! cycle (the schema assembly in `graphql/`, `app`'s state, `talent` ↔ `matching`) are issue 8's
-//! work; what is listed here must stay true.
+//! the domains name no domain, a lower domain never names a higher one (a higher one extends a
+//! lower one's types by implementing a part the lower one declares, as matching does with
+//! `Tender.matches`), and no folder depends on itself through others.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -132,9 +132,6 @@ fn dependencies_run_one_way() {
             }
         }
     }
-    // talent → matching: `tender.matches` and `consultant.matches` are fields of talent's
-    // types (a static schema needs the field on the type); still to move.
-    wrong.retain(|w| w != "talent names matching, which builds on it");
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
@@ -194,11 +191,7 @@ fn cycles(graph: &Names) -> Vec<BTreeSet<String>> {
 
 #[test]
 fn no_folder_depends_on_itself_through_others() {
-    let (mut graph, _) = uses();
-    // The one edge still known (see `dependencies_run_one_way`).
-    if let Some(talent) = graph.get_mut("talent") {
-        talent.remove("matching");
-    }
+    let (graph, _) = uses();
     let found = cycles(&graph);
     assert!(
         found.is_empty(),

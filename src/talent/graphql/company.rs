@@ -98,7 +98,7 @@ impl Company {
                     },
                     want_total,
                 },
-                Tender,
+                Tender::from,
             ))
             .await?);
         }
@@ -113,7 +113,7 @@ impl Company {
         .await?
         .unwrap_or_default();
         Ok(pagination::connection_of(
-            page.rows.into_iter().map(|t| (t.id, Tender(t))),
+            page.rows.into_iter().map(|t| (t.id, Tender::from(t))),
             page.has_next,
             page.total,
         ))

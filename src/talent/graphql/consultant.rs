@@ -2,11 +2,13 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Value};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, Value};
 use entity::{consultant, consultant_skill};
 
 use super::enums::{ConsultantStatus, RemotePreference, SkillLevel};
 use super::skill::Skill;
+use uuid::Uuid;
+
 use crate::auth::{Permission, RowRule, visibility};
 use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, parse_id};
@@ -39,9 +41,25 @@ pub fn rate_visible(ctx: &Context<'_>) -> bool {
     own_profile_visible(ctx, Permission::ConsultantRateRead)
 }
 
-pub struct Consultant(pub consultant::Model);
+/// A consultant of the agency: profile, skills and matches; contact details, rate and
+/// internal notes only for those allowed (and the consultant themself).
+#[derive(MergedObject)]
+pub struct Consultant(pub ConsultantFields, pub ConsultantMatches);
 
-impl Consultant {
+impl From<consultant::Model> for Consultant {
+    fn from(model: consultant::Model) -> Self {
+        let id = model.id;
+        Consultant(ConsultantFields(model), ConsultantMatches(id))
+    }
+}
+
+/// The consultant's own fields.
+pub struct ConsultantFields(pub consultant::Model);
+
+/// The consultant's `matches`: implemented by the matching domain (`matching::graphql`).
+pub struct ConsultantMatches(pub Uuid);
+
+impl ConsultantFields {
     /// Allowed with `permission`, or for the consultant's own profile; otherwise the field is
     /// null with `FORBIDDEN` at its path.
     async fn allowed_own(
@@ -69,10 +87,8 @@ impl Consultant {
     }
 }
 
-/// A consultant of the agency: profile, skills and matches; contact details, rate and
-/// internal notes only for those allowed (and the consultant themself).
 #[Object]
-impl Consultant {
+impl ConsultantFields {
     /// The consultant's id (a UUID).
     async fn id(&self) -> ID {
         crate::graphql::scalars::id(self.0.id)
@@ -170,38 +186,6 @@ impl Consultant {
     /// When the consultant last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
-    }
-    /// This consultant's matches, best score first.
-    #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
-    async fn matches(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
-            crate::matching::graphql::MatchFilter,
-        >,
-    ) -> async_graphql::Result<
-        async_graphql::connection::Connection<
-            String,
-            crate::matching::graphql::Match,
-            crate::graphql::pagination::ConnectionFields,
-        >,
-    > {
-        Box::pin(crate::matching::graphql::matches_of(
-            ctx,
-            crate::matching::loaders::MatchParent::Consultant(self.0.id),
-            first,
-            after,
-            filter,
-        ))
-        .await
     }
 }
 
@@ -431,7 +415,7 @@ impl ConsultantQuery {
         let id = parse_id("id", &id)?;
         consultants::find(ctx.state()?, ctx.principal()?, id)
             .await
-            .map(Consultant)
+            .map(Consultant::from)
     }
 
     /// Consultants (by last name unless `orderBy` says otherwise).
@@ -474,7 +458,7 @@ impl ConsultantQuery {
             |c| c.id,
             order_by.unwrap_or_default().order(),
             PageQuery::new(ctx, first, after, last, before),
-            Consultant,
+            Consultant::from,
         )
         .await
     }
@@ -518,7 +502,7 @@ impl ConsultantMutation {
             },
         )
         .await;
-        uow.finish(done).await.map(Consultant)
+        uow.finish(done).await.map(Consultant::from)
     }
 
     /// Changes a consultant.
@@ -557,7 +541,7 @@ impl ConsultantMutation {
             },
         )
         .await;
-        uow.finish(done).await.map(Consultant)
+        uow.finish(done).await.map(Consultant::from)
     }
 
     /// Replaces a consultant's skills.
@@ -586,7 +570,7 @@ impl ConsultantMutation {
             .collect::<Result<Vec<_>>>()?;
         let uow = ctx.unit_of_work().await?;
         let done = consultants::set_skills(&uow, id, skills).await;
-        uow.finish(done).await.map(Consultant)
+        uow.finish(done).await.map(Consultant::from)
     }
 
     /// Deletes a consultant (restorable with `restoreConsultant`); returns the id.
@@ -618,6 +602,6 @@ impl ConsultantMutation {
         let id = parse_id("id", &id)?;
         let uow = ctx.unit_of_work().await?;
         let done = consultants::restore(&uow, id).await;
-        uow.finish(done).await.map(Consultant)
+        uow.finish(done).await.map(Consultant::from)
     }
 }

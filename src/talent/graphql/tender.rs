@@ -2,12 +2,14 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Value};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, Value};
 use entity::{tender, tender_skill};
 
 use super::company::Company;
 use super::enums::{SkillImportance, SkillLevel, TenderStatus};
 use super::skill::Skill;
+use uuid::Uuid;
+
 use crate::auth::{Permission, visibility};
 use crate::error::Result;
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
@@ -24,11 +26,26 @@ use crate::talent::tenders::{
     self, RequiredSkill, TenderFilter as Filter, TenderInput, Transition,
 };
 
-pub struct Tender(pub tender::Model);
-
 /// A mission request of a client company.
+#[derive(MergedObject)]
+pub struct Tender(pub TenderFields, pub TenderMatches);
+
+impl From<tender::Model> for Tender {
+    fn from(model: tender::Model) -> Self {
+        let id = model.id;
+        Tender(TenderFields(model), TenderMatches(id))
+    }
+}
+
+/// The tender's own fields.
+pub struct TenderFields(pub tender::Model);
+
+/// The tender's `matches`: the matching domain implements this part (`matching::graphql`), so
+/// that the talent domain extends its type without naming matching.
+pub struct TenderMatches(pub Uuid);
+
 #[Object]
-impl Tender {
+impl TenderFields {
     /// The tender's id (a UUID).
     async fn id(&self) -> ID {
         crate::graphql::scalars::id(self.0.id)
@@ -98,38 +115,6 @@ impl Tender {
     /// When the tender last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
-    }
-    /// The consultants matched to this tender, best score first.
-    #[graphql(complexity = "crate::graphql::pagination::weight(first, None) * child_complexity")]
-    async fn matches(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Returns the first n items (0 to 100; 20 when neither first nor last is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Returns the items after this cursor (an edge's cursor, or pageInfo.endCursor)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Only the items matching every condition given.")] filter: Option<
-            crate::matching::graphql::MatchFilter,
-        >,
-    ) -> async_graphql::Result<
-        async_graphql::connection::Connection<
-            String,
-            crate::matching::graphql::Match,
-            crate::graphql::pagination::ConnectionFields,
-        >,
-    > {
-        Box::pin(crate::matching::graphql::matches_of(
-            ctx,
-            crate::matching::loaders::MatchParent::Tender(self.0.id),
-            first,
-            after,
-            filter,
-        ))
-        .await
     }
 }
 
@@ -329,7 +314,7 @@ impl TenderQuery {
         let id = parse_id("id", &id)?;
         tenders::find(ctx.state()?, ctx.principal()?, id)
             .await
-            .map(Tender)
+            .map(Tender::from)
     }
 
     /// Tenders (newest first unless `orderBy` says otherwise).
@@ -372,7 +357,7 @@ impl TenderQuery {
             |t| t.id,
             TenderOrder::order(order_by.as_ref()),
             PageQuery::new(ctx, first, after, last, before),
-            Tender,
+            Tender::from,
         )
         .await
     }
@@ -382,7 +367,7 @@ async fn transition(ctx: &Context<'_>, id: ID, to: Transition) -> Result<Tender>
     let id = parse_id("id", &id)?;
     let uow = ctx.unit_of_work().await?;
     let done = tenders::transition(&uow, id, to).await;
-    uow.finish(done).await.map(Tender)
+    uow.finish(done).await.map(Tender::from)
 }
 
 #[derive(Default)]
@@ -417,7 +402,7 @@ impl TenderMutation {
             },
         )
         .await;
-        uow.finish(done).await.map(Tender)
+        uow.finish(done).await.map(Tender::from)
     }
 
     /// Changes a tender (not once it is CLOSED or CANCELLED).
@@ -454,7 +439,7 @@ impl TenderMutation {
             },
         )
         .await;
-        uow.finish(done).await.map(Tender)
+        uow.finish(done).await.map(Tender::from)
     }
 
     /// Replaces a tender's required skills.
@@ -483,7 +468,7 @@ impl TenderMutation {
             .collect::<Result<Vec<_>>>()?;
         let uow = ctx.unit_of_work().await?;
         let done = tenders::set_skills(&uow, id, skills).await;
-        uow.finish(done).await.map(Tender)
+        uow.finish(done).await.map(Tender::from)
     }
 
     /// Deletes a tender and its matches (refused once a collaboration came of it); returns the id.

@@ -51,7 +51,7 @@ impl TenderEvent {
     }
     /// The tender as the change left it.
     async fn tender(&self) -> Tender {
-        Tender(self.model.clone())
+        Tender::from(self.model.clone())
     }
     /// The status before, for `PUBLISHED` and `STATUS_CHANGED`.
     async fn previous_status(&self) -> Option<TenderStatus> {
