@@ -23,7 +23,7 @@ use crate::unit::UnitOfWork;
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<collaboration::Model> {
     crate::db::find_in_scope(
         &state.db,
-        scope::collaborations(p),
+        super::scope::collaborations(p),
         collaboration::Column::Id,
         id,
         "collaboration",
@@ -40,7 +40,7 @@ async fn current_in(
 ) -> Result<collaboration::Model> {
     let seen = crate::db::find_in_scope(
         txn,
-        scope::collaborations(p),
+        super::scope::collaborations(p),
         collaboration::Column::Id,
         id,
         "collaboration",
@@ -53,7 +53,7 @@ async fn current_in(
     .await?;
     lock_in_scope(
         txn,
-        scope::collaborations(p),
+        super::scope::collaborations(p),
         collaboration::Column::Id,
         id,
         "collaboration",
@@ -72,7 +72,7 @@ pub struct CollaborationFilter {
 }
 
 pub fn list(p: &Principal, filter: CollaborationFilter) -> Select<collaboration::Entity> {
-    let mut select = scope::collaborations(p);
+    let mut select = super::scope::collaborations(p);
     if let Some(statuses) = filter.status.filter(|s| !s.is_empty()) {
         select = select.filter(collaboration::Column::Status.is_in(statuses));
     }

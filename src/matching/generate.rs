@@ -199,7 +199,7 @@ pub async fn generate(uow: &UnitOfWork, input: GenerateInput) -> Result<Vec<tend
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     ranked.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
 
-    let existing: HashMap<Uuid, tender_match::Model> = scope::matches(p)
+    let existing: HashMap<Uuid, tender_match::Model> = super::scope::matches(p)
         .filter(tender_match::Column::TenderId.eq(t.id))
         .filter(tender_match::Column::ConsultantId.is_in(ranked.iter().map(|(_, id, _)| *id)))
         .all(txn)
@@ -312,7 +312,8 @@ pub enum Rescore {
 pub async fn rescore(uow: &UnitOfWork, which: Rescore) -> Result<usize> {
     let p = uow.principal()?;
     let txn = uow.txn();
-    let pending = scope::matches(p).filter(tender_match::Column::Status.eq(MatchStatus::Pending));
+    let pending =
+        super::scope::matches(p).filter(tender_match::Column::Status.eq(MatchStatus::Pending));
     let pending = match which {
         Rescore::Tender(id) => pending.filter(tender_match::Column::TenderId.eq(id)),
         Rescore::Consultant(id) => pending.filter(tender_match::Column::ConsultantId.eq(id)),

@@ -5,6 +5,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{collaboration, tender_match};
 
 use super::collaborations::{self, CollaborationFilter as CFilter, CollaborationInput};
+use super::enums::{CollaborationStatus, MatchStatus};
 use super::loaders::{
     CollaborationByMatchLoader, MatchPageKey, MatchPageLoader, MatchParent, PageFilter,
 };
@@ -24,7 +25,6 @@ use crate::graphql::scalars::DateTime;
 use crate::graphql::scalars::Decimal;
 use crate::talent::graphql::company::Company;
 use crate::talent::graphql::consultant::{Consultant, ConsultantMatches};
-use crate::talent::graphql::enums::{CollaborationStatus, MatchStatus};
 use crate::talent::graphql::tender::{Tender, TenderMatches};
 use crate::talent::inputs::to_decimal;
 use crate::talent::loaders::{CompanyLoader, ConsultantLoader, TenderLoader};

@@ -15,7 +15,6 @@ use super::matches::{MatchFilter, filtered};
 use super::score_view::ScoreView;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::talent::scope;
 
 fn db_error(err: sea_orm::DbErr) -> async_graphql::Error {
     AppError::from(err).into()
@@ -122,7 +121,7 @@ impl MatchPageLoader {
         let parents: Vec<Uuid> = keys.iter().map(|k| k.parent.id()).collect();
         let view = ScoreView::of(&self.principal);
         let base = filtered(
-            scope::matches(&self.principal),
+            super::scope::matches(&self.principal),
             &first.filter.to_match_filter(),
             view,
         )?
@@ -220,7 +219,7 @@ impl Loader<Uuid> for CollaborationByMatchLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = scope::collaborations(&self.principal)
+        let rows = super::scope::collaborations(&self.principal)
             .filter(collaboration::Column::MatchId.is_in(keys.iter().copied()))
             .all(&self.db)
             .await

@@ -28,7 +28,7 @@ use crate::unit::UnitOfWork;
 pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender_match::Model> {
     crate::db::find_in_scope(
         &state.db,
-        scope::matches(p),
+        super::scope::matches(p),
         tender_match::Column::Id,
         id,
         "match",
@@ -74,7 +74,7 @@ pub fn filtered(
 }
 
 pub fn list(p: &Principal, filter: &MatchFilter) -> Result<Select<tender_match::Entity>> {
-    filtered(scope::matches(p), filter, ScoreView::of(p))
+    filtered(super::scope::matches(p), filter, ScoreView::of(p))
 }
 
 /// Gathers what the score needs and scores the pair with the tenant's weights; returns the
@@ -143,7 +143,7 @@ pub async fn create(
             "validated tender or consultant vanished",
         ));
     };
-    let taken = scope::matches(p)
+    let taken = super::scope::matches(p)
         .filter(tender_match::Column::TenderId.eq(t.id))
         .filter(tender_match::Column::ConsultantId.eq(c.id))
         .count(txn)
@@ -194,7 +194,7 @@ async fn current_in(
 ) -> Result<tender_match::Model> {
     lock_in_scope(
         txn,
-        scope::matches(p),
+        super::scope::matches(p),
         tender_match::Column::Id,
         id,
         "match",
@@ -325,7 +325,7 @@ pub async fn decide(uow: &UnitOfWork, id: Uuid, decision: Decision) -> Result<te
     let txn = uow.txn();
     let seen = crate::db::find_in_scope(
         txn,
-        scope::matches(p),
+        super::scope::matches(p),
         tender_match::Column::Id,
         id,
         "match",

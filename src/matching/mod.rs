@@ -2,11 +2,13 @@
 //! collaboration life cycles.
 
 pub mod collaborations;
+pub mod enums;
 pub mod generate;
 pub mod graphql;
 pub mod loaders;
 pub mod matches;
 pub mod reactions;
+pub mod scope;
 pub mod score_view;
 pub mod scoring;
 pub mod settings;

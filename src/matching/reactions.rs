@@ -19,7 +19,6 @@ use super::generate::{Rescore, rescore};
 use crate::audit::AuditRecord;
 use crate::error::{AppError, Result};
 use crate::events::DomainEvent;
-use crate::talent::scope;
 use crate::unit::UnitOfWork;
 
 /// Matching's [`crate::unit::Reaction`].
@@ -50,7 +49,8 @@ pub fn react<'a>(uow: &'a UnitOfWork, event: &'a DomainEvent) -> BoxFuture<'a, R
 async fn close_matches(uow: &UnitOfWork, t: &tender::Model) -> Result<()> {
     let p = uow.principal()?;
     let txn = uow.txn();
-    let collaborations = scope::collaborations(p).filter(collaboration::Column::TenderId.eq(t.id));
+    let collaborations =
+        super::scope::collaborations(p).filter(collaboration::Column::TenderId.eq(t.id));
     if t.status == TenderStatus::Cancelled {
         let active = collaborations
             .clone()
@@ -65,7 +65,7 @@ async fn close_matches(uow: &UnitOfWork, t: &tender::Model) -> Result<()> {
         }
     }
     let now = Utc::now();
-    let open = scope::matches(p)
+    let open = super::scope::matches(p)
         .filter(tender_match::Column::TenderId.eq(t.id))
         .filter(tender_match::Column::Status.is_in([MatchStatus::Pending, MatchStatus::Proposed]))
         .all(txn)

@@ -1,5 +1,5 @@
 //! Live matches over `/graphql/ws`: `matchUpdated`. Each event is offered to a subscriber only
-//! when the match, as the event left it, is in their row scope (`scope::match_visible`); the
+//! when the match, as the event left it, is in their row scope (`scope::match_visible`, in this folder); the
 //! fields they select then pass their guards as in any query.
 
 use std::sync::Arc;
@@ -9,14 +9,13 @@ use entity::tender_match;
 use futures_util::Stream;
 use uuid::Uuid;
 
+use super::enums::MatchStatus;
 use super::graphql::Match;
 use crate::auth::{Permission, Principal, visibility};
 use crate::events::{DomainEvent, StoredEvent};
 use crate::graphql::context::parse_id;
 use crate::graphql::guard::PermissionGuard;
 use crate::graphql::live;
-use crate::talent::graphql::enums::MatchStatus;
-use crate::talent::scope;
 
 /// What happened to a match.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -91,7 +90,7 @@ fn pick(
     };
     let wanted = tender_id.is_none_or(|id| id == model.tender_id)
         && consultant_id.is_none_or(|id| id == model.consultant_id);
-    (wanted && scope::match_visible(p, model, company_id)).then(|| MatchEvent {
+    (wanted && super::scope::match_visible(p, model, company_id)).then(|| MatchEvent {
         kind,
         model: model.clone(),
         previous_status,

@@ -25,7 +25,7 @@ use uuid::Uuid;
 use crate::auth::{Principal, RowRule};
 
 /// A condition no row satisfies (a principal without the link its role needs).
-fn nothing<C: ColumnTrait>(id: C) -> SimpleExpr {
+pub(crate) fn nothing<C: ColumnTrait>(id: C) -> SimpleExpr {
     id.is_null()
 }
 
@@ -71,7 +71,10 @@ fn own_collaboration_column(
 }
 
 /// Ids of the tenders of a company (subquery).
-fn tenders_of_company(tenant_id: Uuid, company_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn tenders_of_company(
+    tenant_id: Uuid,
+    company_id: Uuid,
+) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(tender::Column::Id)
         .from(tender::Entity)
@@ -197,56 +200,17 @@ pub fn tenders(p: &Principal) -> Select<tender::Entity> {
     }
 }
 
-/// Whether `p` sees match `m` of a tender of `company_id`: [`matches`] decided in memory, for
-/// events (a test holds the two to the same answers).
-pub fn match_visible(p: &Principal, m: &tender_match::Model, company_id: Uuid) -> bool {
-    let proposed_or_later = match m.status {
-        MatchStatus::Proposed | MatchStatus::Accepted | MatchStatus::Rejected => true,
-        MatchStatus::Cancelled => m.proposed_at.is_some(),
-        MatchStatus::Pending => false,
-    };
-    m.tenant_id == p.tenant_id
-        && match (p.row_rule(), p.company_id, p.consultant_id) {
-            (RowRule::WholeTenant, _, _) => true,
-            (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => {
-                m.consultant_id == consultant_id && proposed_or_later
-            }
-            (RowRule::OwnCompany, Some(own), _) => own == company_id && proposed_or_later,
-            _ => false,
-        }
+/// Matches pointing at the tenant's tenders, whoever may see them: for the tender's own
+/// integrity rules (a tender with matches keeps its company), which its writers (the whole
+/// tenant) apply. Who sees which match is matching's rule (`matching::scope`).
+pub fn matches_of_tenders(p: &Principal) -> Select<tender_match::Entity> {
+    tender_match::Entity::find().filter(tender_match::Column::TenantId.eq(p.tenant_id))
 }
 
-pub fn matches(p: &Principal) -> Select<tender_match::Entity> {
-    let select =
-        tender_match::Entity::find().filter(tender_match::Column::TenantId.eq(p.tenant_id));
-    match (p.row_rule(), p.company_id, p.consultant_id) {
-        (RowRule::WholeTenant, _, _) => select,
-        (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => select
-            .filter(tender_match::Column::ConsultantId.eq(consultant_id))
-            .filter(proposed_or_later()),
-        (RowRule::OwnCompany, Some(company_id), _) => select
-            .filter(
-                tender_match::Column::TenderId
-                    .in_subquery(tenders_of_company(p.tenant_id, company_id)),
-            )
-            .filter(proposed_or_later()),
-        _ => select.filter(nothing(tender_match::Column::Id)),
-    }
-}
-
-pub fn collaborations(p: &Principal) -> Select<collaboration::Entity> {
-    let select =
-        collaboration::Entity::find().filter(collaboration::Column::TenantId.eq(p.tenant_id));
-    match (p.row_rule(), p.company_id, p.consultant_id) {
-        (RowRule::WholeTenant, _, _) => select,
-        (RowRule::OwnConsultantProfile, _, Some(consultant_id)) => {
-            select.filter(collaboration::Column::ConsultantId.eq(consultant_id))
-        }
-        (RowRule::OwnCompany, Some(company_id), _) => {
-            select.filter(collaboration::Column::CompanyId.eq(company_id))
-        }
-        _ => select.filter(nothing(collaboration::Column::Id)),
-    }
+/// Collaborations pointing at the tenant's tenders, whoever may see them (see
+/// [`matches_of_tenders`]).
+pub fn collaborations_of_tenders(p: &Principal) -> Select<collaboration::Entity> {
+    collaboration::Entity::find().filter(collaboration::Column::TenantId.eq(p.tenant_id))
 }
 
 /// Skills of consultants. The row rule is the parent's: read them only for consultants already

@@ -337,7 +337,7 @@ pub async fn update(uow: &UnitOfWork, id: Uuid, input: TenderInput) -> Result<te
     let before = Values::of(&current);
     let after = merge(txn, p, Values::of(&current), input, true).await?;
     if after.company_id != before.company_id {
-        let matched = scope::matches(p)
+        let matched = scope::matches_of_tenders(p)
             .filter(tender_match::Column::TenderId.eq(id))
             .count(txn)
             .await?;
@@ -379,7 +379,7 @@ pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
     p.require(Permission::TenderWrite)?;
     let txn = uow.txn();
     let current = current_in(txn, p, id).await?;
-    let collaborations = scope::collaborations(p)
+    let collaborations = scope::collaborations_of_tenders(p)
         .filter(collaboration::Column::TenderId.eq(id))
         .count(txn)
         .await?;

@@ -314,7 +314,7 @@ async fn deciding_visibility_from_an_event_agrees_with_the_row_scope() {
         principal(Consultant, None, None),
     ];
     for p in &principals {
-        let mut by_scope: Vec<Uuid> = talentgraph::talent::scope::matches(p)
+        let mut by_scope: Vec<Uuid> = talentgraph::matching::scope::matches(p)
             .all(db)
             .await
             .expect("scoped")
@@ -323,7 +323,7 @@ async fn deciding_visibility_from_an_event_agrees_with_the_row_scope() {
             .collect();
         let mut by_event: Vec<Uuid> = all
             .iter()
-            .filter(|m| talentgraph::talent::scope::match_visible(p, m, company_of(m)))
+            .filter(|m| talentgraph::matching::scope::match_visible(p, m, company_of(m)))
             .map(|m| m.id)
             .collect();
         by_scope.sort();
@@ -337,7 +337,7 @@ async fn deciding_visibility_from_an_event_agrees_with_the_row_scope() {
     };
     assert!(
         all.iter()
-            .all(|m| !talentgraph::talent::scope::match_visible(&stranger, m, company_of(m)))
+            .all(|m| !talentgraph::matching::scope::match_visible(&stranger, m, company_of(m)))
     );
 }
 
