@@ -87,6 +87,31 @@ pub enum DomainEvent {
 }
 
 impl DomainEvent {
+    /// The match of a match event, with its tender's company.
+    pub fn r#match(&self) -> Option<(&tender_match::Model, Uuid)> {
+        match self {
+            DomainEvent::MatchCreated {
+                r#match,
+                company_id,
+            }
+            | DomainEvent::MatchScoreChanged {
+                r#match,
+                company_id,
+                ..
+            }
+            | DomainEvent::MatchStatusChanged {
+                r#match,
+                company_id,
+                ..
+            }
+            | DomainEvent::MatchDeleted {
+                r#match,
+                company_id,
+            } => Some((r#match, *company_id)),
+            _ => None,
+        }
+    }
+
     /// The event's stored name (`domain_event.kind`).
     pub fn kind(&self) -> &'static str {
         match self {

@@ -26,6 +26,13 @@ struct Live<F> {
     ended: bool,
 }
 
+/// What a subscription's `pick` decides for an event: at once (from the event alone, the
+/// common case: no allocation per subscriber), or after a look at the database.
+pub enum Picked<T> {
+    Now(Result<Option<T>>),
+    Later(BoxFuture<'static, Result<Option<T>>>),
+}
+
 /// The checked `after` argument of a subscription.
 pub fn after(after: Option<i64>) -> Result<Option<i64>> {
     match after {
@@ -43,9 +50,7 @@ pub async fn watch<T, F>(
 ) -> Result<impl Stream<Item = Result<T>> + Send + 'static + use<T, F>>
 where
     T: Send + 'static,
-    F: FnMut(Arc<Principal>, Arc<StoredEvent>) -> BoxFuture<'static, Result<Option<T>>>
-        + Send
-        + 'static,
+    F: FnMut(Arc<Principal>, Arc<StoredEvent>) -> Picked<T> + Send + 'static,
 {
     let principal = Arc::new(ctx.principal()?.clone());
     let state = ctx.state()?;
@@ -111,7 +116,11 @@ where
                     s,
                 ));
             }
-            match (s.pick)(s.principal.clone(), event).await {
+            let picked = match (s.pick)(s.principal.clone(), event) {
+                Picked::Now(picked) => picked,
+                Picked::Later(picking) => picking.await,
+            };
+            match picked {
                 Ok(Some(item)) => return Some((Ok(item), s)),
                 Ok(None) => {}
                 Err(err) => {

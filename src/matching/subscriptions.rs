@@ -5,17 +5,17 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Subscription};
-use entity::tender_match;
 use futures_util::Stream;
 use uuid::Uuid;
 
 use super::enums::MatchStatus;
 use super::graphql::Match;
 use crate::auth::{Permission, Principal, visibility};
+use crate::error::{AppError, Result};
 use crate::events::{DomainEvent, StoredEvent};
 use crate::graphql::context::parse_id;
 use crate::graphql::guard::PermissionGuard;
-use crate::graphql::live;
+use crate::graphql::live::{self, Picked};
 
 /// What happened to a match.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -31,7 +31,8 @@ pub enum MatchEventKind {
 /// What a subscriber receives of a committed change (see the `Object` impl).
 pub struct MatchEvent {
     kind: MatchEventKind,
-    model: tender_match::Model,
+    /// The committed event (shared by every subscriber it goes to); `match` is read from it.
+    event: Arc<StoredEvent>,
     previous_status: Option<entity::MatchStatus>,
     sequence: i64,
 }
@@ -45,8 +46,11 @@ impl MatchEvent {
     }
     /// The match as the change left it.
     #[graphql(name = "match")]
-    async fn matched(&self) -> Match {
-        Match(self.model.clone())
+    async fn matched(&self) -> Result<Match> {
+        match self.event.event.r#match() {
+            Some((m, _)) => Ok(Match(m.clone())),
+            None => Err(AppError::internal("a match event without its match")),
+        }
     }
     /// The status before, for `STATUS_CHANGED`.
     async fn previous_status(&self) -> Option<MatchStatus> {
@@ -62,37 +66,24 @@ impl MatchEvent {
 /// The event for this subscriber, if it is one they watch and may see.
 fn pick(
     p: &Principal,
-    stored: &StoredEvent,
+    stored: &Arc<StoredEvent>,
     tender_id: Option<Uuid>,
     consultant_id: Option<Uuid>,
 ) -> Option<MatchEvent> {
-    let (kind, model, company_id, previous_status) = match &stored.event {
-        DomainEvent::MatchCreated {
-            r#match,
-            company_id,
-        } => (MatchEventKind::Created, r#match, *company_id, None),
-        DomainEvent::MatchScoreChanged {
-            r#match,
-            company_id,
-            ..
-        } => (MatchEventKind::ScoreChanged, r#match, *company_id, None),
+    let (kind, previous_status) = match &stored.event {
+        DomainEvent::MatchCreated { .. } => (MatchEventKind::Created, None),
+        DomainEvent::MatchScoreChanged { .. } => (MatchEventKind::ScoreChanged, None),
         DomainEvent::MatchStatusChanged {
-            r#match,
-            company_id,
-            previous_status,
-        } => (
-            MatchEventKind::StatusChanged,
-            r#match,
-            *company_id,
-            Some(*previous_status),
-        ),
+            previous_status, ..
+        } => (MatchEventKind::StatusChanged, Some(*previous_status)),
         _ => return None,
     };
+    let (model, company_id) = stored.event.r#match()?;
     let wanted = tender_id.is_none_or(|id| id == model.tender_id)
         && consultant_id.is_none_or(|id| id == model.consultant_id);
     (wanted && super::scope::match_visible(p, model, company_id)).then(|| MatchEvent {
         kind,
-        model: model.clone(),
+        event: stored.clone(),
         previous_status,
         sequence: stored.seq,
     })
@@ -127,7 +118,7 @@ impl MatchingSubscription {
             live::after(after)?,
             move |p: Arc<Principal>, stored: Arc<StoredEvent>| {
                 let item = pick(&p, &stored, tender_id, consultant_id);
-                Box::pin(async move { Ok(item) })
+                Picked::Now(Ok(item))
             },
         )
         .await?;

@@ -173,26 +173,41 @@ pub fn tender_visible(p: &Principal, t: &tender::Model) -> Option<bool> {
     }
 }
 
+/// A consultant's tenders through their own work: those of their matches once PROPOSED or
+/// later and of their collaborations, whatever the tender's status.
+fn own_work(p: &Principal) -> Condition {
+    match p.consultant_id {
+        Some(consultant_id) => Condition::any()
+            .add(tender::Column::Id.in_subquery(own_match_tenders(p.tenant_id, consultant_id)))
+            .add(tender::Column::Id.in_subquery(own_collaboration_column(
+                p.tenant_id,
+                consultant_id,
+                collaboration::Column::TenderId,
+            ))),
+        None => Condition::all().add(nothing(tender::Column::Id)),
+    }
+}
+
+/// The tenders a CONSULTANT sees whatever their status ([`tenders`] without its OPEN ones): what
+/// decides, for an event of a tender that is not OPEN, whether the consultant may see it — the
+/// status the event carries, not the row's now, decides the rest ([`tender_visible`]).
+pub fn tenders_through_own_work(p: &Principal) -> Select<tender::Entity> {
+    let select = tender::Entity::find().filter(tender::Column::TenantId.eq(p.tenant_id));
+    match p.row_rule() {
+        RowRule::OwnConsultantProfile => select.filter(own_work(p)),
+        _ => select.filter(nothing(tender::Column::Id)),
+    }
+}
+
 pub fn tenders(p: &Principal) -> Select<tender::Entity> {
     let select = tender::Entity::find().filter(tender::Column::TenantId.eq(p.tenant_id));
     match (p.row_rule(), p.company_id) {
         (RowRule::WholeTenant, _) => select,
-        (RowRule::OwnConsultantProfile, _) => {
-            let mut any = Condition::any().add(tender::Column::Status.eq(TenderStatus::Open));
-            if let Some(consultant_id) = p.consultant_id {
-                any = any
-                    .add(
-                        tender::Column::Id
-                            .in_subquery(own_match_tenders(p.tenant_id, consultant_id)),
-                    )
-                    .add(tender::Column::Id.in_subquery(own_collaboration_column(
-                        p.tenant_id,
-                        consultant_id,
-                        collaboration::Column::TenderId,
-                    )));
-            }
-            select.filter(any)
-        }
+        (RowRule::OwnConsultantProfile, _) => select.filter(
+            Condition::any()
+                .add(tender::Column::Status.eq(TenderStatus::Open))
+                .add(own_work(p)),
+        ),
         (RowRule::OwnCompany, Some(company_id)) => {
             select.filter(tender::Column::CompanyId.eq(company_id))
         }

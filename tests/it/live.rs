@@ -454,3 +454,44 @@ async fn logging_out_ends_the_subscriptions_of_that_token_only() {
         "{seen}"
     );
 }
+
+#[tokio::test]
+async fn a_consultant_sees_open_tenders_and_those_of_their_matches_only() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let mine = agency.consultant(&app, json!({})).await;
+    let me = agency
+        .linked_member(&app, "CONSULTANT", json!({ "consultantId": mine }))
+        .await;
+    let mut ws = open(&app, me.token()).await;
+    subscribe(&mut ws, "t", TENDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let tender = agency
+        .draft_tender(&app, &company, json!({ "title": "draft" }))
+        .await;
+    let admin = agency.admin.token();
+    let run = |query: &'static str| {
+        let app = &app;
+        let tender = tender.clone();
+        async move { data(&app.gql(admin, query, json!({ "id": tender })).await).clone() }
+    };
+    run("mutation($id: ID!) { publishTender(id: $id) { id } }").await;
+    // DRAFT was not theirs to see; OPEN is.
+    let first = next_payload(&mut ws, "t").await;
+    assert_eq!(
+        first["data"]["tenderUpdated"]["kind"], "PUBLISHED",
+        "{first}"
+    );
+    // IN_PROGRESS without a match of theirs: not seen (the database decides).
+    run("mutation($id: ID!) { startTender(id: $id) { id } }").await;
+    agency.proposed_match(&app, &tender, &mine).await;
+    // Now theirs through the proposed match.
+    run("mutation($id: ID!) { updateTender(input: { id: $id, title: \"renamed\" }) { id } }").await;
+    let second = next_payload(&mut ws, "t").await;
+    let event = &second["data"]["tenderUpdated"];
+    assert_eq!(event["kind"], "UPDATED", "{second}");
+    assert_eq!(event["tender"]["title"], "renamed");
+    assert_eq!(event["tender"]["status"], "IN_PROGRESS");
+}

@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::events::{DomainEvent, StoredEvent};
 use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::guard::PermissionGuard;
-use crate::graphql::live;
+use crate::graphql::live::{self, Picked};
 use crate::talent::scope;
 
 /// What happened to a tender.
@@ -37,7 +37,8 @@ pub enum TenderEventKind {
 /// What a subscriber receives of a committed change (see the `Object` impl).
 pub struct TenderEvent {
     kind: TenderEventKind,
-    model: tender::Model,
+    /// The committed event (shared by every subscriber it goes to); `tender` is read from it.
+    event: Arc<StoredEvent>,
     previous_status: Option<entity::TenderStatus>,
     sequence: i64,
 }
@@ -50,8 +51,13 @@ impl TenderEvent {
         self.kind
     }
     /// The tender as the change left it.
-    async fn tender(&self) -> Tender {
-        Tender::from(self.model.clone())
+    async fn tender(&self) -> Result<Tender> {
+        match tender_of(&self.event.event) {
+            Some((_, model, _)) => Ok(Tender::from(model.clone())),
+            None => Err(crate::error::AppError::internal(
+                "a tender event without its tender",
+            )),
+        }
     }
     /// The status before, for `PUBLISHED` and `STATUS_CHANGED`.
     async fn previous_status(&self) -> Option<TenderStatus> {
@@ -91,37 +97,44 @@ fn tender_of(
     })
 }
 
-/// The event for this subscriber, if it is one they watch and may see.
-async fn pick(
-    db: DatabaseConnection,
+/// The event for this subscriber, if it is one they watch and may see: decided from the event
+/// alone, except for a CONSULTANT and a tender that is not OPEN (theirs only through a match or
+/// a collaboration), which the database decides.
+fn pick(
+    db: &DatabaseConnection,
     p: Arc<Principal>,
     stored: Arc<StoredEvent>,
     id: Option<Uuid>,
-) -> Result<Option<TenderEvent>> {
+) -> Picked<TenderEvent> {
     let Some((kind, model, previous_status)) = tender_of(&stored.event) else {
-        return Ok(None);
+        return Picked::Now(Ok(None));
     };
     if id.is_some_and(|id| id != model.id) {
-        return Ok(None);
+        return Picked::Now(Ok(None));
     }
-    let visible = match scope::tender_visible(&p, model) {
-        Some(visible) => visible,
-        // A deleted tender is no longer anyone's through a match.
-        None if kind == TenderEventKind::Deleted => false,
-        None => {
-            scope::tenders(&p)
-                .filter(tender::Column::Id.eq(model.id))
-                .count(&db)
-                .await?
-                > 0
-        }
-    };
-    Ok(visible.then(|| TenderEvent {
+    let tender_id = model.id;
+    let event = TenderEvent {
         kind,
-        model: model.clone(),
+        event: stored.clone(),
         previous_status,
         sequence: stored.seq,
-    }))
+    };
+    match scope::tender_visible(&p, model) {
+        Some(visible) => Picked::Now(Ok(visible.then_some(event))),
+        // A deleted tender is no longer anyone's through a match.
+        None if kind == TenderEventKind::Deleted => Picked::Now(Ok(None)),
+        None => {
+            let db = db.clone();
+            Picked::Later(Box::pin(async move {
+                let visible = scope::tenders_through_own_work(&p)
+                    .filter(tender::Column::Id.eq(tender_id))
+                    .count(&db)
+                    .await?
+                    > 0;
+                Ok(visible.then_some(event))
+            }))
+        }
+    }
 }
 
 #[derive(Default)]
@@ -147,9 +160,7 @@ impl TenderSubscription {
         let events = live::watch(
             ctx,
             live::after(after)?,
-            move |p: Arc<Principal>, stored: Arc<StoredEvent>| {
-                Box::pin(pick(db.clone(), p, stored, id))
-            },
+            move |p: Arc<Principal>, stored: Arc<StoredEvent>| pick(&db, p, stored, id),
         )
         .await?;
         Ok(futures_util::StreamExt::map(events, |item| {
