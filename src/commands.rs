@@ -231,11 +231,12 @@ async fn rotate(config: Config) -> Result<(), CommandError> {
     db::migrate(&db)
         .await
         .map_err(database_error(config.database_url()))?;
-    let report = crate::tenancy::keys::rotate_master_key(&db, &config.master_keys).await?;
+    let state = app::state(db, config)?;
+    let report = crate::tenancy::keys::rotate_master_key(&state, &state.config.master_keys).await?;
     println!(
         "re-wrapped {} tenant key(s) under `{}`; {} already current",
         report.rewrapped.len(),
-        config.master_keys.current().id(),
+        state.config.master_keys.current().id(),
         report.already_current
     );
     Ok(())

@@ -13,10 +13,7 @@ use entity::{
     SkillLevel, TenderStatus, collaboration, company, consultant, consultant_skill, skill, tenant,
     tender, tender_match, tender_skill,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -28,6 +25,7 @@ use crate::matching::scoring::{self, ConsultantFacts, Held, Requirement, TenderF
 use crate::state::AppState;
 use crate::tenancy::inputs::Email;
 use crate::tenancy::sessions::{self, SignUp, new_user};
+use crate::unit::Actor;
 
 /// Password of every demo login (printed at start-up; demo data only).
 pub const DEMO_PASSWORD: &str = "talentgraph-demo";
@@ -96,8 +94,11 @@ async fn fill(state: &AppState, tenant_id: Uuid) -> Result<()> {
         .passwords
         .hash(NewPassword::parse("password", DEMO_PASSWORD.to_owned())?)
         .await?;
-    let txn = state.db.begin().await?;
-    let data = Generator::new(tenant_id, &keys).write(&txn).await?;
+    let uow = state
+        .unit_of_work(Actor::System, RequestMeta::default())
+        .await?;
+    let txn = uow.txn();
+    let data = Generator::new(tenant_id, &keys).write(txn).await?;
     for (email, name, role, company, consultant) in [
         (MANAGER_EMAIL, "Morgan Manager", Role::Manager, None, None),
         (
@@ -125,18 +126,18 @@ async fn fill(state: &AppState, tenant_id: Uuid) -> Result<()> {
             company,
             consultant,
         )
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     audit::record(
-        &txn,
+        txn,
         tenant_id,
         None,
         &RequestMeta::default(),
         AuditRecord::new("demo.seeded", "tenant", Some(tenant_id)).changes(json!(data.counts)),
     )
     .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(())
 }
 

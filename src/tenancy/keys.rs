@@ -1,13 +1,14 @@
 //! Master-key rotation over every organisation: each tenant's keys re-wrapped under the current
 //! master key (`crypto`), with the organisation's audit event in the same transaction.
 
-use sea_orm::{DatabaseConnection, TransactionTrait as _};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditRecord, RequestMeta};
+use crate::audit::{AuditRecord, RequestMeta};
 use crate::crypto::{self, MasterKeyRing};
 use crate::error::Result;
+use crate::state::AppState;
+use crate::unit::Actor;
 
 /// What `rotate-encryption-key` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -19,12 +20,10 @@ pub struct RotationReport {
 }
 
 /// Re-wraps every tenant key not yet under the current master key. Each tenant is re-wrapped
-/// in a transaction of its own, together with its audit event, so an interrupted rotation can
-/// simply be run again.
-pub async fn rotate_master_key(
-    db: &DatabaseConnection,
-    ring: &MasterKeyRing,
-) -> Result<RotationReport> {
+/// in a unit of work of its own (the server acting), together with its audit event, so an
+/// interrupted rotation can simply be run again.
+pub async fn rotate_master_key(state: &AppState, ring: &MasterKeyRing) -> Result<RotationReport> {
+    let db = state.writer();
     let current = ring.current().id().to_owned();
     let mut report = RotationReport::default();
     for row in crypto::all_tenant_keys(db).await? {
@@ -33,18 +32,17 @@ pub async fn rotate_master_key(
             continue;
         }
         let tenant_id = row.tenant_id;
-        let txn = db.begin().await?;
-        let previous = crypto::rewrap_tenant_keys(&txn, ring, row).await?;
-        audit::record(
-            &txn,
+        let uow = state
+            .unit_of_work(Actor::System, RequestMeta::default())
+            .await?;
+        let previous = crypto::rewrap_tenant_keys(uow.txn(), ring, row).await?;
+        uow.audit_for(
             tenant_id,
-            None,
-            &RequestMeta::default(),
             AuditRecord::new("encryption_key.rotated", "tenant", Some(tenant_id))
                 .changes(json!({ "masterKeyId": { "from": previous, "to": current } })),
         )
         .await?;
-        txn.commit().await?;
+        uow.commit().await?;
         report.rewrapped.push(tenant_id);
     }
     Ok(report)

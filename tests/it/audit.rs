@@ -599,7 +599,7 @@ async fn no_audited_action_stores_a_sensitive_value() {
         master_key("k1", 1)
     ))
     .expect("ring");
-    talentgraph::tenancy::keys::rotate_master_key(&app.state.db, &ring)
+    talentgraph::tenancy::keys::rotate_master_key(&app.state, &ring)
         .await
         .expect("rotate");
     talentgraph::demo::seed(&app.state).await.expect("demo");

@@ -82,12 +82,12 @@ async fn values_stay_readable_after_master_key_rotation() {
     data(&agency.login(&app, &member.email, PASSWORD).await);
 
     let report =
-        talentgraph::tenancy::keys::rotate_master_key(&app.state.db, &app.state.config.master_keys)
+        talentgraph::tenancy::keys::rotate_master_key(&app.state, &app.state.config.master_keys)
             .await
             .expect("rotate");
     assert_eq!(report.rewrapped.len(), 1);
     let again =
-        talentgraph::tenancy::keys::rotate_master_key(&app.state.db, &app.state.config.master_keys)
+        talentgraph::tenancy::keys::rotate_master_key(&app.state, &app.state.config.master_keys)
             .await
             .expect("rotate again");
     assert_eq!((again.rewrapped.len(), again.already_current), (0, 1));
