@@ -28,7 +28,8 @@ pub async fn serve(
     let maintenance = tokio::spawn(maintenance(state.clone()));
     let dispatcher = tokio::spawn(crate::events::bus::dispatch(
         state.events.clone(),
-        state.writer().clone(),
+        // Committed rows only: the readers see them (on SQLite, beside the one writer).
+        state.for_reads().db,
         state.config.limits.event_sweep_interval,
     ));
     let event_listener = crate::config::is_postgres(state.config.database_url()).then(|| {

@@ -56,7 +56,8 @@ where
     let state = ctx.state()?;
     let events = crate::events::stream::events(
         &state.events,
-        state.writer().clone(),
+        // Replays and the head read go to the readers: on SQLite they never wait for the writer.
+        state.for_reads().db,
         principal.tenant_id,
         after,
     )
