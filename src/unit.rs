@@ -77,14 +77,6 @@ impl UnitOfWork {
         &self.txn
     }
 
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
-    pub fn meta(&self) -> &RequestMeta {
-        &self.meta
-    }
-
     /// The tenant of the acting user, for logs.
     pub fn tenant_id(&self) -> Option<Uuid> {
         match &self.actor {
@@ -142,16 +134,6 @@ impl UnitOfWork {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push((tenant_id, event));
-    }
-
-    /// The events raised so far, in order (for tests and for services that react to them).
-    pub fn raised(&self) -> Vec<DomainEvent> {
-        self.events
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .map(|(_, e)| e.clone())
-            .collect()
     }
 
     /// Writes the raised events to the outbox, commits, then wakes the event bus (and, on

@@ -125,13 +125,6 @@ impl EventBus {
             .subscribe()
     }
 
-    /// Subscribers currently attached to this instance's bus, all tenants'.
-    pub fn receivers(&self) -> usize {
-        let tenants = self.inner.tenants.lock().unwrap_or_else(|p| p.into_inner());
-        self.inner.sender.receiver_count()
-            + tenants.values().map(|s| s.receiver_count()).sum::<usize>()
-    }
-
     /// Hands a committed event to those listening: every tenant's consumers and its tenant's.
     fn publish(&self, event: StoredEvent) {
         let event = Arc::new(event);

@@ -270,10 +270,6 @@ fn close(code: u16, reason: impl Into<String>) -> Message {
     }))
 }
 
-fn is_ack(message: &Message) -> bool {
-    matches!(message, Message::Text(text) if text.as_str().starts_with(r#"{"type":"connection_ack""#))
-}
-
 /// Sends what the protocol writes on to the client, and closes the socket itself when the
 /// server shuts down (1001 going away, instead of dropping it), when `connection_init` does
 /// not complete within `init_timeout` (4408), or when the client stops reading.
@@ -288,7 +284,6 @@ async fn forward<S>(
     S: futures_util::Sink<Message> + Unpin,
 {
     let init_deadline = tokio::time::Instant::now() + init_timeout;
-    let mut acknowledged = false;
     loop {
         let stop = async {
             match stopping.as_mut() {
@@ -297,7 +292,7 @@ async fn forward<S>(
             }
         };
         let init_expired = async {
-            if acknowledged {
+            if session.acknowledged.load(Ordering::SeqCst) {
                 std::future::pending::<()>().await;
             }
             tokio::time::sleep_until(init_deadline).await;
@@ -305,7 +300,6 @@ async fn forward<S>(
         let last = tokio::select! {
             message = rx.next() => match message {
                 Some(message) => {
-                    acknowledged |= is_ack(&message);
                     session.sent(&message);
                     let closing = matches!(message, Message::Close(_));
                     match tokio::time::timeout(send_timeout, sink.send(remap_close(message))).await {

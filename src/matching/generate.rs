@@ -2,7 +2,7 @@
 //! tender and keeps the best as PENDING matches; re-scoring keeps PENDING matches in step with
 //! their tender and consultant. Matches already decided (PROPOSED and after) are never touched.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use entity::{
@@ -324,18 +324,13 @@ pub async fn rescore(uow: &UnitOfWork, which: Rescore) -> Result<usize> {
         return Ok(0);
     }
     let settings = settings::load(txn, p.tenant_id).await?;
-    let tender_ids: Vec<Uuid> = {
-        let mut ids: Vec<Uuid> = pending.iter().map(|m| m.tender_id).collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    };
-    let consultant_ids: Vec<Uuid> = {
-        let mut ids: Vec<Uuid> = pending.iter().map(|m| m.consultant_id).collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    };
+    let tender_ids: BTreeSet<Uuid> = pending.iter().map(|m| m.tender_id).collect();
+    let consultant_ids: Vec<Uuid> = pending
+        .iter()
+        .map(|m| m.consultant_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let tenders = scope::tenders(p)
         .filter(tender::Column::Id.is_in(tender_ids))
         .all(txn)

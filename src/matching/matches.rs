@@ -403,7 +403,10 @@ pub async fn decide(uow: &UnitOfWork, id: Uuid, decision: Decision) -> Result<te
         .await?;
     uow.raise(DomainEvent::MatchStatusChanged {
         r#match: updated.clone(),
-        company_id: company_of(txn, p.tenant_id, updated.tender_id).await?,
+        company_id: match &tender {
+            Some(t) => t.company_id,
+            None => company_of(txn, p.tenant_id, updated.tender_id).await?,
+        },
         previous_status: from,
     })?;
     if let Some(collaboration_id) = collaboration_id {
