@@ -17,9 +17,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
 use async_graphql::{BatchRequest, BatchResponse, Data, Executor, Request, Response};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Extension;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
@@ -36,21 +35,9 @@ use crate::http::HttpState;
 use crate::schema::AppSchema;
 use crate::state::AppState;
 
-/// Reason async-graphql closes with (1002) when `on_connection_init` fails; remapped to 4403.
+/// Reason async-graphql closes with (1002) when `on_connection_init` fails; sent as 4403.
 const AUTH_FAILED: &str = "Forbidden: invalid access token";
 const CLOSE_FORBIDDEN: u16 = 4403;
-
-fn remap_close(message: Message) -> Message {
-    match message {
-        Message::Close(Some(frame)) if frame.reason.as_str() == AUTH_FAILED => {
-            Message::Close(Some(CloseFrame {
-                code: CLOSE_FORBIDDEN,
-                reason: frame.reason,
-            }))
-        }
-        other => other,
-    }
-}
 
 /// The schema as the socket sees it: each operation is prepared as over HTTP (the token of
 /// `connection_init` re-checked, rate limits, the document held to the limits) and every
@@ -137,35 +124,33 @@ impl Executor for CodedSchema {
     }
 }
 
-/// The client's messages, held to graphql-transport-ws: the first breach closes the socket
-/// with its code and ends what the protocol reads. (The legacy protocol has no such codes.)
-fn guard<S>(
-    stream: S,
-    protocol: Option<WebSocketProtocols>,
+/// Reads the client's messages in a task of its own, so that sending a result never polls the
+/// socket's read side (with 10,000 subscribers that was a third of a delivery's work), holds
+/// them to graphql-transport-ws (the first breach closes the socket with its code and ends the
+/// reading; the legacy protocol has no such codes), and hands the protocol their text. Ends
+/// when the client is gone or the protocol no longer listens.
+async fn read<S>(
+    mut stream: S,
+    checked: bool,
     session: Arc<Session>,
-    tx: futures_channel::mpsc::Sender<Message>,
-) -> impl futures_util::Stream<Item = Result<Message, axum::Error>> + Send + 'static
-where
-    S: futures_util::Stream<Item = Result<Message, axum::Error>> + Send + 'static,
+    mut input: futures_channel::mpsc::Sender<axum::body::Bytes>,
+    breach: tokio::sync::oneshot::Sender<Message>,
+) where
+    S: futures_util::Stream<Item = Result<Message, axum::Error>> + Unpin,
 {
-    let checked = protocol == Some(WebSocketProtocols::GraphQLWS);
-    stream
-        .then(move |message| {
-            let breach = match (&message, checked) {
-                (Ok(m), true) => session.breach(m),
-                _ => None,
-            };
-            let mut tx = tx.clone();
-            async move {
-                if let Some((code, reason)) = breach {
-                    let _ = tx.send(close(code, reason)).await;
-                    return None;
-                }
-                Some(message)
-            }
-        })
-        .take_while(|m| std::future::ready(m.is_some()))
-        .filter_map(std::future::ready)
+    while let Some(Ok(message)) = stream.next().await {
+        if checked && let Some((code, reason)) = session.breach(&message) {
+            let _ = breach.send(close(code, reason));
+            return;
+        }
+        let data = match message {
+            Message::Text(_) | Message::Binary(_) => message.into_data(),
+            _ => continue,
+        };
+        if input.send(data).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Close code of a socket the server closes because it is shutting down (RFC 6455 "going
@@ -270,51 +255,101 @@ fn close(code: u16, reason: impl Into<String>) -> Message {
     }))
 }
 
-/// Sends what the protocol writes on to the client, and closes the socket itself when the
-/// server shuts down (1001 going away, instead of dropping it), when `connection_init` does
-/// not complete within `init_timeout` (4408), or when the client stops reading.
-async fn forward<S>(
-    mut sink: S,
-    mut rx: futures_channel::mpsc::Receiver<Message>,
-    mut stopping: Option<Stopping>,
+/// What the socket's writer needs besides the socket and the protocol.
+struct Writer {
+    stopping: Option<Stopping>,
     init_timeout: Duration,
     send_timeout: Duration,
     session: Arc<Session>,
-) where
+    breach: tokio::sync::oneshot::Receiver<Message>,
+}
+
+/// The protocol's message as a WebSocket frame; a refused `connection_init` closes with 4403.
+fn frame(message: WsMessage) -> Message {
+    match message {
+        WsMessage::Text(text) => Message::Text(text.into()),
+        WsMessage::Close(_, reason) if reason == AUTH_FAILED => close(CLOSE_FORBIDDEN, reason),
+        WsMessage::Close(code, reason) => close(code, reason),
+    }
+}
+
+/// Sends what the protocol writes to the client as it comes (one task per socket: a result is
+/// executed, serialised and written in the same poll), and closes the socket itself when the
+/// client breached the protocol, when the server shuts down (1001 going away, instead of
+/// dropping it), when `connection_init` does not complete within `init_timeout` (4408), or
+/// when the client stops reading for `send_timeout`.
+async fn write<S, P>(mut sink: S, protocol: P, writer: Writer)
+where
     S: futures_util::Sink<Message> + Unpin,
+    P: futures_util::Stream<Item = WsMessage>,
 {
-    let init_deadline = tokio::time::Instant::now() + init_timeout;
-    loop {
-        let stop = async {
-            match stopping.as_mut() {
-                Some(s) => s.wait().await,
-                None => std::future::pending().await,
-            }
-        };
-        let init_expired = async {
-            if session.acknowledged.load(Ordering::SeqCst) {
-                std::future::pending::<()>().await;
-            }
-            tokio::time::sleep_until(init_deadline).await;
-        };
-        let last = tokio::select! {
-            message = rx.next() => match message {
-                Some(message) => {
-                    session.sent(&message);
-                    let closing = matches!(message, Message::Close(_));
-                    match tokio::time::timeout(send_timeout, sink.send(remap_close(message))).await {
-                        Ok(Ok(())) if closing => break,
-                        Ok(Ok(())) => continue,
-                        _ => break,
+    let Writer {
+        mut stopping,
+        init_timeout,
+        send_timeout,
+        session,
+        breach,
+    } = writer;
+    let mut breached = std::pin::pin!(async {
+        match breach.await {
+            Ok(close) => close,
+            // The reader ended without a breach: the protocol's end says the rest.
+            Err(_) => std::future::pending().await,
+        }
+    });
+    let mut protocol = std::pin::pin!(protocol);
+    // Each future is made once: a delivery polls them, it does not rebuild them. The protocol
+    // comes first in the `select!` below; the others are polled only when it has nothing.
+    let mut stop = std::pin::pin!(async {
+        match stopping.as_mut() {
+            Some(s) => s.wait().await,
+            None => std::future::pending().await,
+        }
+    });
+    let mut init_sleep = std::pin::pin!(tokio::time::sleep(init_timeout));
+    let mut init_expired = std::pin::pin!(std::future::poll_fn(|cx| {
+        if session.acknowledged.load(Ordering::SeqCst) {
+            // Never to fire: no need to wake.
+            std::task::Poll::Pending
+        } else {
+            init_sleep.as_mut().poll(cx)
+        }
+    }));
+    let last = loop {
+        tokio::select! {
+            biased;
+            message = protocol.next() => {
+                let Some(message) = message else {
+                    // The reader stopped: a breach of the protocol, if that was why, is said.
+                    match futures_util::FutureExt::now_or_never(breached.as_mut()) {
+                        Some(close) => break close,
+                        None => return,
                     }
+                };
+                let message = frame(message);
+                session.sent(&message);
+                let closing = matches!(message, Message::Close(_));
+                match tokio::time::timeout(send_timeout, sink.send(message)).await {
+                    Ok(Ok(())) if !closing => {}
+                    _ => return,
                 }
-                None => break,
-            },
-            () = stop => close(CLOSE_GOING_AWAY, "server shutting down"),
-            () = init_expired => close(CLOSE_INIT_TIMEOUT, "Connection initialisation timeout"),
-        };
-        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(last)).await;
-        break;
+            }
+            close = &mut breached => break close,
+            () = &mut stop => break close(CLOSE_GOING_AWAY, "server shutting down"),
+            () = &mut init_expired => {
+                break close(CLOSE_INIT_TIMEOUT, "Connection initialisation timeout");
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(last)).await;
+}
+
+/// Ends a task when dropped: the socket's reader goes with its writer.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -329,11 +364,27 @@ pub async fn handler(
     Extension(request_id): Extension<RequestId>,
     slot: Option<Extension<Slot>>,
     stopping: Option<Extension<Stopping>>,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> HttpResponse {
+    use axum::response::IntoResponse as _;
+    // The protocol the socket speaks: the server's preferred one among those the client offers,
+    // as the upgrade answers it (`protocols` below), whatever the client's order.
+    let offered = headers
+        .get(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let Some(spoken) = ALL_WEBSOCKET_PROTOCOLS
+        .into_iter()
+        .find(|known| offered.split(',').any(|p| p.trim() == *known))
+        .and_then(|known| known.parse::<WebSocketProtocols>().ok())
+    else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            "speak graphql-transport-ws or graphql-ws",
+        )
+            .into_response();
+    };
     if !super::origin::allowed(&headers, &state.config.allowed_origins) {
-        use axum::response::IntoResponse as _;
         return (
             axum::http::StatusCode::FORBIDDEN,
             "this origin may not open the API's WebSocket",
@@ -345,15 +396,6 @@ pub async fn handler(
         ip: Some(peer.ip()),
     };
     let send_timeout = state.config.limits.ws_send_timeout;
-    // The protocol the socket speaks, as `GraphQLProtocol` chose it (which keeps it private).
-    let spoken = headers
-        .get(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|protocols| {
-            protocols
-                .split(',')
-                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
-        });
     let max = state.config.limits.max_body_bytes;
     let init_timeout = state.config.limits.ws_init_timeout;
     upgrade
@@ -369,26 +411,24 @@ pub async fn handler(
             // Held for as long as the socket is open: it counts against its IP's connections.
             let _slot = slot;
             let (sink, stream) = socket.split();
-            // The protocol writes into a channel; `forward` sends it on to the client.
-            let (tx, rx) = futures_channel::mpsc::channel::<Message>(32);
-            let stopping = stopping.map(|Extension(s)| s);
             let session = Arc::new(Session::default());
-            let forward = forward(
-                sink,
-                rx,
-                stopping,
-                init_timeout,
-                send_timeout,
+            let (input, client) = futures_channel::mpsc::channel(16);
+            let (breach_tx, breach) = tokio::sync::oneshot::channel();
+            let checked = spoken == WebSocketProtocols::GraphQLWS;
+            let _reader = AbortOnDrop(tokio::spawn(read(
+                stream,
+                checked,
                 session.clone(),
-            );
-            let stream = guard(stream, spoken, session, tx.clone());
+                input,
+                breach_tx,
+            )));
             let schema = CodedSchema {
                 schema: state.schema.clone(),
                 state: state.app.clone(),
                 documents: state.documents.clone(),
             };
             let init_state = state.clone();
-            let protocol_task = GraphQLWebSocket::new_with_pair(tx, stream, schema, protocol)
+            let protocol = async_graphql::http::WebSocket::new(schema, client, spoken)
                 .on_connection_init(move |payload| async move {
                     let authorization = payload
                         .get("Authorization")
@@ -403,16 +443,14 @@ pub async fn handler(
                     let mut data = Data::default();
                     data.insert(WsSession { token, meta });
                     Ok(data)
-                })
-                .serve();
-            let mut protocol_task = std::pin::pin!(protocol_task);
-            let mut forward = std::pin::pin!(forward);
-            tokio::select! {
-                // The protocol is done (its sender is dropped): deliver what it wrote last,
-                // a close frame included.
-                () = &mut protocol_task => forward.await,
-                // Shutdown, or the client is gone: the protocol goes with it.
-                () = &mut forward => {}
-            }
+                });
+            let writer = Writer {
+                stopping: stopping.map(|Extension(s)| s),
+                init_timeout,
+                send_timeout,
+                session,
+                breach,
+            };
+            write(sink, protocol, writer).await;
         })
 }

@@ -406,3 +406,40 @@ async fn subscriptions_count_against_the_rate_and_complexity_limits() {
         "the first subscription fits the budget: {reply}"
     );
 }
+
+#[tokio::test]
+async fn a_socket_without_a_known_subprotocol_is_refused() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+    let app = TestApp::spawn().await;
+    for protocol in [None, Some("mqtt"), Some("graphql-ws, graphql-transport-ws")] {
+        let mut request = format!("ws://{}/graphql/ws", app.addr)
+            .into_client_request()
+            .expect("request");
+        if let Some(protocol) = protocol {
+            request
+                .headers_mut()
+                .insert("sec-websocket-protocol", protocol.parse().expect("header"));
+        }
+        match (tokio_tungstenite::connect_async(request).await, protocol) {
+            (Ok((mut socket, response)), Some(p)) if p.contains("graphql") => {
+                // The server's preferred protocol, whatever the client's order; and it is the
+                // one spoken (the legacy protocol has no `ping`).
+                assert_eq!(
+                    response
+                        .headers()
+                        .get("sec-websocket-protocol")
+                        .and_then(|v| v.to_str().ok()),
+                    Some("graphql-transport-ws")
+                );
+                send(&mut socket, json!({ "type": "ping" })).await;
+                assert_eq!(next_json(&mut socket).await["type"], "pong");
+            }
+            (Err(tokio_tungstenite::tungstenite::Error::Http(response)), _) => {
+                assert_eq!(response.status(), 400, "{protocol:?}");
+                assert!(protocol.is_none_or(|p| !p.contains("graphql")));
+            }
+            (other, _) => panic!("{protocol:?}: {:?}", other.map(|_| "open")),
+        }
+    }
+}
