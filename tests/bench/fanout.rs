@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 use talentgraph::config::Config;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use common::{BenchDatabase, config_args, cpu_seconds, fail, free_port, rss_mb, spawn_server};
 
@@ -113,7 +114,10 @@ async fn subscriber(
             .parse()
             .unwrap_or_else(|_| fail("header")),
     );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+    // A browser holds a few KiB per socket; tungstenite's default 128 KiB read buffer would
+    // have the benchmark's clients zero 128 KiB for every event they read.
+    let config = WebSocketConfig::default().read_buffer_size(4 * 1024);
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), true)
         .await
         .unwrap_or_else(|e| fail(&format!("connect: {e}")));
     let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
