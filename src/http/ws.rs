@@ -353,10 +353,6 @@ impl Drop for AbortOnDrop {
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "axum extractors: one per thing the upgrade needs"
-)]
 pub async fn handler(
     State(state): State<HttpState>,
     headers: axum::http::HeaderMap,
