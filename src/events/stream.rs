@@ -38,7 +38,9 @@ pub async fn head(db: &DatabaseConnection, tenant_id: Uuid) -> Result<i64> {
     Ok(head.map_or(0, |h| h.last_seq))
 }
 
-struct State {
+/// One tenant's events from a position on: see [`events`]. Its [`Events::next`] is awaited in
+/// place by the subscription it feeds (no boxed stream per subscriber in between).
+pub struct Events {
     live: broadcast::Receiver<Arc<StoredEvent>>,
     db: DatabaseConnection,
     tenant_id: Uuid,
@@ -48,6 +50,40 @@ struct State {
     backlog: VecDeque<Arc<StoredEvent>>,
     /// The outbox holds events after `position` that the live channel will not bring.
     catch_up: bool,
+}
+
+impl Events {
+    /// The next event in order; `None` once the bus is gone.
+    pub async fn next(&mut self) -> Option<Result<Arc<StoredEvent>>> {
+        loop {
+            if let Some(event) = self.backlog.pop_front() {
+                return Some(Ok(event));
+            }
+            if self.catch_up {
+                match read_after(&self.db, self.tenant_id, self.position, PAGE).await {
+                    Ok(page) => {
+                        self.catch_up = page.len() as u64 == PAGE;
+                        if let Some(last) = page.last() {
+                            self.position = last.seq;
+                        }
+                        self.backlog.extend(page.into_iter().map(Arc::new));
+                        continue;
+                    }
+                    Err(err) => return Some(Err(err)),
+                }
+            }
+            match self.live.recv().await {
+                Ok(event) if event.tenant_id != self.tenant_id || event.seq <= self.position => {}
+                Ok(event) if event.seq == self.position + 1 => {
+                    self.position = event.seq;
+                    return Some(Ok(event));
+                }
+                // Something between was not seen live: the outbox has it.
+                Ok(_) | Err(RecvError::Lagged(_)) => self.catch_up = true,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
 }
 
 /// The tenant's events after `after` (replayed from the outbox, in order), then live ones;
@@ -60,6 +96,23 @@ pub async fn events(
     tenant_id: Uuid,
     after: Option<i64>,
 ) -> Result<impl Stream<Item = Result<Arc<StoredEvent>>> + Send + 'static> {
+    let events = open(bus, db, tenant_id, after).await?;
+    Ok(futures_util::stream::unfold(
+        events,
+        |mut events| async move {
+            let event = events.next().await?;
+            Some((event, events))
+        },
+    ))
+}
+
+/// [`events`], to be read with [`Events::next`].
+pub async fn open(
+    bus: &EventBus,
+    db: DatabaseConnection,
+    tenant_id: Uuid,
+    after: Option<i64>,
+) -> Result<Events> {
     // Subscribed before the position is read: nothing committed in between is missed.
     let live = bus.subscribe_tenant(tenant_id);
     let now = head(&db, tenant_id).await?;
@@ -87,42 +140,12 @@ pub async fn events(
         Some(after) => after.max(0),
         None => now,
     };
-    let state = State {
+    Ok(Events {
         live,
         db,
         tenant_id,
         position,
         backlog: VecDeque::new(),
         catch_up: after.is_some(),
-    };
-    Ok(futures_util::stream::unfold(state, |mut s| async move {
-        loop {
-            if let Some(event) = s.backlog.pop_front() {
-                return Some((Ok(event), s));
-            }
-            if s.catch_up {
-                match read_after(&s.db, s.tenant_id, s.position, PAGE).await {
-                    Ok(page) => {
-                        s.catch_up = page.len() as u64 == PAGE;
-                        if let Some(last) = page.last() {
-                            s.position = last.seq;
-                        }
-                        s.backlog.extend(page.into_iter().map(Arc::new));
-                        continue;
-                    }
-                    Err(err) => return Some((Err(err), s)),
-                }
-            }
-            match s.live.recv().await {
-                Ok(event) if event.tenant_id != s.tenant_id || event.seq <= s.position => {}
-                Ok(event) if event.seq == s.position + 1 => {
-                    s.position = event.seq;
-                    return Some((Ok(event), s));
-                }
-                // Something between was not seen live: the outbox has it.
-                Ok(_) | Err(RecvError::Lagged(_)) => s.catch_up = true,
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    }))
+    })
 }

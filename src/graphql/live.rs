@@ -8,18 +8,16 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use async_graphql::Context;
+use futures_util::Stream;
 use futures_util::future::BoxFuture;
-use futures_util::{Stream, StreamExt as _};
 
 use super::context::ContextExt as _;
 use crate::auth::Principal;
 use crate::error::{AppError, Result};
 use crate::events::{DomainEvent, StoredEvent};
 
-type Events = Pin<Box<dyn Stream<Item = Result<Arc<StoredEvent>>> + Send>>;
-
 struct Live<F> {
-    events: Events,
+    events: crate::events::stream::Events,
     principal: Arc<Principal>,
     pick: F,
     expiry: Pin<Box<tokio::time::Sleep>>,
@@ -54,7 +52,7 @@ where
 {
     let principal = Arc::new(ctx.principal()?.clone());
     let state = ctx.state()?;
-    let events = crate::events::stream::events(
+    let events = crate::events::stream::open(
         &state.events,
         // Replays and the head read go to the readers: on SQLite they never wait for the writer.
         state.for_reads().db,
@@ -72,7 +70,7 @@ where
         // An internal principal has no token to expire.
         .unwrap_or(std::time::Duration::from_secs(100 * 365 * 24 * 3600));
     let live = Live {
-        events: Box::pin(events),
+        events,
         principal,
         pick,
         expiry: Box::pin(tokio::time::sleep(left)),
