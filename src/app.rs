@@ -15,7 +15,11 @@ pub use crate::state::AppState;
 /// The state over `db` with every domain's DataLoaders and reactions; add SQLite readers with
 /// [`AppState::with_readers`].
 pub fn state(db: DatabaseConnection, config: Config) -> Result<AppState> {
-    Ok(AppState::new(db, config)?.with_parts(crate::schema::LOADERS, crate::schema::REACTIONS))
+    Ok(AppState::new(db, config)?.with_parts(
+        crate::schema::LOADERS,
+        crate::schema::REACTIONS,
+        crate::schema::JOB_HANDLERS,
+    ))
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
@@ -40,10 +44,12 @@ pub async fn serve(
     });
     let probe = crate::db::health::probe_target(state.config.database_url())
         .map(|target| tokio::spawn(state.db_health.clone().probe(target)));
+    let workers = crate::jobs::Workers::start(state.clone(), state.config.jobs.clone());
     let limits = state.config.limits.connections;
     let router = crate::http::router(HttpState::new(state, schema));
     let (stop, _) = tokio::sync::watch::channel(false);
     crate::http::server::serve(listener, router, limits, stop, shutdown).await;
+    workers.shutdown().await;
     maintenance.abort();
     dispatcher.abort();
     if let Some(event_listener) = event_listener {
@@ -69,14 +75,40 @@ async fn maintenance(state: AppState) {
         if let Err(err) = crate::tenancy::sessions::purge_expired_revocations(&state.db).await {
             err.log_if_internal();
         }
-        let retention = chrono::Duration::from_std(state.config.limits.event_retention)
-            .unwrap_or(chrono::Duration::days(7));
-        if let Err(err) =
-            crate::events::bus::prune(state.writer(), chrono::Utc::now() - retention).await
-        {
-            err.log_if_internal();
-        }
+        prune(&state).await;
     }
+}
+
+/// Deletes what outlived its retention: delivered events, finished jobs (dead ones after the
+/// longer retention). Audit events are never pruned.
+pub async fn prune(state: &AppState) {
+    let now = chrono::Utc::now();
+    let days = |d: std::time::Duration| {
+        now - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(7))
+    };
+    let jobs = &state.config.jobs;
+    if let Err(err) = crate::events::bus::prune(state.writer(), days(jobs.retention)).await {
+        err.log_if_internal();
+    }
+    if let Err(err) = crate::jobs::queue::prune(
+        state.writer(),
+        days(jobs.retention),
+        days(jobs.failed_retention),
+    )
+    .await
+    {
+        err.log_if_internal();
+    }
+}
+
+/// Runs job workers alone (no HTTP) until `shutdown` resolves, then stops them gracefully.
+pub async fn work(state: AppState, shutdown: impl Future<Output = ()>) -> Result<()> {
+    let mut config = state.config.jobs.clone();
+    config.workers = config.workers.max(1);
+    let workers = crate::jobs::Workers::start(state.clone(), config);
+    shutdown.await;
+    workers.shutdown().await;
+    Ok(())
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

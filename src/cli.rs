@@ -27,6 +27,9 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run job workers only, without the HTTP server (`TALENTGRAPH_WORKERS` of them, at least
+    /// one), until SIGTERM or Ctrl-C.
+    Worker,
     /// Apply, revert or inspect migrations.
     Migrate {
         #[arg(value_enum, default_value_t = MigrateAction::Up)]

@@ -128,6 +128,20 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             Ok(())
         }
         Command::RotateEncryptionKey => rotate(config).await,
+        Command::Worker => {
+            let db = open(&config).await?;
+            db::migrate(&db)
+                .await
+                .map_err(database_error(config.database_url()))?;
+            let state = app::state(db, config)?;
+            tracing::info!(
+                workers = state.config.jobs.workers.max(1),
+                "talentgraph worker running"
+            );
+            app::work(state, app::shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
         Command::ExportSchema { .. } => Ok(()),
     }
 }

@@ -129,6 +129,22 @@ pub struct TuningArgs {
     /// Milliseconds a request waits for a pooled connection (default 2000).
     #[arg(long, env = "TALENTGRAPH_DB_ACQUIRE_TIMEOUT_MS", global = true)]
     pub db_acquire_timeout_ms: Option<String>,
+    /// Job workers `serve` runs beside the HTTP server (default 2; 0 runs none, leaving jobs to
+    /// `talentgraph worker` processes).
+    #[arg(long, env = "TALENTGRAPH_WORKERS", global = true)]
+    pub workers: Option<String>,
+    /// Seconds a worker holds a job without renewing it before another may take it (default 30).
+    #[arg(long, env = "TALENTGRAPH_JOB_LEASE_SECS", global = true)]
+    pub job_lease_secs: Option<String>,
+    /// Milliseconds between an idle worker's looks at the queue when nothing wakes it (default 1000).
+    #[arg(long, env = "TALENTGRAPH_JOB_POLL_MS", global = true)]
+    pub job_poll_ms: Option<String>,
+    /// Days finished jobs, workflow runs and delivered events are kept (default 7).
+    #[arg(long, env = "TALENTGRAPH_RETENTION_DAYS", global = true)]
+    pub retention_days: Option<String>,
+    /// Days dead jobs and failed workflow runs are kept (default 30).
+    #[arg(long, env = "TALENTGRAPH_FAILED_RETENTION_DAYS", global = true)]
+    pub failed_retention_days: Option<String>,
     /// Origins (`https://app.example.com`, comma-separated) whose pages may call the API from a
     /// browser (CORS) and open its WebSocket; the server's own pages always may.
     #[arg(long, env = "TALENTGRAPH_ALLOWED_ORIGINS", global = true)]
@@ -159,6 +175,7 @@ struct Tuning {
     rate_limits: RateLimitConfig,
     throttle: ThrottleConfig,
     pool: PoolConfig,
+    jobs: JobsConfig,
 }
 
 impl TuningArgs {
@@ -170,6 +187,7 @@ impl TuningArgs {
             rate_limits: RateLimitConfig::default(),
             throttle: ThrottleConfig::default(),
             pool: PoolConfig::default(),
+            jobs: JobsConfig::default(),
         };
         let l = &mut config.limits;
         l.max_body_bytes = number(
@@ -235,7 +253,32 @@ impl TuningArgs {
             t.signups_per_ip_per_hour,
         )?;
         config.pool = self.pool()?;
+        config.jobs = self.jobs()?;
         Ok(config)
+    }
+
+    fn jobs(&self) -> Result<JobsConfig, ConfigError> {
+        let mut jobs = JobsConfig::default();
+        jobs.workers = match self.workers.as_deref().map(str::trim) {
+            None | Some("") => jobs.workers,
+            Some(value) => value.parse().map_err(|_| ConfigError::Invalid {
+                var: "TALENTGRAPH_WORKERS",
+                reason: format!("expected a whole number (0 for none), got `{value}`"),
+            })?,
+        };
+        let secs = number("TALENTGRAPH_JOB_LEASE_SECS", &self.job_lease_secs, 30u64)?;
+        jobs.lease = Duration::from_secs(secs);
+        let ms = number("TALENTGRAPH_JOB_POLL_MS", &self.job_poll_ms, 1_000u64)?;
+        jobs.poll_interval = Duration::from_millis(ms);
+        let days = number("TALENTGRAPH_RETENTION_DAYS", &self.retention_days, 7u64)?;
+        jobs.retention = Duration::from_secs(days * 24 * 3600);
+        let days = number(
+            "TALENTGRAPH_FAILED_RETENTION_DAYS",
+            &self.failed_retention_days,
+            30u64,
+        )?;
+        jobs.failed_retention = Duration::from_secs(days * 24 * 3600);
+        Ok(jobs)
     }
 
     /// The pool settings alone (commands that need no secrets).
@@ -322,8 +365,6 @@ pub struct Limits {
     /// How often each instance compares every organisation's event sequence with what it
     /// delivered, in case a notification was lost.
     pub event_sweep_interval: Duration,
-    /// How long committed events stay in the outbox, for subscribers resuming with `after`.
-    pub event_retention: Duration,
 }
 
 impl Default for Limits {
@@ -352,7 +393,36 @@ impl Default for Limits {
             ws_init_timeout: Duration::from_secs(10),
             ws_send_timeout: Duration::from_secs(10),
             event_sweep_interval: Duration::from_secs(5),
-            event_retention: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+/// The job queue's workers and the retention of what they leave (`jobs`).
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// Workers `serve` runs in-process; 0 runs none.
+    pub workers: usize,
+    /// How long a worker's hold on a job lasts without renewal (it renews every third of it).
+    pub lease: Duration,
+    /// How often an idle worker looks at the queue when nothing woke it.
+    pub poll_interval: Duration,
+    /// How long a stopping worker may take to finish the attempt it holds.
+    pub shutdown_grace: Duration,
+    /// How long finished jobs and runs, and delivered events, are kept.
+    pub retention: Duration,
+    /// How long dead jobs and failed runs are kept.
+    pub failed_retention: Duration,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            workers: 2,
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(1),
+            shutdown_grace: Duration::from_secs(15),
+            retention: Duration::from_secs(7 * 24 * 3600),
+            failed_retention: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -499,6 +569,7 @@ pub struct Config {
     pub rate_limits: RateLimitConfig,
     pub audit: AuditConfig,
     pub pool: PoolConfig,
+    pub jobs: JobsConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -590,6 +661,7 @@ impl Config {
             rate_limits: tuning.rate_limits,
             audit: AuditConfig::default(),
             pool: tuning.pool,
+            jobs: tuning.jobs,
         })
     }
 

@@ -16,6 +16,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod inputs;
+pub mod jobs;
 pub mod matching;
 pub mod schema;
 pub mod state;

@@ -54,6 +54,9 @@ pub const LOADERS: &[crate::graphql::context::RegisterLoaders] = &[
 /// commits.
 pub const REACTIONS: &[crate::unit::Reaction] = &[crate::matching::reactions::react];
 
+/// Every domain's job handlers (`jobs::Handler`), run by the workers.
+pub const JOB_HANDLERS: &[crate::jobs::Handler<AppState>] = &[];
+
 /// Builds the schema with its production limits; `state` is reachable from every resolver.
 pub fn build_schema(state: Option<AppState>) -> AppSchema {
     let (depth, complexity, directives) = match &state {

@@ -40,6 +40,10 @@ pub struct Inner {
     loaders: &'static [RegisterLoaders],
     /// Every domain's reactions to the events of a unit of work.
     reactions: &'static [Reaction],
+    /// Wakes this instance's idle job workers after a unit of work enqueued.
+    pub jobs: crate::jobs::Wake,
+    /// Every domain's job handlers.
+    job_handlers: &'static [crate::jobs::Handler<AppState>],
 }
 
 /// Cheap to clone handle on the shared state.
@@ -82,23 +86,32 @@ impl AppState {
                 events: crate::events::EventBus::new(EVENT_BUFFER),
                 loaders: &[],
                 reactions: &[],
+                jobs: crate::jobs::Wake::default(),
+                job_handlers: &[],
             }),
             db,
         })
     }
 
-    /// The domains' DataLoaders and reactions (the composition root, `app::state`, gives
-    /// them). Call before the state is shared.
+    /// The domains' DataLoaders, reactions and job handlers (the composition root,
+    /// `app::state`, gives them). Call before the state is shared.
     pub fn with_parts(
         mut self,
         loaders: &'static [RegisterLoaders],
         reactions: &'static [Reaction],
+        job_handlers: &'static [crate::jobs::Handler<AppState>],
     ) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.loaders = loaders;
             inner.reactions = reactions;
+            inner.job_handlers = job_handlers;
         }
         self
+    }
+
+    /// Every domain's job handlers.
+    pub fn job_handlers(&self) -> &'static [crate::jobs::Handler<AppState>] {
+        self.inner.job_handlers
     }
 
     /// Every domain's DataLoader registrations.
@@ -140,6 +153,7 @@ impl AppState {
         crate::unit::UnitOfWork::begin(
             &self.inner.writer,
             &self.inner.events,
+            &self.inner.jobs,
             self.inner.reactions,
             actor,
             meta,
@@ -170,3 +184,21 @@ impl LoaderSetup<'_> {
 /// How a domain adds its DataLoaders to a request; every domain's is listed in
 /// `schema::LOADERS` (the composition root hands them to the state).
 pub type RegisterLoaders = fn(async_graphql::Request, &LoaderSetup<'_>) -> async_graphql::Request;
+
+impl crate::jobs::Host for AppState {
+    fn writer(&self) -> &DatabaseConnection {
+        &self.inner.writer
+    }
+
+    fn handlers(&self) -> &'static [crate::jobs::Handler<AppState>] {
+        self.inner.job_handlers
+    }
+
+    fn wake(&self) -> &crate::jobs::Wake {
+        &self.inner.jobs
+    }
+
+    fn database_url(&self) -> &str {
+        self.inner.config.database_url()
+    }
+}

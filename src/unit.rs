@@ -23,6 +23,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, Result};
 use crate::events::bus::{CHANNEL, pointer};
 use crate::events::{DomainEvent, EventBus};
+use crate::jobs::{NewJob, Wake};
 
 /// A domain's reaction to the events raised in a unit of work, run inside it before commit: how
 /// a change in one domain reaches a higher one without the lower naming it (a tender's closure
@@ -50,6 +51,9 @@ pub struct UnitOfWork {
     /// Raised events with their tenant, in the order raised.
     events: std::sync::Mutex<Vec<(Uuid, DomainEvent)>>,
     bus: EventBus,
+    jobs: Wake,
+    /// Whether a job was enqueued: idle workers are woken after commit.
+    enqueued: std::sync::atomic::AtomicBool,
     reactions: &'static [Reaction],
 }
 
@@ -58,6 +62,7 @@ impl UnitOfWork {
     pub async fn begin(
         db: &DatabaseConnection,
         bus: &EventBus,
+        jobs: &Wake,
         reactions: &'static [Reaction],
         actor: Actor,
         meta: RequestMeta,
@@ -68,6 +73,8 @@ impl UnitOfWork {
             meta,
             events: std::sync::Mutex::new(Vec::new()),
             bus: bus.clone(),
+            jobs: jobs.clone(),
+            enqueued: std::sync::atomic::AtomicBool::new(false),
             reactions,
         })
     }
@@ -136,6 +143,14 @@ impl UnitOfWork {
             .push((tenant_id, event));
     }
 
+    /// Enqueues `job` in this transaction (see `jobs::enqueue`); workers are woken after commit.
+    pub async fn enqueue(&self, job: NewJob) -> Result<Option<Uuid>> {
+        let id = crate::jobs::enqueue(&self.txn, job).await?;
+        self.enqueued
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(id)
+    }
+
     /// Writes the raised events to the outbox, commits, then wakes the event bus (and, on
     /// PostgreSQL, every other instance: the `NOTIFY` is part of the transaction).
     ///
@@ -171,6 +186,9 @@ impl UnitOfWork {
         self.txn.commit().await?;
         for (tenant_id, last) in reached {
             self.bus.committed(tenant_id, last);
+        }
+        if self.enqueued.into_inner() {
+            self.jobs.notify();
         }
         Ok(())
     }

@@ -197,3 +197,38 @@ pub enum CollaborationStatus {
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }
+
+/// Where a job of the durable queue stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JobState {
+    /// Waiting for its `run_at` and, in a queue, for the jobs before it.
+    #[sea_orm(string_value = "QUEUED")]
+    Queued,
+    /// Held by a worker under a lease.
+    #[sea_orm(string_value = "RUNNING")]
+    Running,
+    #[sea_orm(string_value = "SUCCEEDED")]
+    Succeeded,
+    /// Failed its last attempt; kept until retried or pruned.
+    #[sea_orm(string_value = "DEAD")]
+    Dead,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+impl JobState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "QUEUED",
+            JobState::Running => "RUNNING",
+            JobState::Succeeded => "SUCCEEDED",
+            JobState::Dead => "DEAD",
+            JobState::Cancelled => "CANCELLED",
+        }
+    }
+}

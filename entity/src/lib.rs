@@ -14,6 +14,7 @@ pub mod domain_event;
 pub mod enums;
 pub mod event_head;
 pub mod invitation;
+pub mod job;
 pub mod login_throttle;
 pub mod matching_settings;
 pub mod refresh_token;
@@ -27,6 +28,6 @@ pub mod tender_skill;
 pub mod user;
 
 pub use enums::{
-    CollaborationStatus, ConsultantStatus, MatchStatus, RemotePreference, Role, SkillImportance,
-    SkillLevel, TenderStatus,
+    CollaborationStatus, ConsultantStatus, JobState, MatchStatus, RemotePreference, Role,
+    SkillImportance, SkillLevel, TenderStatus,
 };

@@ -108,6 +108,12 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ),
     ("fk_access_denial_tenant", Parent("organisation")),
     ("fk_revoked_access_token_tenant", Parent("organisation")),
+    // Enqueuing skips a duplicate key (`ON CONFLICT DO NOTHING`); this is a backstop.
+    (
+        "uq_job_idempotency_key",
+        Conflict("input", "this was already requested"),
+    ),
+    ("fk_job_tenant", Parent("organisation")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

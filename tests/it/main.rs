@@ -18,6 +18,7 @@ mod events;
 mod generate;
 mod hostile_inputs;
 mod http_hardening;
+mod jobs;
 mod live;
 mod migrations;
 mod ops;
