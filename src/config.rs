@@ -60,6 +60,15 @@ pub struct ConfigArgs {
         global = true
     )]
     pub smtp_url: Option<String>,
+    /// `true` lets workflow webhooks call loopback, private and link-local addresses (tests, a
+    /// local n8n); refused by default.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_WEBHOOK_ALLOW_PRIVATE",
+        default_value = "false",
+        global = true
+    )]
+    pub webhook_allow_private: String,
     /// `pretty` (default) or `json` log lines.
     #[arg(
         long,
@@ -570,6 +579,8 @@ pub struct Config {
     pub audit: AuditConfig,
     pub pool: PoolConfig,
     pub jobs: JobsConfig,
+    /// Workflow webhooks may call non-public addresses (`TALENTGRAPH_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -613,6 +624,16 @@ impl Config {
             reason: format!("`{}` is not a socket address ({e})", args.bind),
         })?;
         let log_format = LogFormat::parse(&args.log_format)?;
+        let webhook_allow_private = match args.webhook_allow_private.trim() {
+            "true" | "1" => true,
+            "false" | "0" | "" => false,
+            other => {
+                return Err(ConfigError::Invalid {
+                    var: "TALENTGRAPH_WEBHOOK_ALLOW_PRIVATE",
+                    reason: format!("expected `true` or `false`, got `{other}`"),
+                });
+            }
+        };
         // Validated before any secret is generated.
         let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
@@ -662,6 +683,7 @@ impl Config {
             audit: AuditConfig::default(),
             pool: tuning.pool,
             jobs: tuning.jobs,
+            webhook_allow_private,
         })
     }
 

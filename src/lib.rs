@@ -5,6 +5,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod automation;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -4,6 +4,7 @@
 
 use async_graphql::{MergedObject, MergedSubscription, Object, Schema};
 
+use crate::automation::graphql::{AutomationMutation, AutomationQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::state::AppState;
 use crate::talent::graphql::{TalentMutation, TalentQuery};
@@ -29,16 +30,24 @@ pub struct Query(
     AuditQuery,
     TalentQuery,
     MatchingQuery,
+    AutomationQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, UserMutation, TalentMutation, MatchingMutation);
+pub struct Mutation(
+    AuthMutation,
+    UserMutation,
+    TalentMutation,
+    MatchingMutation,
+    AutomationMutation,
+);
 
 /// What may be watched live over `/graphql/ws`: each role sees only what it may read.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
     crate::talent::graphql::tender_events::TenderSubscription,
     crate::matching::subscriptions::MatchingSubscription,
+    crate::automation::subscriptions::AutomationSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
@@ -48,14 +57,18 @@ pub const LOADERS: &[crate::graphql::context::RegisterLoaders] = &[
     crate::tenancy::loaders::register,
     crate::talent::loaders::register,
     crate::matching::loaders::register,
+    crate::automation::loaders::register,
 ];
 
 /// Every domain's reactions to the events of a unit of work (`unit::Reaction`), run before it
 /// commits.
-pub const REACTIONS: &[crate::unit::Reaction] = &[crate::matching::reactions::react];
+pub const REACTIONS: &[crate::unit::Reaction] = &[
+    crate::matching::reactions::react,
+    crate::automation::triggers::react,
+];
 
 /// Every domain's job handlers (`jobs::Handler`), run by the workers.
-pub const JOB_HANDLERS: &[crate::jobs::Handler<AppState>] = &[];
+pub const JOB_HANDLERS: &[crate::jobs::Handler<AppState>] = crate::automation::JOB_HANDLERS;
 
 /// Builds the schema with its production limits; `state` is reachable from every resolver.
 pub fn build_schema(state: Option<AppState>) -> AppSchema {
@@ -96,6 +109,7 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
     builder = crate::tenancy::audit_log::describe(builder);
     builder = crate::talent::graphql::describe(builder);
     builder = crate::matching::graphql::describe(builder);
+    builder = crate::automation::graphql::describe(builder);
     if let Some(state) = state {
         builder = builder.data(state);
     }

@@ -41,6 +41,19 @@ pub enum Actor {
     Anonymous,
     /// The server itself: the command line, maintenance, the demo seed.
     System,
+    /// A workflow run, acting in its organisation through the same services as a user, with
+    /// the permissions of `principal` (a MANAGER's; its `user_id` is the workflow's id).
+    Workflow(WorkflowActor),
+}
+
+/// A workflow run as the actor of a unit of work.
+#[derive(Debug, Clone)]
+pub struct WorkflowActor {
+    pub principal: Principal,
+    pub workflow_id: Uuid,
+    pub run_id: Uuid,
+    /// How many runs led to this one through the events they raised.
+    pub depth: i32,
 }
 
 /// One transaction's worth of writes, audit and events; see the module documentation.
@@ -54,6 +67,8 @@ pub struct UnitOfWork {
     jobs: Wake,
     /// Whether a job was enqueued: idle workers are woken after commit.
     enqueued: std::sync::atomic::AtomicBool,
+    /// What a reaction keeps for the rest of the unit (see [`UnitOfWork::with_local`]).
+    locals: std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>>,
     reactions: &'static [Reaction],
 }
 
@@ -75,6 +90,7 @@ impl UnitOfWork {
             bus: bus.clone(),
             jobs: jobs.clone(),
             enqueued: std::sync::atomic::AtomicBool::new(false),
+            locals: std::sync::Mutex::new(Vec::new()),
             reactions,
         })
     }
@@ -88,8 +104,14 @@ impl UnitOfWork {
     pub fn tenant_id(&self) -> Option<Uuid> {
         match &self.actor {
             Actor::User(p) => Some(p.tenant_id),
+            Actor::Workflow(w) => Some(w.principal.tenant_id),
             Actor::Anonymous | Actor::System => None,
         }
+    }
+
+    /// Who acts.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 
     /// Commits when the work succeeded; otherwise rolls back and hands on its error. For
@@ -104,6 +126,7 @@ impl UnitOfWork {
     pub fn principal(&self) -> Result<&Principal> {
         match &self.actor {
             Actor::User(p) => Ok(p),
+            Actor::Workflow(w) => Ok(&w.principal),
             Actor::Anonymous | Actor::System => {
                 Err(AppError::Unauthenticated("sign in to use this operation"))
             }
@@ -113,6 +136,11 @@ impl UnitOfWork {
     /// Appends `record` to the acting user's tenant's audit chain, in this transaction.
     pub async fn audit(&self, record: AuditRecord) -> Result<()> {
         let p = self.principal()?;
+        let record = match &self.actor {
+            // The workflow, not a user, did it.
+            Actor::Workflow(w) => record.actor_label(Some(w.workflow_id), "WORKFLOW"),
+            _ => record,
+        };
         audit::record(&self.txn, p.tenant_id, Some(p), &self.meta, record).await?;
         Ok(())
     }
@@ -143,6 +171,23 @@ impl UnitOfWork {
             .push((tenant_id, event));
     }
 
+    /// Runs `f` on this unit's value of type `T` (created empty on first use): what a reaction
+    /// keeps between the events of one unit (rows it read once for all of them).
+    pub fn with_local<T: Default + Send + 'static, R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut locals = self.locals.lock().unwrap_or_else(|p| p.into_inner());
+        let index = match locals.iter().position(|l| l.is::<T>()) {
+            Some(index) => index,
+            None => {
+                locals.push(Box::new(T::default()));
+                locals.len() - 1
+            }
+        };
+        match locals[index].downcast_mut::<T>() {
+            Some(value) => f(value),
+            None => f(&mut T::default()),
+        }
+    }
+
     /// Enqueues `job` in this transaction (see `jobs::enqueue`); workers are woken after commit.
     pub async fn enqueue(&self, job: NewJob) -> Result<Option<Uuid>> {
         let id = crate::jobs::enqueue(&self.txn, job).await?;
@@ -166,6 +211,7 @@ impl UnitOfWork {
         }
         let actor_id = match &self.actor {
             Actor::User(p) => Some(p.user_id),
+            Actor::Workflow(w) => Some(w.workflow_id),
             Actor::Anonymous | Actor::System => None,
         };
         let mut reached = Vec::with_capacity(per_tenant.len());

@@ -19,6 +19,7 @@ pub mod login_throttle;
 pub mod matching_settings;
 pub mod refresh_token;
 pub mod revoked_access_token;
+pub mod sent_email;
 pub mod skill;
 pub mod tenant;
 pub mod tenant_key;
@@ -26,8 +27,10 @@ pub mod tender;
 pub mod tender_match;
 pub mod tender_skill;
 pub mod user;
+pub mod workflow;
+pub mod workflow_run;
 
 pub use enums::{
     CollaborationStatus, ConsultantStatus, JobState, MatchStatus, RemotePreference, Role,
-    SkillImportance, SkillLevel, TenderStatus,
+    RunStatus, SkillImportance, SkillLevel, TenderStatus, TriggerKind,
 };

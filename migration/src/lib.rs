@@ -24,6 +24,7 @@ mod m20261202_000019_create_revoked_access_token;
 mod m20261206_000020_create_domain_event;
 mod m20261206_000021_create_matching_settings;
 mod m20261207_000022_create_job;
+mod m20261207_000023_create_workflow;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_create_domain_event::Migration),
             Box::new(m20261206_000021_create_matching_settings::Migration),
             Box::new(m20261207_000022_create_job::Migration),
+            Box::new(m20261207_000023_create_workflow::Migration),
         ]
     }
 }

@@ -64,6 +64,12 @@ impl AuditRecord {
         self.actor_override = Some((user_id, role.map(|r| r.as_str().to_owned())));
         self
     }
+
+    /// Names an actor that is not a user (a workflow): its id and what it is.
+    pub fn actor_label(mut self, id: Option<Uuid>, label: &str) -> Self {
+        self.actor_override = Some((id, Some(label.to_owned())));
+        self
+    }
 }
 
 /// Canonical hash of an event: SHA-256 over a JSON array of every stored field but `hash`.

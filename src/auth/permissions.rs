@@ -44,6 +44,10 @@ pub enum Permission {
     WorkflowRead,
     WorkflowWrite,
     WorkflowRun,
+    /// A workflow's webhook signing secret.
+    WorkflowSecretRead,
+    /// The e-mail the recording provider kept (`sentEmails`).
+    EmailRead,
 }
 
 impl Permission {
@@ -77,6 +81,8 @@ impl Permission {
             WorkflowRead => "workflow:read",
             WorkflowWrite => "workflow:write",
             WorkflowRun => "workflow:run",
+            WorkflowSecretRead => "workflow.secret:read",
+            EmailRead => "email:read",
         }
     }
 }
@@ -111,6 +117,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             WorkflowRead,
             WorkflowWrite,
             WorkflowRun,
+            WorkflowSecretRead,
+            EmailRead,
         ],
         Role::Manager => &[
             TenantRead,
@@ -132,6 +140,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             CollaborationRead,
             CollaborationWrite,
             WorkflowRead,
+            WorkflowWrite,
             WorkflowRun,
         ],
         Role::Consultant => &[

@@ -94,3 +94,23 @@ pub fn matching_configure(ctx: &Context<'_>) -> bool {
 pub fn match_decline(ctx: &Context<'_>) -> bool {
     principal_can(ctx, Permission::MatchDecline)
 }
+
+pub fn workflow_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::WorkflowRead)
+}
+
+pub fn workflow_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::WorkflowWrite)
+}
+
+pub fn workflow_run(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::WorkflowRun)
+}
+
+pub fn workflow_secret_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::WorkflowSecretRead)
+}
+
+pub fn email_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::EmailRead)
+}

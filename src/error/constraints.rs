@@ -114,6 +114,10 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
         Conflict("input", "this was already requested"),
     ),
     ("fk_job_tenant", Parent("organisation")),
+    ("fk_workflow_tenant", Parent("organisation")),
+    ("fk_workflow_run_tenant", Parent("organisation")),
+    ("fk_workflow_run_workflow", Parent("workflow")),
+    ("fk_sent_email_tenant", Parent("organisation")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

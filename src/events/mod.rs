@@ -9,7 +9,7 @@
 pub mod bus;
 pub mod stream;
 
-use entity::{MatchStatus, TenderStatus, tender, tender_match};
+use entity::{MatchStatus, TenderStatus, tender, tender_match, workflow_run};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -84,6 +84,10 @@ pub enum DomainEvent {
         user_id: Uuid,
         jti: Uuid,
     },
+    /// A workflow run was queued, started, moved a step, or ended.
+    WorkflowRunUpdated {
+        run: workflow_run::Model,
+    },
 }
 
 impl DomainEvent {
@@ -130,6 +134,7 @@ impl DomainEvent {
             DomainEvent::CollaborationCreated { .. } => "collaboration.created",
             DomainEvent::UserAccessChanged { .. } => "user.access_changed",
             DomainEvent::AccessTokenRevoked { .. } => "user.access_token_revoked",
+            DomainEvent::WorkflowRunUpdated { .. } => "workflow_run.updated",
         }
     }
 }

@@ -580,6 +580,81 @@ async fn no_audited_action_stores_a_sensitive_value() {
         .await,
     );
 
+    // Workflows: created, changed, switched off and on, run, cancelled, retried, deleted. The
+    // run's webhook cannot be resolved, so it waits an hour to retry: still running when
+    // cancelled.
+    let workflow = json!({
+        "name": "Audited",
+        "trigger": { "kind": "MANUAL" },
+        "steps": [{ "kind": "CALL_WEBHOOK", "config": { "url": "http://nowhere.invalid/hook" },
+                    "retry": { "attempts": 5, "initialDelaySeconds": 3600 } }]
+    });
+    let body = run(
+        "mutation($i: CreateWorkflowInput!) { createWorkflow(input: $i) { id signingSecret } }",
+        json!({ "i": workflow }),
+    )
+    .await;
+    let workflow_id = data(&body)["createWorkflow"]["id"].clone();
+    secrets.push(
+        data(&body)["createWorkflow"]["signingSecret"]
+            .as_str()
+            .expect("secret")
+            .to_owned(),
+    );
+    let mut changed = workflow.clone();
+    changed["id"] = workflow_id.clone();
+    changed["name"] = json!("Audited again");
+    data(
+        &run(
+            "mutation($i: UpdateWorkflowInput!) { updateWorkflow(input: $i) { id } }",
+            json!({ "i": changed }),
+        )
+        .await,
+    );
+    for enabled in [false, true] {
+        data(&run("mutation($id: ID!, $e: Boolean!) { setWorkflowEnabled(input: { id: $id, enabled: $e }) { id } }", json!({ "id": workflow_id, "e": enabled })).await);
+    }
+    let body = run(
+        "mutation($w: ID!) { runWorkflow(input: { workflowId: $w }) { id } }",
+        json!({ "w": workflow_id }),
+    )
+    .await;
+    let run_id = data(&body)["runWorkflow"]["id"].clone();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let body = run(
+            "query($id: ID!) { workflowRun(id: $id) { steps { status } } }",
+            json!({ "id": run_id }),
+        )
+        .await;
+        if data(&body)["workflowRun"]["steps"][0]["status"] == "RETRYING" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{body}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    data(
+        &run(
+            "mutation($id: ID!) { cancelWorkflowRun(id: $id) { id } }",
+            json!({ "id": run_id }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { retryWorkflowRun(id: $id) { id } }",
+            json!({ "id": run_id }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { deleteWorkflow(id: $id) }",
+            json!({ "id": workflow_id }),
+        )
+        .await,
+    );
+
     // A denied read (and its window's summary), key rotation and the demo seed.
     let client = agency.member(&app, "CLIENT").await;
     secrets.push(client.access.clone());

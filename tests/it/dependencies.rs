@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Domains, lowest first: each may use those before it, never those after it.
-const DOMAINS: [&str; 3] = ["tenancy", "talent", "matching"];
+const DOMAINS: [&str; 4] = ["tenancy", "talent", "matching", "automation"];
 
 /// Folders and files below every domain: they name none.
 const BELOW_DOMAINS: [&str; 13] = [

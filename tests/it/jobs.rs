@@ -247,6 +247,10 @@ async fn a_job_held_by_a_worker_that_died_runs_again_after_its_lease() {
     let killed = pool(&doomed, 1);
     let held = wait_for(&doomed, id, JobState::Running, Duration::from_secs(10)).await;
     assert!(held.locked_until.is_some());
+    // Killed inside its handler, not between the claim and the call.
+    while attempts_of(id).is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     // Killed, not stopped: its tasks vanish without giving the job back.
     drop(killed);
     let started = Instant::now();

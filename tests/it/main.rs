@@ -11,6 +11,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod automation;
 mod cli;
 mod crypto;
 mod dependencies;

@@ -39,6 +39,7 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         encryption_keys: Some(keys.to_owned()),
         smtp_url: None,
         log_format: "pretty".to_owned(),
+        webhook_allow_private: "false".to_owned(),
         tuning: Default::default(),
     }
 }
