@@ -44,9 +44,10 @@ pub async fn serve(
     });
     let probe = crate::db::health::probe_target(state.config.database_url())
         .map(|target| tokio::spawn(state.db_health.clone().probe(target)));
-    let workers = crate::jobs::Workers::start(state.clone(), state.config.jobs.clone());
+    let workers = Background::start(&state, state.config.jobs.clone());
     let limits = state.config.limits.connections;
-    let router = crate::http::router(HttpState::new(state, schema));
+    let hooks = crate::automation::hooks::router(state.clone());
+    let router = crate::http::router(HttpState::new(state, schema), hooks);
     let (stop, _) = tokio::sync::watch::channel(false);
     crate::http::server::serve(listener, router, limits, stop, shutdown).await;
     workers.shutdown().await;
@@ -99,16 +100,61 @@ pub async fn prune(state: &AppState) {
     {
         err.log_if_internal();
     }
+    if let Err(err) = crate::automation::runs::prune(
+        state.writer(),
+        days(jobs.retention),
+        days(jobs.failed_retention),
+    )
+    .await
+    {
+        err.log_if_internal();
+    }
+    // Past the signatures' five-minute tolerance a replay is refused by its timestamp.
+    let receipts = now - chrono::Duration::minutes(10);
+    if let Err(err) = crate::automation::hooks::prune_receipts(state.writer(), receipts).await {
+        err.log_if_internal();
+    }
 }
 
 /// Runs job workers alone (no HTTP) until `shutdown` resolves, then stops them gracefully.
 pub async fn work(state: AppState, shutdown: impl Future<Output = ()>) -> Result<()> {
     let mut config = state.config.jobs.clone();
     config.workers = config.workers.max(1);
-    let workers = crate::jobs::Workers::start(state.clone(), config);
+    let background = Background::start(&state, config);
     shutdown.await;
-    workers.shutdown().await;
+    background.shutdown().await;
     Ok(())
+}
+
+/// What an instance with workers runs besides them: the scheduler that queues cron ticks.
+struct Background {
+    workers: crate::jobs::Workers,
+    scheduler: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
+}
+
+impl Background {
+    fn start(state: &AppState, config: crate::config::JobsConfig) -> Background {
+        let scheduler = (config.workers > 0).then(|| {
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let task = tokio::spawn(crate::automation::schedules::run(state.clone(), stopped));
+            (stop, task)
+        });
+        Background {
+            workers: crate::jobs::Workers::start(state.clone(), config),
+            scheduler,
+        }
+    }
+
+    async fn shutdown(self) {
+        if let Some((stop, task)) = self.scheduler {
+            let _ = stop.send(true);
+            let _ = task.await;
+        }
+        self.workers.shutdown().await;
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

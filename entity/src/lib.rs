@@ -27,6 +27,7 @@ pub mod tender;
 pub mod tender_match;
 pub mod tender_skill;
 pub mod user;
+pub mod webhook_receipt;
 pub mod workflow;
 pub mod workflow_run;
 

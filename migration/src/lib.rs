@@ -25,6 +25,7 @@ mod m20261206_000020_create_domain_event;
 mod m20261206_000021_create_matching_settings;
 mod m20261207_000022_create_job;
 mod m20261207_000023_create_workflow;
+mod m20261207_000024_create_webhook_receipt;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_create_matching_settings::Migration),
             Box::new(m20261207_000022_create_job::Migration),
             Box::new(m20261207_000023_create_workflow::Migration),
+            Box::new(m20261207_000024_create_webhook_receipt::Migration),
         ]
     }
 }

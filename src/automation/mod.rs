@@ -8,9 +8,11 @@
 pub mod email;
 pub mod execute;
 pub mod graphql;
+pub mod hooks;
 pub mod loaders;
 pub mod model;
 pub mod runs;
+pub mod schedules;
 pub mod scope;
 pub mod steps;
 pub mod subscriptions;

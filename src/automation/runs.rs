@@ -371,3 +371,39 @@ pub fn list(p: &Principal, filter: &RunFilter) -> Select<workflow_run::Entity> {
     }
     select
 }
+
+/// Deletes runs that ended before their retention: SUCCEEDED and CANCELLED ones before
+/// `finished_before`, FAILED ones before `failed_before` (kept longer, to be looked into), and
+/// the e-mail recorded before `finished_before`. Returns how many runs.
+pub async fn prune(
+    db: &impl ConnectionTrait,
+    finished_before: DateTime<Utc>,
+    failed_before: DateTime<Utc>,
+) -> Result<u64> {
+    use sea_orm::{Condition, EntityTrait as _};
+    let runs = workflow_run::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(
+                            workflow_run::Column::Status
+                                .is_in([RunStatus::Succeeded, RunStatus::Cancelled]),
+                        )
+                        .add(workflow_run::Column::FinishedAt.lt(finished_before)),
+                )
+                .add(
+                    Condition::all()
+                        .add(workflow_run::Column::Status.eq(RunStatus::Failed))
+                        .add(workflow_run::Column::FinishedAt.lt(failed_before)),
+                ),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    entity::sent_email::Entity::delete_many()
+        .filter(entity::sent_email::Column::SentAt.lt(finished_before))
+        .exec(db)
+        .await?;
+    Ok(runs)
+}

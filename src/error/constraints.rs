@@ -118,6 +118,7 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ("fk_workflow_run_tenant", Parent("organisation")),
     ("fk_workflow_run_workflow", Parent("workflow")),
     ("fk_sent_email_tenant", Parent("organisation")),
+    ("fk_webhook_receipt_workflow", Parent("workflow")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

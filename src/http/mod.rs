@@ -50,7 +50,9 @@ impl Deref for HttpState {
 }
 
 /// All routes of the server.
-pub fn router(state: HttpState) -> Router {
+/// The server's routes, with `extra` (the domains' own endpoints, already given their state)
+/// under the same timeout, panic, CORS and request-id layers.
+pub fn router(state: HttpState, extra: Router) -> Router {
     let cors = origin::cors(&state.config.allowed_origins);
     let router = Router::new()
         .route(
@@ -63,6 +65,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(state)
+        .merge(extra)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -25,6 +25,15 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start() -> Receiver {
+        Self::serve(false).await
+    }
+
+    /// A receiver that never answers its first request (its caller will be killed meanwhile).
+    pub async fn start_hanging_first() -> Receiver {
+        Self::serve(true).await
+    }
+
+    async fn serve(hang_first: bool) -> Receiver {
         let requests: Arc<Mutex<Vec<Received>>> = Arc::default();
         let status = Arc::new(std::sync::atomic::AtomicU16::new(200));
         let (seen, answer) = (requests.clone(), status.clone());
@@ -33,9 +42,14 @@ impl Receiver {
             axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
                 let (seen, answer) = (seen.clone(), answer.clone());
                 async move {
-                    seen.lock()
-                        .expect("requests")
-                        .push((Instant::now(), headers, body.to_vec()));
+                    let first = {
+                        let mut seen = seen.lock().expect("requests");
+                        seen.push((Instant::now(), headers, body.to_vec()));
+                        seen.len() == 1
+                    };
+                    if hang_first && first {
+                        tokio::time::sleep(Duration::from_secs(120)).await;
+                    }
                     let code = answer.load(std::sync::atomic::Ordering::SeqCst);
                     (
                         StatusCode::from_u16(code).unwrap_or(StatusCode::OK),

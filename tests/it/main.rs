@@ -12,6 +12,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod automation;
+mod automation_triggers;
 mod cli;
 mod crypto;
 mod dependencies;

@@ -160,8 +160,13 @@ impl TestApp {
     /// A second server instance on the same database (as behind a load balancer); this one
     /// keeps owning the database.
     pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// [`another_instance`](Self::another_instance) with a configuration tweak.
+    pub async fn another_instance_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let keys = master_key("k1", 1);
-        Self::start(TestDatabase::shared(&self.database.url), &keys, |_| {}).await
+        Self::start(TestDatabase::shared(&self.database.url), &keys, tweak).await
     }
 
     /// A client whose connections come from `ip` (any 127.0.0.0/8 address reaches the server
@@ -268,6 +273,15 @@ impl TestApp {
     /// Signs up a fresh organisation with a unique slug.
     pub async fn agency(&self) -> Agency {
         Agency::sign_up(self).await
+    }
+
+    /// `id` as a literal of this database's UUID column (text on PostgreSQL, a blob on SQLite).
+    pub fn id_literal(&self, id: &str) -> String {
+        if self.is_postgres() {
+            format!("'{id}'")
+        } else {
+            format!("X'{}'", id.replace('-', ""))
+        }
     }
 
     pub async fn sql(&self, statement: &str) -> sea_orm::ExecResult {
