@@ -668,6 +668,17 @@ impl Config {
             })?,
         };
         let master_keys = parse_master_keys(&keys)?;
+        if let Some(url) = &args.smtp_url {
+            let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+            if !matches!(scheme, Some("smtp" | "smtps")) {
+                return Err(ConfigError::Invalid {
+                    var: "TALENTGRAPH_SMTP_URL",
+                    reason:
+                        "expected `smtp://[user:pass@]host[:port][?tls=required]` or `smtps://…`"
+                            .to_owned(),
+                });
+            }
+        }
         Ok(Config {
             database_url: SecretString::from(args.database_url.clone()),
             bind,

@@ -66,16 +66,24 @@ struct Worker<H> {
 impl<H: Host> Worker<H> {
     async fn run(mut self) {
         tracing::debug!(worker = %self.id, "job worker started");
+        // The job last finished, recorded SUCCEEDED with the next claim.
+        let mut succeeded: Option<Job> = None;
         while !*self.stopped.borrow() {
             let wake = self.state.wake().clone();
             let notified = wake.notified();
             tokio::pin!(notified);
             // Registered before looking, so that a job enqueued meanwhile is not slept through.
             notified.as_mut().enable();
-            match queue::claim(self.state.writer(), &self.id, self.config.lease, 1).await {
+            let done = succeeded.as_ref().map(|job| job.id);
+            let claimed =
+                queue::claim(self.state.writer(), &self.id, self.config.lease, 1, done).await;
+            if claimed.is_ok() {
+                succeeded = None;
+            }
+            match claimed {
                 Ok(jobs) if !jobs.is_empty() => {
                     for job in jobs {
-                        self.execute(job).await;
+                        succeeded = self.execute(job).await;
                     }
                 }
                 Ok(_) => {
@@ -94,17 +102,21 @@ impl<H: Host> Worker<H> {
                 }
             }
         }
+        if let Some(job) = succeeded {
+            self.record(&job, None, Ok(Outcome::Done)).await;
+        }
         tracing::debug!(worker = %self.id, "job worker stopped");
     }
 
-    /// Runs one attempt of `job` and records how it ended.
-    async fn execute(&self, job: Job) {
+    /// Runs one attempt of `job` and records how it ended; a success is left to the next claim
+    /// to record (returned).
+    async fn execute(&self, job: Job) -> Option<Job> {
         let Some(handler) = self.state.handlers().iter().find(|h| h.kind == job.kind) else {
             let error = format!("no handler for jobs of kind `{}`", job.kind);
             tracing::error!(job = %job.id, "{error}");
             self.record(&job, None, Err(AppError::internal(error)))
                 .await;
-            return;
+            return None;
         };
         let attempt = Attempt {
             job,
@@ -137,16 +149,20 @@ impl<H: Host> Worker<H> {
             result = run => result.unwrap_or_else(|_| {
                 Err(AppError::internal("the job's handler panicked"))
             }),
-            () = heartbeat => return,
+            () = heartbeat => return None,
             () = deadline => {
                 tracing::warn!("stopping: the attempt did not finish in time and goes back to the queue");
                 if let Err(err) = queue::release(self.state.writer(), job, &self.id).await {
                     err.log_if_internal();
                 }
-                return;
+                return None;
             }
         };
+        if matches!(result, Ok(Outcome::Done)) {
+            return Some(attempt.job);
+        }
         self.record(job, Some(handler), result).await;
+        None
     }
 
     /// Writes the attempt's end to the job's row; tells the handler when the job died of an

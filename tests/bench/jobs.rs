@@ -121,7 +121,8 @@ async fn throughput(kind: &str, jobs: usize, workers: usize) -> f64 {
             .await
             .unwrap_or_else(|e| fail(&e.to_string()));
         for _ in 0..500.min(jobs - chunk * 500) {
-            let job = NewJob::new("bench.noop", &json!({})).unwrap_or_else(|e| fail(&e.to_string()));
+            let job =
+                NewJob::new("bench.noop", &json!({})).unwrap_or_else(|e| fail(&e.to_string()));
             jobs::enqueue(&txn, job)
                 .await
                 .unwrap_or_else(|e| fail(&e.to_string()));
@@ -152,7 +153,13 @@ async fn throughput(kind: &str, jobs: usize, workers: usize) -> f64 {
     jobs as f64 / elapsed
 }
 
-async fn gql(client: &reqwest::Client, base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+async fn gql(
+    client: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> Value {
     let mut request = client
         .post(format!("{base}/graphql"))
         .json(&json!({ "query": query, "variables": variables }));
@@ -190,15 +197,31 @@ async fn latency(kind: &str, events: usize) -> Vec<f64> {
     let signed = gql(&client, &base, None,
         "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
         json!({ "i": { "organizationName": "Bench", "slug": slug, "email": format!("admin@{slug}.test"), "password": PASSWORD, "fullName": "Bench Admin" } })).await;
-    let token = signed["signUp"]["accessToken"].as_str().unwrap_or_else(|| fail("token")).to_owned();
+    let token = signed["signUp"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| fail("token"))
+        .to_owned();
     let token = Some(token.as_str());
     let workflow = gql(&client, &base, token,
         "mutation($i: CreateWorkflowInput!) { createWorkflow(input: $i) { id } }",
         json!({ "i": { "name": "On tender", "trigger": { "kind": "EVENT", "event": "TENDER_CREATED" },
             "steps": [{ "kind": "SEND_EMAIL", "config": { "to": "ops@bench.test", "subject": "{{ tender.title }}", "body": "new" } }] } })).await;
-    let workflow_id = workflow["createWorkflow"]["id"].as_str().unwrap_or_else(|| fail("workflow")).to_owned();
-    let company = gql(&client, &base, token, "mutation { createCompany(input: { name: \"Acme\" }) { id } }", json!({})).await;
-    let company_id = company["createCompany"]["id"].as_str().unwrap_or_else(|| fail("company")).to_owned();
+    let workflow_id = workflow["createWorkflow"]["id"]
+        .as_str()
+        .unwrap_or_else(|| fail("workflow"))
+        .to_owned();
+    let company = gql(
+        &client,
+        &base,
+        token,
+        "mutation { createCompany(input: { name: \"Acme\" }) { id } }",
+        json!({}),
+    )
+    .await;
+    let company_id = company["createCompany"]["id"]
+        .as_str()
+        .unwrap_or_else(|| fail("company"))
+        .to_owned();
     for i in 0..events {
         gql(&client, &base, token,
             "mutation($c: ID!, $t: String!) { createTender(input: { companyId: $c, title: $t }) { id } }",
@@ -219,12 +242,19 @@ async fn latency(kind: &str, events: usize) -> Vec<f64> {
             if connection["pageInfo"]["hasNextPage"] != true {
                 break;
             }
-            after = connection["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+            after = connection["pageInfo"]["endCursor"]
+                .as_str()
+                .map(str::to_owned);
         }
         let started: Vec<f64> = runs
             .iter()
             .filter_map(|e| {
-                let at = |f: &str| e["node"][f].as_str()?.parse::<chrono::DateTime<chrono::Utc>>().ok();
+                let at = |f: &str| {
+                    e["node"][f]
+                        .as_str()?
+                        .parse::<chrono::DateTime<chrono::Utc>>()
+                        .ok()
+                };
                 Some((at("startedAt")? - at("queuedAt")?).num_microseconds()? as f64 / 1000.0)
             })
             .collect();
@@ -249,7 +279,10 @@ async fn main() {
     for kind in &args.dbs {
         for workers in [1, 4] {
             let rate = throughput(kind, args.jobs, workers).await;
-            println!("{kind:8} throughput: {} no-op jobs, {workers} worker(s): {rate:.0} jobs/s", args.jobs);
+            println!(
+                "{kind:8} throughput: {} no-op jobs, {workers} worker(s): {rate:.0} jobs/s",
+                args.jobs
+            );
         }
         let latencies = latency(kind, args.events).await;
         println!(

@@ -25,15 +25,20 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start() -> Receiver {
-        Self::serve(false).await
+        Self::serve(false, Duration::ZERO).await
     }
 
     /// A receiver that never answers its first request (its caller will be killed meanwhile).
     pub async fn start_hanging_first() -> Receiver {
-        Self::serve(true).await
+        Self::serve(true, Duration::ZERO).await
     }
 
-    async fn serve(hang_first: bool) -> Receiver {
+    /// A receiver that takes `delay` to answer each request.
+    pub async fn start_slow(delay: Duration) -> Receiver {
+        Self::serve(false, delay).await
+    }
+
+    async fn serve(hang_first: bool, delay: Duration) -> Receiver {
         let requests: Arc<Mutex<Vec<Received>>> = Arc::default();
         let status = Arc::new(std::sync::atomic::AtomicU16::new(200));
         let (seen, answer) = (requests.clone(), status.clone());
@@ -50,6 +55,7 @@ impl Receiver {
                     if hang_first && first {
                         tokio::time::sleep(Duration::from_secs(120)).await;
                     }
+                    tokio::time::sleep(delay).await;
                     let code = answer.load(std::sync::atomic::Ordering::SeqCst);
                     (
                         StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
@@ -442,6 +448,16 @@ async fn the_subscription_sees_every_change_of_a_run_in_order() {
         json!({ "w": workflow_id }),
     )
     .await;
+    // Another organisation's ADMIN, watching every run it may see, and a MANAGER of this one.
+    let other = app.agency().await;
+    let mut outsider = ws::open(&app, other.admin.token()).await;
+    ws::subscribe(
+        &mut outsider,
+        "all",
+        "subscription { workflowRunUpdated { run { id } } }",
+        json!({}),
+    )
+    .await;
     // The subscription is live once a first event reaches it; give it a moment to register.
     tokio::time::sleep(Duration::from_millis(200)).await;
     data(&app
@@ -484,6 +500,10 @@ async fn the_subscription_sees_every_change_of_a_run_in_order() {
         "{seen:?}"
     );
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+    // Nothing of it reached the other organisation.
+    let quiet =
+        tokio::time::timeout(Duration::from_millis(300), ws::next_json(&mut outsider)).await;
+    assert!(quiet.is_err(), "another organisation saw a run: {quiet:?}");
 }
 
 #[tokio::test]
@@ -593,4 +613,176 @@ async fn workflows_refuse_bad_input_and_stay_inside_their_organisation() {
         )
         .await;
     assert_eq!(data(&body)["auditEvents"]["totalCount"], 1, "{body}");
+}
+
+#[tokio::test]
+async fn runs_on_one_entity_follow_event_order_and_others_run_beside_them() {
+    // Four workers, a receiver that takes its time: without per-entity queues the runs of one
+    // tender would overtake each other.
+    let app = TestApp::spawn_with(|c| {
+        c.webhook_allow_private = true;
+        c.jobs.poll_interval = Duration::from_millis(50);
+        c.jobs.workers = 4;
+    })
+    .await;
+    let receiver = Receiver::start_slow(Duration::from_millis(60)).await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let created = create_workflow(
+        &app,
+        token,
+        json!({ "name": "Sync titles", "trigger": { "kind": "EVENT", "event": "TENDER_UPDATED" },
+                "steps": [{ "kind": "CALL_WEBHOOK", "config": { "url": receiver.url } }] }),
+    )
+    .await;
+    data(&created);
+    let company = agency.company(&app, "Acme").await;
+    let first = agency
+        .draft_tender(&app, &company, json!({ "title": "A0" }))
+        .await;
+    let second = agency
+        .draft_tender(&app, &company, json!({ "title": "B0" }))
+        .await;
+    let rename =
+        "mutation($id: ID!, $t: String!) { updateTender(input: { id: $id, title: $t }) { id } }";
+    for i in 1..=6 {
+        data(
+            &app.gql(token, rename, json!({ "id": first, "t": format!("A{i}") }))
+                .await,
+        );
+        data(
+            &app.gql(token, rename, json!({ "id": second, "t": format!("B{i}") }))
+                .await,
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while receiver.received().len() < 12 {
+        assert!(
+            Instant::now() < deadline,
+            "{} of 12 deliveries",
+            receiver.received().len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let titles: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|(_, _, body)| {
+            let body: Value = serde_json::from_slice(body).expect("json");
+            body["data"]["tender"]["title"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    let of = |prefix: &str| -> Vec<String> {
+        titles
+            .iter()
+            .filter(|t| t.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    let expected =
+        |prefix: &str| -> Vec<String> { (1..=6).map(|i| format!("{prefix}{i}")).collect() };
+    assert_eq!(of("A"), expected("A"), "{titles:?}");
+    assert_eq!(of("B"), expected("B"), "{titles:?}");
+    // The two tenders' runs were not made to wait for each other: they interleave.
+    let first_b = titles.iter().position(|t| t.starts_with('B')).unwrap_or(0);
+    let last_a = titles.iter().rposition(|t| t.starts_with('A')).unwrap_or(0);
+    assert!(
+        first_b < last_a,
+        "one tender's runs waited for the other's: {titles:?}"
+    );
+}
+
+/// A minimal SMTP server on 127.0.0.1 that accepts every message and keeps its DATA.
+async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind smtp");
+    let port = listener.local_addr().expect("addr").port();
+    let messages: Arc<Mutex<Vec<String>>> = Arc::default();
+    let kept = messages.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 test ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            kept.lock().expect("messages").push(std::mem::take(body));
+                            data = None;
+                            let _ = write.write_all(b"250 queued\r\n").await;
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (port, messages)
+}
+
+#[tokio::test]
+async fn with_an_smtp_url_e_mail_goes_to_the_smtp_server() {
+    let (port, messages) = smtp_server().await;
+    let app = TestApp::spawn_with(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
+        c.jobs.poll_interval = Duration::from_millis(50);
+    })
+    .await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let created = create_workflow(
+        &app,
+        token,
+        json!({ "name": "Mail out", "trigger": { "kind": "MANUAL" },
+                "steps": [{ "kind": "SEND_EMAIL", "config": { "to": "Ops <ops@agency.test>", "subject": "Hello {{ who }}", "body": "Dear {{ who }}, all is well." } }] }),
+    )
+    .await;
+    let workflow_id = data(&created)["createWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    data(&app
+        .gql(token, "mutation($w: ID!) { runWorkflow(input: { workflowId: $w, input: { who: \"Grace\" } }) { id } }", json!({ "w": workflow_id }))
+        .await);
+    let run = ended_run(&app, token, &workflow_id, Duration::from_secs(20)).await;
+    assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    let sent = messages.lock().expect("messages").clone();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains("Subject: Hello Grace"), "{}", sent[0]);
+    assert!(
+        sent[0].contains("To: ") && sent[0].contains("ops@agency.test"),
+        "{}",
+        sent[0]
+    );
+    assert!(sent[0].contains("Dear Grace, all is well."), "{}", sent[0]);
+    // Nothing was recorded instead.
+    let body = app
+        .gql(token, "{ sentEmails { totalCount } }", json!({}))
+        .await;
+    assert_eq!(data(&body)["sentEmails"]["totalCount"], 0);
 }
