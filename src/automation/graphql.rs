@@ -183,6 +183,53 @@ impl WorkflowStep {
     }
 }
 
+/// Where the job executing a run stands in the durable queue.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::JobState")]
+pub enum JobState {
+    /// Waiting for a worker (or for its next attempt, `runAt`).
+    Queued,
+    /// Held by a worker under a lease.
+    Running,
+    /// Done.
+    Succeeded,
+    /// Failed its last attempt (see `lastError`); `retryWorkflowRun` queues it again.
+    Dead,
+    /// Cancelled before a worker took it.
+    Cancelled,
+}
+
+pub struct RunJob(entity::job::Model);
+
+/// The job that executes a run, as the queue holds it: for operators looking into a run.
+#[Object]
+impl RunJob {
+    /// QUEUED, RUNNING, SUCCEEDED, DEAD or CANCELLED.
+    async fn state(&self) -> JobState {
+        self.0.state.into()
+    }
+    /// Times a worker took it (the current attempt included).
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// Attempts it may take in all.
+    async fn max_attempts(&self) -> i32 {
+        self.0.max_attempts
+    }
+    /// Not taken before this moment (a retry backing off).
+    async fn run_at(&self) -> DateTime<Utc> {
+        self.0.run_at
+    }
+    /// While RUNNING: until when its worker holds it without renewing.
+    async fn locked_until(&self) -> Option<DateTime<Utc>> {
+        self.0.locked_until
+    }
+    /// Why its last attempt failed.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+}
+
 /// An automation of the organisation: a trigger, an optional condition, ordered steps.
 #[Object]
 impl Workflow {
@@ -308,6 +355,16 @@ impl WorkflowRun {
     /// The data it runs on: the event, the schedule tick, or what its caller passed.
     async fn input(&self) -> Json<Value> {
         Json(serde_json::from_str(&self.0.input).unwrap_or(Value::Null))
+    }
+    /// The job executing it (gone once pruned).
+    async fn job(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<RunJob>> {
+        let Some(id) = self.0.job_id else {
+            return Ok(None);
+        };
+        let job = crate::graphql::context::loader::<super::loaders::JobLoader>(ctx)?
+            .load_one(id)
+            .await?;
+        Ok(job.map(RunJob))
     }
     /// Each step's status, output, error, attempts and timings.
     async fn steps(&self) -> Result<Vec<RunStep>> {

@@ -93,7 +93,7 @@ pub async fn app() -> TestApp {
 }
 
 const WORKFLOW_FIELDS: &str = "id name enabled signingSecret trigger { kind event cron timezone nextRunAt } condition steps { index kind config retryAttempts retryInitialDelaySeconds }";
-const RUN_FIELDS: &str = "id status trigger error input steps { index kind status output error attempts startedAt finishedAt nextAttemptAt } queuedAt startedAt finishedAt workflow { id name }";
+const RUN_FIELDS: &str = "id status trigger error input job { state attempts maxAttempts lastError } steps { index kind status output error attempts startedAt finishedAt nextAttemptAt } queuedAt startedAt finishedAt workflow { id name }";
 
 pub async fn create_workflow(app: &TestApp, token: Option<&str>, input: Value) -> Value {
     app.gql(
@@ -369,8 +369,26 @@ async fn a_failing_webhook_is_retried_with_backoff_and_ends_dead_with_its_error(
     assert!(first >= Duration::from_millis(150), "{first:?}");
     assert!(second >= Duration::from_millis(300), "{second:?}");
 
-    // Its job is DEAD, with the error; retrying the run queues it again.
+    // Its job is DEAD, with the error, for all to see; retrying the run queues it again.
     let run_id = run["id"].as_str().expect("id");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let runs = runs_of(&app, token, &workflow_id).await;
+        if runs[0]["job"]["state"] == "DEAD" {
+            assert!(
+                runs[0]["job"]["lastError"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("500")),
+                "{runs:?}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the job never showed DEAD: {runs:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let job_id = {
         use sea_orm::EntityTrait as _;
         #[expect(clippy::disallowed_methods, reason = "the test reads the run's row")]
