@@ -105,7 +105,9 @@ async fn execute(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
         else {
             return complete(state, attempt, &run).await;
         };
-        let Some(step) = steps.get(index) else {
+        // The step as it was when the run was queued (older runs: as the workflow has it).
+        let queued = states.get(index).and_then(|s| s.step.clone());
+        let Some(step) = queued.or_else(|| steps.get(index).cloned()) else {
             return fail_run(
                 state,
                 attempt,
@@ -126,10 +128,10 @@ async fn execute(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
             index,
             data: &data,
         };
-        match perform(state, attempt, &actor, &workflow, &ctx, step).await {
+        match perform(state, attempt, &actor, &workflow, &ctx, &step).await {
             Ok(Next::Continue(updated)) => run = updated,
             Ok(Next::Stop(outcome)) => return Ok(outcome),
-            Err(err) => return step_failed(state, attempt, &run, index, step, err).await,
+            Err(err) => return step_failed(state, attempt, &run, index, &step, err).await,
         }
     }
 }
@@ -234,6 +236,19 @@ async fn perform(
     Ok(Next::Continue(run))
 }
 
+/// The run locked in a unit of work of the server's, to record a change of it; `None` when it
+/// is gone (deleted with its workflow) or was cancelled meanwhile: the job then stops.
+async fn reopen(
+    state: &AppState,
+    run: &workflow_run::Model,
+) -> Result<Option<(UnitOfWork, workflow_run::Model)>> {
+    let uow = state.unit_of_work(Actor::System, meta(run.id)).await?;
+    Ok(lock_run(&uow, run.tenant_id, run.id)
+        .await?
+        .filter(|current| current.status != RunStatus::Cancelled)
+        .map(|current| (uow, current)))
+}
+
 /// Marks the run RUNNING (on its first step) and the step RUNNING with one more attempt.
 async fn start_step(
     state: &AppState,
@@ -241,13 +256,9 @@ async fn start_step(
     run: &workflow_run::Model,
     index: usize,
 ) -> Result<Next> {
-    let uow = state.unit_of_work(Actor::System, meta(run.id)).await?;
-    let Some(current) = lock_run(&uow, run.tenant_id, run.id).await? else {
+    let Some((uow, current)) = reopen(state, run).await? else {
         return Ok(Next::Stop(Outcome::Cancelled));
     };
-    if current.status == RunStatus::Cancelled {
-        return Ok(Next::Stop(Outcome::Cancelled));
-    }
     let now = Utc::now();
     let mut states = step_states(&current)?;
     if let Some(s) = states.get_mut(index) {
@@ -290,13 +301,9 @@ async fn step_failed(
         return fail_run(state, attempt, run, index, &err.message).await;
     }
     let delay = backoff::delay(step.retry.initial_delay(), attempts);
-    let uow = state.unit_of_work(Actor::System, meta(run.id)).await?;
-    let Some(current) = lock_run(&uow, run.tenant_id, run.id).await? else {
+    let Some((uow, current)) = reopen(state, run).await? else {
         return Ok(Outcome::Cancelled);
     };
-    if current.status == RunStatus::Cancelled {
-        return Ok(Outcome::Cancelled);
-    }
     let mut states = step_states(&current)?;
     if let Some(s) = states.get_mut(index) {
         s.status = StepStatus::Retrying;
@@ -323,13 +330,9 @@ async fn fail_run(
     index: usize,
     message: &str,
 ) -> Result<Outcome> {
-    let uow = state.unit_of_work(Actor::System, meta(run.id)).await?;
-    let Some(current) = lock_run(&uow, run.tenant_id, run.id).await? else {
+    let Some((uow, current)) = reopen(state, run).await? else {
         return Ok(Outcome::Cancelled);
     };
-    if current.status == RunStatus::Cancelled {
-        return Ok(Outcome::Cancelled);
-    }
     let mut states = step_states(&current)?;
     let mut kind = None;
     for s in &mut states {
@@ -369,13 +372,9 @@ async fn complete(
     attempt: &Attempt,
     run: &workflow_run::Model,
 ) -> Result<Outcome> {
-    let uow = state.unit_of_work(Actor::System, meta(run.id)).await?;
-    let Some(current) = lock_run(&uow, run.tenant_id, run.id).await? else {
+    let Some((uow, current)) = reopen(state, run).await? else {
         return Ok(Outcome::Cancelled);
     };
-    if current.status == RunStatus::Cancelled {
-        return Ok(Outcome::Cancelled);
-    }
     let states = step_states(&current)?;
     finish(&uow, current, states, RunStatus::Succeeded, None).await?;
     attempt.fence(uow.txn()).await?;

@@ -667,18 +667,8 @@ pub struct CreateWorkflowInput {
 pub struct UpdateWorkflowInput {
     /// The workflow's id.
     pub id: ID,
-    /// What people call it (at most 200 characters).
-    pub name: String,
-    /// Off, it starts on nothing but `runWorkflow` (default on).
-    #[graphql(default = true)]
-    pub enabled: bool,
-    /// What starts it.
-    pub trigger: WorkflowTriggerInput,
-    /// An expression over the run's data (`tender.remoteAllowed and tender.location == 'Paris'`);
-    /// the run starts only when it holds.
-    pub condition: Option<String>,
-    /// What it does, in order (1 to 20 steps).
-    pub steps: Vec<WorkflowStepInput>,
+    #[graphql(flatten)]
+    pub workflow: CreateWorkflowInput,
 }
 
 /// A workflow switched on or off.
@@ -699,13 +689,14 @@ pub struct RunWorkflowInput {
     pub input: Option<Json<Value>>,
 }
 
-fn domain_input(
-    name: String,
-    enabled: bool,
-    trigger: WorkflowTriggerInput,
-    condition: Option<String>,
-    steps: Vec<WorkflowStepInput>,
-) -> WorkflowInput {
+fn domain_input(input: CreateWorkflowInput) -> WorkflowInput {
+    let CreateWorkflowInput {
+        name,
+        enabled,
+        trigger,
+        condition,
+        steps,
+    } = input;
     WorkflowInput {
         name,
         enabled,
@@ -747,14 +738,7 @@ impl AutomationMutation {
         let p = ctx.principal()?;
         let keys = ctx.tenant_keys(p.tenant_id).await?;
         let uow = ctx.unit_of_work().await?;
-        let input = domain_input(
-            input.name,
-            input.enabled,
-            input.trigger,
-            input.condition,
-            input.steps,
-        );
-        let done = workflows::create(&uow, &keys, input).await;
+        let done = workflows::create(&uow, &keys, domain_input(input)).await;
         uow.finish(done).await.map(Workflow)
     }
 
@@ -771,14 +755,7 @@ impl AutomationMutation {
     ) -> Result<Workflow> {
         let id = parse_id("id", &input.id)?;
         let uow = ctx.unit_of_work().await?;
-        let input = domain_input(
-            input.name,
-            input.enabled,
-            input.trigger,
-            input.condition,
-            input.steps,
-        );
-        let done = workflows::update(&uow, id, input).await;
+        let done = workflows::update(&uow, id, domain_input(input.workflow)).await;
         uow.finish(done).await.map(Workflow)
     }
 

@@ -45,6 +45,10 @@ pub enum StepStatus {
 pub struct StepState {
     pub index: usize,
     pub kind: StepKind,
+    /// The step as the workflow defined it when the run was queued: a run keeps its steps
+    /// when the workflow changes afterwards.
+    #[serde(default)]
+    pub step: Option<super::model::Step>,
     pub status: StepStatus,
     pub output: Option<Value>,
     pub error: Option<String>,
@@ -119,6 +123,7 @@ pub async fn queue(uow: &UnitOfWork, start: Start<'_>) -> Result<Option<workflow
         .map(|(index, step)| StepState {
             index,
             kind: step.config.kind(),
+            step: Some(step.clone()),
             status: StepStatus::Pending,
             output: None,
             error: None,

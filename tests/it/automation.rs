@@ -419,6 +419,13 @@ async fn a_failing_webhook_is_retried_with_backoff_and_ends_dead_with_its_error(
     receiver
         .status
         .store(200, std::sync::atomic::Ordering::SeqCst);
+    // The workflow changes meanwhile: the run keeps the steps it was queued with.
+    let changed = app
+        .gql(token, "mutation($i: UpdateWorkflowInput!) { updateWorkflow(input: $i) { id } }", json!({ "i": {
+            "id": workflow_id, "name": "Notify elsewhere", "trigger": { "kind": "MANUAL" },
+            "steps": [{ "kind": "CALL_WEBHOOK", "config": { "url": "http://127.0.0.1:9/nowhere" } }] } }))
+        .await;
+    data(&changed);
     let retried = app
         .gql(
             token,
