@@ -77,6 +77,11 @@ async fn maintenance(state: AppState) {
             err.log_if_internal();
         }
         prune(&state).await;
+        if let Err(err) =
+            crate::automation::execute::sweep_abandoned(&state, chrono::Duration::minutes(1)).await
+        {
+            err.log_if_internal();
+        }
     }
 }
 

@@ -1,13 +1,17 @@
 //! The e-mail provider port (DESIGN §10) and its two adapters: SMTP through lettre when
-//! `TALENTGRAPH_SMTP_URL` is set (`smtp://user:pass@host:587`, `smtps://…`), otherwise a
-//! recorder that keeps each message in the database (`sentEmails`), so that development and
-//! tests need no mail server.
+//! `TALENTGRAPH_SMTP_URL` is set (`smtp://user:pass@host:587?tls=required`, `smtps://…`),
+//! otherwise a recorder that keeps each message in the database (`sentEmails`), so that
+//! development and tests need no mail server.
+//!
+//! A step sends before it records its success, outside any transaction (an SMTP exchange may
+//! take a minute: it must hold no connection, least of all SQLite's one writer). A crash between
+//! the two sends the message again on the retry: delivery is at least once, as with webhooks.
 
 use async_trait::async_trait;
 use chrono::Utc;
 use entity::sent_email;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use uuid::Uuid;
 
 use crate::error::{AppError, Result};
@@ -25,20 +29,20 @@ pub struct Email {
     pub body: String,
 }
 
-/// Sends e-mail. The transaction given is the one the step records its result in: a provider that
-/// keeps messages in the database writes there, so the message exists exactly when the step
-/// succeeded.
+/// Sends e-mail.
 #[async_trait]
 pub trait Provider: Send + Sync {
-    async fn send(&self, conn: &DatabaseTransaction, email: &Email) -> Result<()>;
+    async fn send(&self, email: &Email) -> Result<()>;
 }
 
 /// Keeps every message in `sent_email`.
-pub struct Recorder;
+pub struct Recorder {
+    db: DatabaseConnection,
+}
 
 #[async_trait]
 impl Provider for Recorder {
-    async fn send(&self, conn: &DatabaseTransaction, email: &Email) -> Result<()> {
+    async fn send(&self, email: &Email) -> Result<()> {
         sent_email::ActiveModel {
             id: Set(Uuid::now_v7()),
             tenant_id: Set(email.tenant_id),
@@ -48,7 +52,7 @@ impl Provider for Recorder {
             body: Set(email.body.clone()),
             sent_at: Set(Utc::now()),
         }
-        .insert(conn)
+        .insert(&self.db)
         .await?;
         Ok(())
     }
@@ -70,7 +74,7 @@ impl Smtp {
 
 #[async_trait]
 impl Provider for Smtp {
-    async fn send(&self, _: &DatabaseTransaction, email: &Email) -> Result<()> {
+    async fn send(&self, email: &Email) -> Result<()> {
         let to = email.to.parse().map_err(|_| {
             AppError::invalid("to", format!("`{}` is not an e-mail address", email.to))
         })?;
@@ -91,10 +95,10 @@ impl Provider for Smtp {
     }
 }
 
-/// The provider the configuration asks for.
-pub fn provider(smtp_url: Option<&str>) -> Result<Box<dyn Provider>> {
+/// The provider the configuration asks for; the recorder writes through `db`.
+pub fn provider(smtp_url: Option<&str>, db: &DatabaseConnection) -> Result<Box<dyn Provider>> {
     Ok(match smtp_url {
         Some(url) => Box::new(Smtp::new(url)?),
-        None => Box::new(Recorder),
+        None => Box::new(Recorder { db: db.clone() }),
     })
 }

@@ -31,28 +31,79 @@ pub fn run<'a>(state: &'a AppState, attempt: &'a Attempt) -> BoxFuture<'a, Resul
 }
 
 /// Told that a run's job died without the run recording it (its worker was killed on the last
-/// attempt): the run fails with the reason.
+/// attempt, or its last attempt failed outside the steps): the run fails with the reason.
 pub fn on_dead<'a>(state: &'a AppState, job: &'a Job, error: &'a str) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         let payload: RunJob = parse_payload(job)?;
-        let uow = state
-            .unit_of_work(Actor::System, meta(payload.run_id))
-            .await?;
-        let Some(run) = lock_run(&uow, payload.tenant_id, payload.run_id).await? else {
-            return Ok(());
-        };
-        if matches!(run.status, RunStatus::Queued | RunStatus::Running) {
-            let mut steps = step_states(&run)?;
-            for step in &mut steps {
-                if step.status != StepStatus::Succeeded {
-                    step.status = StepStatus::Skipped;
-                }
-            }
-            let message = format!("the run's job died: {error}");
-            finish(&uow, run, steps, RunStatus::Failed, Some(message)).await?;
-        }
-        uow.commit().await
+        abandon(
+            state,
+            payload.tenant_id,
+            payload.run_id,
+            &format!("the run's job died: {error}"),
+        )
+        .await
     })
+}
+
+/// Fails a run that its job left unfinished (QUEUED or RUNNING): the steps not done are
+/// SKIPPED, `error` says why. A run that ended meanwhile is left as it is.
+pub async fn abandon(state: &AppState, tenant_id: Uuid, run_id: Uuid, error: &str) -> Result<()> {
+    let uow = state.unit_of_work(Actor::System, meta(run_id)).await?;
+    let Some(run) = lock_run(&uow, tenant_id, run_id).await? else {
+        return Ok(());
+    };
+    if matches!(run.status, RunStatus::Queued | RunStatus::Running) {
+        let mut steps = step_states(&run)?;
+        for step in &mut steps {
+            if step.status != StepStatus::Succeeded {
+                step.status = StepStatus::Skipped;
+                step.next_attempt_at = None;
+            }
+        }
+        finish(&uow, run, steps, RunStatus::Failed, Some(error.to_owned())).await?;
+    }
+    uow.commit().await
+}
+
+/// Fails the runs whose job ended (or vanished) without ending them: the backstop for a job
+/// declared dead while its run could not be told (the database was failing then). Runs changed
+/// in the last `grace` are left alone. Returns how many were failed.
+pub async fn sweep_abandoned(state: &AppState, grace: chrono::Duration) -> Result<usize> {
+    let db = state.writer();
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            "SELECT r.id, r.tenant_id, j.last_error FROM workflow_run r \
+             LEFT JOIN job j ON j.id = r.job_id \
+             WHERE r.status IN ('QUEUED', 'RUNNING') AND r.updated_at < $1 \
+               AND (j.id IS NULL OR j.state IN ('DEAD', 'CANCELLED', 'SUCCEEDED'))",
+            [(Utc::now() - grace).into()],
+        ))
+        .await?;
+    let mut failed = 0;
+    for row in rows {
+        let (Ok(id), Ok(tenant_id)) = (
+            row.try_get::<Uuid>("", "id"),
+            row.try_get::<Uuid>("", "tenant_id"),
+        ) else {
+            continue;
+        };
+        let reason = row
+            .try_get::<Option<String>>("", "last_error")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "its job is gone".to_owned());
+        abandon(
+            state,
+            tenant_id,
+            id,
+            &format!("the run's job ended without it: {reason}"),
+        )
+        .await?;
+        failed += 1;
+    }
+    Ok(failed)
 }
 
 fn parse_payload(job: &Job) -> Result<RunJob> {
@@ -79,6 +130,10 @@ async fn execute(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
         // Deleted with its workflow.
         return Ok(Outcome::Cancelled);
     };
+    if run.job_id != Some(attempt.job.id) {
+        // Another job has the run now (it was retried while this one was stopping).
+        return Ok(Outcome::Cancelled);
+    }
     match run.status {
         RunStatus::Cancelled => return Ok(Outcome::Cancelled),
         RunStatus::Succeeded | RunStatus::Failed => return Ok(Outcome::Done),
@@ -207,17 +262,20 @@ async fn perform(
             let secret = super::workflows::signing_secret(&keys, w)?;
             Some(steps::call_webhook(ctx, &secret, url, *timeout_seconds).await?)
         }
+        StepConfig::SendEmail { to, subject, body } => {
+            Some(steps::send_email(ctx, to, subject, body).await?)
+        }
         _ => None,
     };
     let uow = state
         .unit_of_work(Actor::Workflow(actor.clone()), meta(ctx.run_id))
         .await?;
-    let Some(run) = lock_run(&uow, ctx.tenant_id, ctx.run_id).await? else {
+    let Some(run) = lock_run(&uow, ctx.tenant_id, ctx.run_id)
+        .await?
+        .filter(|run| still_ours(run, attempt))
+    else {
         return Ok(Next::Stop(Outcome::Cancelled));
     };
-    if run.status == RunStatus::Cancelled {
-        return Ok(Next::Stop(Outcome::Cancelled));
-    }
     let output = match called {
         Some(output) => output,
         None => steps::perform(&uow, ctx, &step.config).await?,
@@ -240,13 +298,20 @@ async fn perform(
 /// is gone (deleted with its workflow) or was cancelled meanwhile: the job then stops.
 async fn reopen(
     state: &AppState,
+    attempt: &Attempt,
     run: &workflow_run::Model,
 ) -> Result<Option<(UnitOfWork, workflow_run::Model)>> {
     let uow = state.unit_of_work(Actor::System, meta(run.id)).await?;
     Ok(lock_run(&uow, run.tenant_id, run.id)
         .await?
-        .filter(|current| current.status != RunStatus::Cancelled)
+        .filter(|current| still_ours(current, attempt))
         .map(|current| (uow, current)))
+}
+
+/// Whether this attempt may still change `run`: not cancelled, and not handed to another job
+/// (a retry while this one was stopping).
+fn still_ours(run: &workflow_run::Model, attempt: &Attempt) -> bool {
+    run.status != RunStatus::Cancelled && run.job_id == Some(attempt.job.id)
 }
 
 /// Marks the run RUNNING (on its first step) and the step RUNNING with one more attempt.
@@ -256,7 +321,7 @@ async fn start_step(
     run: &workflow_run::Model,
     index: usize,
 ) -> Result<Next> {
-    let Some((uow, current)) = reopen(state, run).await? else {
+    let Some((uow, current)) = reopen(state, attempt, run).await? else {
         return Ok(Next::Stop(Outcome::Cancelled));
     };
     let now = Utc::now();
@@ -301,7 +366,7 @@ async fn step_failed(
         return fail_run(state, attempt, run, index, &err.message).await;
     }
     let delay = backoff::delay(step.retry.initial_delay(), attempts);
-    let Some((uow, current)) = reopen(state, run).await? else {
+    let Some((uow, current)) = reopen(state, attempt, run).await? else {
         return Ok(Outcome::Cancelled);
     };
     let mut states = step_states(&current)?;
@@ -330,7 +395,7 @@ async fn fail_run(
     index: usize,
     message: &str,
 ) -> Result<Outcome> {
-    let Some((uow, current)) = reopen(state, run).await? else {
+    let Some((uow, current)) = reopen(state, attempt, run).await? else {
         return Ok(Outcome::Cancelled);
     };
     let mut states = step_states(&current)?;
@@ -372,7 +437,7 @@ async fn complete(
     attempt: &Attempt,
     run: &workflow_run::Model,
 ) -> Result<Outcome> {
-    let Some((uow, current)) = reopen(state, run).await? else {
+    let Some((uow, current)) = reopen(state, attempt, run).await? else {
         return Ok(Outcome::Cancelled);
     };
     let states = step_states(&current)?;

@@ -3,7 +3,7 @@
 //! and retried by people; every change raised as `WorkflowRunUpdated`.
 
 use chrono::{DateTime, Utc};
-use entity::{RunStatus, TriggerKind, workflow, workflow_run};
+use entity::{JobState, RunStatus, TriggerKind, workflow, workflow_run};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Select, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -303,24 +303,35 @@ pub async fn retry(uow: &UnitOfWork, id: Uuid) -> Result<workflow_run::Model> {
             step.next_attempt_at = None;
         }
     }
-    let requeued = match run.job_id {
-        Some(job_id) => crate::jobs::queue::requeue(uow.txn(), job_id).await?,
-        None => false,
+    let job = match run.job_id {
+        Some(id) => crate::jobs::queue::get(uow.txn(), id).await?,
+        None => None,
     };
-    let job_id = if requeued {
-        run.job_id
-    } else {
+    let job_id = match job {
+        // A cancelled run whose worker has not stopped yet: two attempts must never overlap.
+        Some(job) if matches!(job.state, JobState::Queued | JobState::Running) => {
+            return Err(AppError::conflict(
+                "id",
+                "the run's last attempt is still stopping; retry in a moment",
+            ));
+        }
+        Some(job) => {
+            crate::jobs::queue::requeue(uow.txn(), job.id).await?;
+            Some(job.id)
+        }
         // The job is gone (pruned): a new one.
-        let job = NewJob::new(
-            JOB_KIND,
-            &RunJob {
-                run_id: run.id,
-                tenant_id: run.tenant_id,
-            },
-        )?
-        .tenant(run.tenant_id)
-        .max_attempts(50);
-        uow.enqueue(job).await?
+        None => {
+            let job = NewJob::new(
+                JOB_KIND,
+                &RunJob {
+                    run_id: run.id,
+                    tenant_id: run.tenant_id,
+                },
+            )?
+            .tenant(run.tenant_id)
+            .max_attempts(50);
+            uow.enqueue(job).await?
+        }
     };
     let now = Utc::now();
     let mut a: workflow_run::ActiveModel = run.into();

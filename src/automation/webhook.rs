@@ -69,7 +69,22 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let segments = ip.segments();
+    let first = segments[0];
+    let embedded = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    // Addresses that carry an IPv4 one reach it: NAT64 (64:ff9b::/96), IPv4-compatible
+    // (::/96), 6to4 (2002::/16). Teredo (2001::/32) tunnels anywhere: refused.
+    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] || segments[..6] == [0, 0, 0, 0, 0, 0] {
+        return !ip.is_unspecified()
+            && !ip.is_loopback()
+            && is_public_v4(embedded(segments[6], segments[7]));
+    }
+    if first == 0x2002 {
+        return is_public_v4(embedded(segments[1], segments[2]));
+    }
+    if first == 0x2001 && segments[1] == 0 {
+        return false;
+    }
     !(ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
@@ -122,6 +137,8 @@ pub async fn call(
     let client = reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve the host again itself: the checked address is the one called.
+        .no_proxy()
         .resolve(&host, address)
         .user_agent(concat!("talentgraph/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -195,11 +212,20 @@ mod tests {
             "fd00:ec2::254",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "::a9fe:a9fe",
+            "2002:a9fe:a9fe::1",
+            "2001:0:4136:e378::1",
         ] {
             let ip: IpAddr = ip.parse().expect("ip");
             assert!(!is_public(ip), "{ip} taken for public");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700:4700::1111",
+            "64:ff9b::808:808",
+        ] {
             let ip: IpAddr = ip.parse().expect("ip");
             assert!(is_public(ip), "{ip} taken for private");
         }

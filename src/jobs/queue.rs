@@ -264,8 +264,8 @@ pub async fn reap(db: &impl ConnectionTrait) -> Result<Vec<Job>> {
     Ok(dead)
 }
 
-/// Puts a `DEAD` or `CANCELLED` job back in the queue, due now, with a fresh count of
-/// attempts; `false` when it is in neither state.
+/// Puts a finished job (`DEAD`, `CANCELLED` or `SUCCEEDED`) back in the queue, due now, with a
+/// fresh count of attempts; `false` when it is queued or running.
 pub async fn requeue(db: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
     let now = Utc::now();
     let done = db
@@ -273,7 +273,7 @@ pub async fn requeue(db: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
             db,
             "UPDATE job SET state = 'QUEUED', attempts = 0, run_at = $1, updated_at = $1, \
                finished_at = NULL \
-             WHERE id = $2 AND state IN ('DEAD', 'CANCELLED')",
+             WHERE id = $2 AND state IN ('DEAD', 'CANCELLED', 'SUCCEEDED')",
             vec![now.into(), id.into()],
         ))
         .await?;

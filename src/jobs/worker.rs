@@ -132,10 +132,15 @@ impl<H: Host> Worker<H> {
         let heartbeat = async {
             loop {
                 tokio::time::sleep(self.config.lease / 3).await;
-                if let Err(err) =
-                    queue::fence(self.state.writer(), job.id, &self.id, self.config.lease).await
-                {
-                    err.log_if_internal();
+                match queue::fence(self.state.writer(), job.id, &self.id, self.config.lease).await {
+                    Ok(()) => {}
+                    // Another worker has the job now: this attempt stops here (its effects
+                    // since its last step roll back with it).
+                    Err(AppError::Internal(source)) if source.is::<queue::LeaseLost>() => {
+                        tracing::warn!(job = %job.id, "lease lost: the attempt is abandoned");
+                        break;
+                    }
+                    Err(err) => err.log_if_internal(),
                 }
             }
         };
@@ -175,16 +180,20 @@ impl<H: Host> Worker<H> {
     ) {
         let db = self.state.writer();
         let last = job.attempts >= job.max_attempts;
-        let mut died_unhandled = None;
+        let mut died = None;
         let written = match result {
             Ok(Outcome::Done) => queue::finish(db, job, &self.id, JobState::Succeeded, None).await,
             Ok(Outcome::Cancelled) => {
                 queue::finish(db, job, &self.id, JobState::Cancelled, None).await
             }
+            // Whoever declared it dead, its handler hears of it (a no-op for one that already
+            // recorded the failure where users look).
             Ok(Outcome::Dead { error }) => {
+                died = Some(error.clone());
                 queue::finish(db, job, &self.id, JobState::Dead, Some(&error)).await
             }
             Ok(Outcome::Retry { error, .. }) if last => {
+                died = Some(error.clone());
                 queue::finish(db, job, &self.id, JobState::Dead, Some(&error)).await
             }
             Ok(Outcome::Retry { error, delay }) => {
@@ -194,7 +203,7 @@ impl<H: Host> Worker<H> {
                 err.log_if_internal();
                 let error = describe(&err);
                 if last {
-                    died_unhandled = Some(error.clone());
+                    died = Some(error.clone());
                     queue::finish(db, job, &self.id, JobState::Dead, Some(&error)).await
                 } else {
                     let retry = u32::try_from(job.attempts).unwrap_or(1);
@@ -210,7 +219,7 @@ impl<H: Host> Worker<H> {
             }
             Err(err) => err.log_if_internal(),
         }
-        if let (Some(error), Some(on_dead)) = (died_unhandled, handler.and_then(|h| h.on_dead))
+        if let (Some(error), Some(on_dead)) = (died, handler.and_then(|h| h.on_dead))
             && let Err(err) = on_dead(&self.state, job, &error).await
         {
             err.log_if_internal();

@@ -205,7 +205,8 @@ async fn a_published_tender_runs_its_workflow_end_to_end() {
                     "to": "Account manager <am@agency.test>",
                     "subject": "{{ tender.title }} for {{ tender.company.name }}",
                     "body": "{{ workflow.name }}: candidates proposed for {{ tender.title }}." } },
-                { "kind": "CALL_WEBHOOK", "config": { "url": receiver.url } }
+                { "kind": "CALL_WEBHOOK", "config": { "url": receiver.url } },
+                { "kind": "SET_TENDER_STATUS", "config": { "status": "IN_PROGRESS" } }
             ]
         }),
     )
@@ -294,6 +295,14 @@ async fn a_published_tender_runs_its_workflow_end_to_end() {
     let payload: Value = serde_json::from_slice(payload).expect("json");
     assert_eq!(payload["data"]["tender"]["id"], tender.as_str());
     assert_eq!(steps[3]["output"]["status"], 200);
+    let body = app
+        .gql(
+            token,
+            "query($id: ID!) { tender(id: $id) { status } }",
+            json!({ "id": tender }),
+        )
+        .await;
+    assert_eq!(data(&body)["tender"]["status"], "IN_PROGRESS", "{body}");
 
     // The workflow's own changes are audited as the workflow.
     let body = app
@@ -810,4 +819,83 @@ async fn with_an_smtp_url_e_mail_goes_to_the_smtp_server() {
         .gql(token, "{ sentEmails { totalCount } }", json!({}))
         .await;
     assert_eq!(data(&body)["sentEmails"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn a_cancelled_run_is_retried_only_once_its_attempt_has_stopped() {
+    let app = app().await;
+    let receiver = Receiver::start_hanging_first().await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let created = create_workflow(
+        &app,
+        token,
+        json!({ "name": "Slow", "trigger": { "kind": "MANUAL" },
+                "steps": [{ "kind": "CALL_WEBHOOK", "config": { "url": receiver.url, "timeoutSeconds": 2 } }] }),
+    )
+    .await;
+    let workflow_id = data(&created)["createWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let started = app
+        .gql(
+            token,
+            "mutation($w: ID!) { runWorkflow(input: { workflowId: $w }) { id } }",
+            json!({ "w": workflow_id }),
+        )
+        .await;
+    let run_id = data(&started)["runWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while receiver.received().is_empty() {
+        assert!(Instant::now() < deadline, "never called");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Cancelled while its webhook hangs: the attempt is still running.
+    let cancelled = app
+        .gql(
+            token,
+            "mutation($id: ID!) { cancelWorkflowRun(id: $id) { status } }",
+            json!({ "id": run_id }),
+        )
+        .await;
+    assert_eq!(data(&cancelled)["cancelWorkflowRun"]["status"], "CANCELLED");
+    let early = app
+        .gql(
+            token,
+            "mutation($id: ID!) { retryWorkflowRun(id: $id) { status } }",
+            json!({ "id": run_id }),
+        )
+        .await;
+    assert_eq!(code(&early), "CONFLICT", "{early}");
+    // Once the attempt gave up (the call timed out), the retry runs it, once.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let retried = app
+            .gql(
+                token,
+                "mutation($id: ID!) { retryWorkflowRun(id: $id) { status } }",
+                json!({ "id": run_id }),
+            )
+            .await;
+        if retried.get("errors").is_none() {
+            break;
+        }
+        assert_eq!(code(&retried), "CONFLICT", "{retried}");
+        assert!(
+            Instant::now() < deadline,
+            "the cancelled attempt never stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let run = ended_run(&app, token, &workflow_id, Duration::from_secs(20)).await;
+    assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    assert_eq!(
+        receiver.received().len(),
+        2,
+        "one call per attempt, never two at once"
+    );
 }

@@ -416,3 +416,55 @@ async fn finished_runs_jobs_and_events_are_pruned_after_their_retention_and_audi
         "audit is never pruned"
     );
 }
+
+#[tokio::test]
+async fn a_run_whose_job_died_unheard_is_failed_by_the_sweep() {
+    let app = TestApp::spawn_with(|c| c.jobs.workers = 0).await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let created = create_workflow(
+        &app,
+        token,
+        json!({ "name": "Orphan", "trigger": { "kind": "MANUAL" }, "steps": [email_step("s", "b")] }),
+    )
+    .await;
+    let workflow_id = data(&created)["createWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let started = app
+        .gql(
+            token,
+            "mutation($w: ID!) { runWorkflow(input: { workflowId: $w }) { id } }",
+            json!({ "w": workflow_id }),
+        )
+        .await;
+    let run_id = data(&started)["runWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    // Its job died while the run could not be told (the database was failing then).
+    app.sql("UPDATE job SET state = 'DEAD', last_error = 'the database went away'")
+        .await;
+    let swept =
+        talentgraph::automation::execute::sweep_abandoned(&app.state, chrono::Duration::zero())
+            .await
+            .expect("sweep");
+    assert_eq!(swept, 1);
+    let body = app
+        .gql(
+            token,
+            "query($id: ID!) { workflowRun(id: $id) { status error steps { status } } }",
+            json!({ "id": run_id }),
+        )
+        .await;
+    let run = &data(&body)["workflowRun"];
+    assert_eq!(run["status"], "FAILED", "{body}");
+    assert!(
+        run["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("the database went away")),
+        "{body}"
+    );
+    assert_eq!(run["steps"][0]["status"], "SKIPPED");
+}

@@ -1,7 +1,8 @@
 //! The step kinds of a workflow, one file each. A step acts through the same services a user
 //! calls, as the workflow (`unit::Actor::Workflow`, with a MANAGER's permissions), inside the
 //! unit of work that also records the step's result, so that its effects and its SUCCEEDED are
-//! committed together or not at all. Calls to other systems (webhooks) happen before that unit.
+//! committed together or not at all. What goes to other systems (e-mail, webhooks) goes before
+//! that unit, which then records it.
 
 mod call_webhook;
 mod generate_matches;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 use crate::unit::UnitOfWork;
 
 pub use call_webhook::call as call_webhook;
+pub use send_email::send as send_email;
 
 /// Why a step failed, and whether another attempt may succeed.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +84,7 @@ fn tender_of(data: &Value) -> Result<Uuid, StepError> {
     })
 }
 
-/// Performs a step that acts inside `uow` (every kind but `CALL_WEBHOOK`).
+/// Performs a step that acts inside `uow` (every kind but `SEND_EMAIL` and `CALL_WEBHOOK`).
 pub async fn perform(
     uow: &UnitOfWork,
     ctx: &StepContext<'_>,
@@ -98,11 +100,8 @@ pub async fn perform(
         StepConfig::SetTenderStatus { status } => {
             set_tender_status::perform(uow, ctx, *status).await
         }
-        StepConfig::SendEmail { to, subject, body } => {
-            send_email::perform(uow, ctx, to, subject, body).await
-        }
-        StepConfig::CallWebhook { .. } => Err(StepError::permanent(
-            "a webhook is called outside a unit of work",
+        StepConfig::SendEmail { .. } | StepConfig::CallWebhook { .. } => Err(StepError::permanent(
+            "e-mail and webhooks go out before the unit of work",
         )),
     }
 }

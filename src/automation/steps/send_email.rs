@@ -1,15 +1,12 @@
 //! `SEND_EMAIL`: renders the three templates over the run's data and hands the message to the
-//! configured provider (recorded in the step's transaction by default).
+//! configured provider, before the step's unit of work (see `automation::email`).
 
 use serde_json::{Value, json};
 
 use super::{StepContext, StepError};
 use crate::automation::email::{self, Email};
 use crate::automation::templates::render;
-use crate::unit::UnitOfWork;
-
-pub async fn perform(
-    uow: &UnitOfWork,
+pub async fn send(
     ctx: &StepContext<'_>,
     to: &str,
     subject: &str,
@@ -27,28 +24,19 @@ pub async fn perform(
             "`{to}` is not an e-mail address"
         )));
     }
-    let provider = email::provider(
-        ctx.state
-            .config
-            .smtp_url
-            .as_ref()
-            .map(|s| {
-                use secrecy::ExposeSecret as _;
-                s.expose_secret().to_owned()
-            })
-            .as_deref(),
-    )?;
+    let smtp = ctx.state.config.smtp_url.as_ref().map(|s| {
+        use secrecy::ExposeSecret as _;
+        s.expose_secret().to_owned()
+    });
+    let provider = email::provider(smtp.as_deref(), ctx.state.writer())?;
     provider
-        .send(
-            uow.txn(),
-            &Email {
-                tenant_id: ctx.tenant_id,
-                run_id: Some(ctx.run_id),
-                to: to.clone(),
-                subject: subject.clone(),
-                body,
-            },
-        )
+        .send(&Email {
+            tenant_id: ctx.tenant_id,
+            run_id: Some(ctx.run_id),
+            to: to.clone(),
+            subject: subject.clone(),
+            body,
+        })
         .await?;
     Ok(json!({ "to": to, "subject": subject }))
 }

@@ -15,7 +15,15 @@ pub async fn perform(
 ) -> Result<Value, StepError> {
     let tender_id = tender_of(ctx.data)?;
     let p = uow.principal()?;
-    let current = crate::talent::tenders::find(ctx.state, p, tender_id).await?;
+    // Read in the unit's own transaction: on SQLite its one writer is held by this unit.
+    let current = crate::db::find_in_scope(
+        uow.txn(),
+        crate::talent::scope::tenders(p),
+        entity::tender::Column::Id,
+        tender_id,
+        "tender",
+    )
+    .await?;
     if current.status == status {
         return Ok(json!({ "tenderId": tender_id, "status": status, "changed": false }));
     }
