@@ -468,3 +468,41 @@ async fn a_run_whose_job_died_unheard_is_failed_by_the_sweep() {
     );
     assert_eq!(run["steps"][0]["status"], "SKIPPED");
 }
+
+#[tokio::test]
+async fn the_webhook_endpoint_is_rate_limited_per_caller() {
+    let app = TestApp::spawn_with(|c| c.rate_limits.per_ip_per_minute = 10).await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let created = create_workflow(
+        &app,
+        token,
+        json!({ "name": "Hooked", "trigger": { "kind": "WEBHOOK" }, "steps": [email_step("s", "b")] }),
+    )
+    .await;
+    let workflow = data(&created)["createWorkflow"].clone();
+    let (id, secret) = (
+        workflow["id"].as_str().expect("id").to_owned(),
+        workflow["signingSecret"]
+            .as_str()
+            .expect("secret")
+            .to_owned(),
+    );
+    // Another source than the one that set things up, with its own allowance.
+    let caller = TestApp::client_from("127.0.0.2");
+    let now = chrono::Utc::now().timestamp();
+    let mut statuses = Vec::new();
+    for n in 0..12 {
+        let body = format!(r#"{{"n":{n}}}"#);
+        let answer = caller
+            .post(app.url(&format!("/hooks/{id}")))
+            .headers(signed(&secret, &format!("msg_{n}"), now, &body))
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        statuses.push(answer.status().as_u16());
+    }
+    assert_eq!(&statuses[..10], &[202; 10], "{statuses:?}");
+    assert_eq!(&statuses[10..], &[429, 429], "{statuses:?}");
+}
