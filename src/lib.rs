@@ -19,6 +19,7 @@ pub mod http;
 pub mod inputs;
 pub mod jobs;
 pub mod matching;
+pub mod metrics;
 pub mod schema;
 pub mod state;
 pub mod talent;

@@ -44,6 +44,8 @@ pub struct Inner {
     pub jobs: crate::jobs::Wake,
     /// Every domain's job handlers.
     job_handlers: &'static [crate::jobs::Handler<AppState>],
+    /// The instance's Prometheus metrics.
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -88,6 +90,7 @@ impl AppState {
                 reactions: &[],
                 jobs: crate::jobs::Wake::default(),
                 job_handlers: &[],
+                metrics: crate::metrics::Metrics::default(),
             }),
             db,
         })
@@ -200,5 +203,9 @@ impl crate::jobs::Host for AppState {
 
     fn database_url(&self) -> &str {
         self.inner.config.database_url()
+    }
+
+    fn job_finished(&self, kind: &str, outcome: &str) {
+        self.inner.metrics.job_finished(kind, outcome);
     }
 }

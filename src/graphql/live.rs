@@ -22,6 +22,8 @@ struct Live<F> {
     pick: F,
     expiry: Pin<Box<tokio::time::Sleep>>,
     ended: bool,
+    /// Counts the subscription as live (`/metrics`) until it ends.
+    _live: crate::metrics::Held,
 }
 
 /// What a subscription's `pick` decides for an event: at once (from the event alone, the
@@ -75,6 +77,7 @@ where
         pick,
         expiry: Box::pin(tokio::time::sleep(left)),
         ended: false,
+        _live: crate::metrics::Held::new(&state.metrics.subscriptions),
     };
     Ok(futures_util::stream::unfold(live, |mut s| async move {
         if s.ended {

@@ -198,14 +198,41 @@ async fn run(
     caller: &Caller,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
-    match prepare::check(&state.config.limits, &state.documents, request) {
-        Ok(checked) => run_checked(state, caller, checked).await,
+    let started = std::time::Instant::now();
+    let mut name = request.operation_name.clone();
+    let (kind, response) = match prepare::check(&state.config.limits, &state.documents, request) {
+        Ok(mut checked) => {
+            name = name.or_else(|| named_operation(&mut checked.request));
+            let kind = match checked.operation {
+                async_graphql::parser::types::OperationType::Query => "query",
+                async_graphql::parser::types::OperationType::Mutation => "mutation",
+                async_graphql::parser::types::OperationType::Subscription => "subscription",
+            };
+            (kind, run_checked(state, caller, checked).await)
+        }
         Err(err) => {
             let mut response = async_graphql::Response::from_errors(vec![err]);
             ensure_codes(&mut response);
-            response
+            ("invalid", response)
         }
-    }
+    };
+    let code = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|x| x.get("code"))
+        .and_then(|c| match c {
+            async_graphql::Value::String(code) => Some(code.clone()),
+            async_graphql::Value::Enum(code) => Some(code.to_string()),
+            _ => None,
+        });
+    state.app.metrics.operation(
+        name.as_deref(),
+        kind,
+        code.as_deref().unwrap_or("OK"),
+        started.elapsed().as_secs_f64(),
+    );
+    response
 }
 
 async fn run_checked(
@@ -225,6 +252,18 @@ async fn run_checked(
     let mut response = prepare::Checked::finish(order.as_ref(), response);
     ensure_codes(&mut response);
     response
+}
+
+/// The name of a document's one named operation, for a request that did not say which.
+fn named_operation(request: &mut async_graphql::Request) -> Option<String> {
+    match &request.parsed_query().ok()?.operations {
+        async_graphql::parser::types::DocumentOperations::Multiple(operations)
+            if operations.len() == 1 =>
+        {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
+    }
 }
 
 fn caller_meta(request_id: &RequestId, peer: SocketAddr) -> RequestMeta {

@@ -1,4 +1,4 @@
-//! Liveness and readiness probes.
+//! Liveness and readiness probes, and the Prometheus metrics.
 
 use axum::Json;
 use axum::extract::State;
@@ -29,4 +29,17 @@ pub async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<serde_j
             )
         }
     }
+}
+
+/// `GET /metrics`: Prometheus text exposition of this instance's metrics.
+pub async fn metrics(State(state): State<HttpState>) -> impl axum::response::IntoResponse {
+    let app = &state.app;
+    let body = app.metrics.render(app.writer(), &app.for_reads().db).await;
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
 }

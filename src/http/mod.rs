@@ -64,6 +64,7 @@ pub fn router(state: HttpState, extra: Router) -> Router {
         .route("/playground", get(graphql::playground))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .with_state(state)
         .merge(extra)
         .layer(TimeoutLayer::with_status_code(

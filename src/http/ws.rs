@@ -407,6 +407,7 @@ pub async fn handler(
         .on_upgrade(move |socket| async move {
             // Held for as long as the socket is open: it counts against its IP's connections.
             let _slot = slot;
+            let _open = crate::metrics::Held::new(&state.app.metrics.ws_connections);
             let (sink, stream) = socket.split();
             let session = Arc::new(Session::default());
             let (input, client) = futures_channel::mpsc::channel(16);

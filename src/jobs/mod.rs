@@ -149,6 +149,8 @@ pub trait Host: Clone + Send + Sync + 'static {
     fn handlers(&self) -> &'static [Handler<Self>];
     fn wake(&self) -> &Wake;
     fn database_url(&self) -> &str;
+    /// An attempt at a job of `kind` ended with `outcome` (for metrics).
+    fn job_finished(&self, _kind: &str, _outcome: &str) {}
 }
 
 /// Wakes this instance's idle workers when a job was enqueued here (other instances hear the

@@ -164,6 +164,7 @@ impl<H: Host> Worker<H> {
             }
         };
         if matches!(result, Ok(Outcome::Done)) {
+            self.state.job_finished(&attempt.job.kind, "succeeded");
             return Some(attempt.job);
         }
         self.record(job, Some(handler), result).await;
@@ -180,6 +181,16 @@ impl<H: Host> Worker<H> {
     ) {
         let db = self.state.writer();
         let last = job.attempts >= job.max_attempts;
+        let outcome = match &result {
+            Ok(Outcome::Done) => "succeeded",
+            Ok(Outcome::Cancelled) => "cancelled",
+            Ok(Outcome::Dead { .. }) => "dead",
+            Ok(Outcome::Retry { .. }) if last => "dead",
+            Ok(Outcome::Retry { .. }) => "retry",
+            Err(_) if last => "dead",
+            Err(_) => "error",
+        };
+        self.state.job_finished(&job.kind, outcome);
         let mut died = None;
         let written = match result {
             Ok(Outcome::Done) => queue::finish(db, job, &self.id, JobState::Succeeded, None).await,

@@ -379,3 +379,134 @@ async fn limits_are_set_from_the_environment() {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The value of the sample `line` starts with in a Prometheus text exposition.
+fn sample(text: &str, line: &str) -> Option<f64> {
+    text.lines()
+        .find(|l| l.starts_with(line))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_count_operations_sockets_subscriptions_jobs_and_pools() {
+    let app = TestApp::spawn_with(|c| c.jobs.poll_interval = Duration::from_millis(50)).await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    for _ in 0..2 {
+        crate::helpers::data(&app.gql(token, "query Me { me { id } }", json!({})).await);
+    }
+    let denied = app.gql(None, "query Me { me { id } }", json!({})).await;
+    assert_eq!(code(&denied), "UNAUTHENTICATED");
+    let mut socket = crate::helpers::ws::open(&app, token).await;
+    crate::helpers::ws::subscribe(
+        &mut socket,
+        "t",
+        "subscription { tenderUpdated { sequence } }",
+        json!({}),
+    )
+    .await;
+    // A workflow run: one job, finished by this instance's workers.
+    let created = crate::automation::create_workflow(
+        &app,
+        token,
+        json!({ "name": "Counted", "trigger": { "kind": "MANUAL" },
+                "steps": [{ "kind": "SEND_EMAIL", "config": { "to": "a@b.test", "subject": "s", "body": "b" } }] }),
+    )
+    .await;
+    let workflow = crate::helpers::data(&created)["createWorkflow"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    crate::helpers::data(
+        &app.gql(
+            token,
+            "mutation Run($w: ID!) { runWorkflow(input: { workflowId: $w }) { id } }",
+            json!({ "w": workflow }),
+        )
+        .await,
+    );
+    crate::automation::ended_run(&app, token, &workflow, Duration::from_secs(20)).await;
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let text = loop {
+        let response = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics");
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .starts_with("text/plain")
+        );
+        let text = response.text().await.expect("text");
+        // The job's SUCCEEDED is written with the worker's next claim.
+        if sample(&text, "talentgraph_jobs{state=\"SUCCEEDED\"}") == Some(1.0)
+            || Instant::now() > deadline
+        {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for (line, expected) in [
+        (
+            "talentgraph_graphql_operations_total{code=\"OK\",operation=\"Me\",type=\"query\"}",
+            2.0,
+        ),
+        (
+            "talentgraph_graphql_operations_total{code=\"UNAUTHENTICATED\",operation=\"Me\",type=\"query\"}",
+            1.0,
+        ),
+        (
+            "talentgraph_graphql_operations_total{code=\"OK\",operation=\"Run\",type=\"mutation\"}",
+            1.0,
+        ),
+        (
+            "talentgraph_graphql_operation_duration_seconds_count{operation=\"Me\",type=\"query\"}",
+            3.0,
+        ),
+        ("talentgraph_websocket_connections", 1.0),
+        ("talentgraph_subscriptions", 1.0),
+        ("talentgraph_jobs{state=\"SUCCEEDED\"}", 1.0),
+        ("talentgraph_jobs{state=\"QUEUED\"}", 0.0),
+        (
+            "talentgraph_jobs_finished_total{kind=\"workflow.run\",outcome=\"succeeded\"}",
+            1.0,
+        ),
+    ] {
+        assert_eq!(sample(&text, line), Some(expected), "{line} in\n{text}");
+    }
+    assert!(
+        sample(
+            &text,
+            "talentgraph_db_pool_connections{pool=\"writer\",state=\"open\"}"
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{text}"
+    );
+    // The socket closed, the gauges go back down.
+    drop(socket);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if sample(&text, "talentgraph_websocket_connections") == Some(0.0)
+            && sample(&text, "talentgraph_subscriptions") == Some(0.0)
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "gauges stayed up:\n{text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
