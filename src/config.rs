@@ -154,6 +154,10 @@ pub struct TuningArgs {
     /// Days dead jobs and failed workflow runs are kept (default 30).
     #[arg(long, env = "TALENTGRAPH_FAILED_RETENTION_DAYS", global = true)]
     pub failed_retention_days: Option<String>,
+    /// Load balancers and proxies (IPs or CIDRs, comma-separated) whose `X-Forwarded-For` /
+    /// `Forwarded` headers name the client; from anyone else they are ignored.
+    #[arg(long, env = "TALENTGRAPH_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
     /// Origins (`https://app.example.com`, comma-separated) whose pages may call the API from a
     /// browser (CORS) and open its WebSocket; the server's own pages always may.
     #[arg(long, env = "TALENTGRAPH_ALLOWED_ORIGINS", global = true)]
@@ -180,6 +184,7 @@ where
 /// The tunable parts of a [`Config`], resolved from [`TuningArgs`].
 struct Tuning {
     allowed_origins: Vec<String>,
+    trusted_proxies: Vec<ipnet::IpNet>,
     limits: Limits,
     rate_limits: RateLimitConfig,
     throttle: ThrottleConfig,
@@ -192,6 +197,7 @@ impl TuningArgs {
     fn resolve(&self) -> Result<Tuning, ConfigError> {
         let mut config = Tuning {
             allowed_origins: parse_origins(self.allowed_origins.as_deref().unwrap_or(""))?,
+            trusted_proxies: parse_proxies(self.trusted_proxies.as_deref().unwrap_or(""))?,
             limits: Limits::default(),
             rate_limits: RateLimitConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -311,6 +317,24 @@ impl TuningArgs {
         pool.acquire_timeout = Duration::from_millis(ms);
         Ok(pool)
     }
+}
+
+/// Parses `TALENTGRAPH_TRUSTED_PROXIES`: IPs (`10.0.0.7`) or networks (`10.0.0.0/8`),
+/// comma-separated.
+pub fn parse_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<ipnet::IpNet>()
+                .or_else(|_| v.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::Invalid {
+                    var: "TALENTGRAPH_TRUSTED_PROXIES",
+                    reason: format!("`{v}` is neither an IP address nor a CIDR network"),
+                })
+        })
+        .collect()
 }
 
 /// What is wrong with the configuration; the message names the variable.
@@ -568,6 +592,8 @@ pub struct Config {
     /// Browser origins allowed besides the server's own (`TALENTGRAPH_ALLOWED_ORIGINS`), as
     /// `scheme://host[:port]`, lower case.
     pub allowed_origins: Vec<String>,
+    /// Proxies whose forwarding headers are believed (`TALENTGRAPH_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub jwt_secret: SecretBox<[u8]>,
     pub master_keys: MasterKeyRing,
     pub smtp_url: Option<SecretString>,
@@ -683,6 +709,7 @@ impl Config {
             database_url: SecretString::from(args.database_url.clone()),
             bind,
             allowed_origins: tuning.allowed_origins,
+            trusted_proxies: tuning.trusted_proxies,
             jwt_secret: SecretBox::new(jwt_secret.into_bytes().into_boxed_slice()),
             master_keys,
             smtp_url: args.smtp_url.clone().map(SecretString::from),

@@ -290,6 +290,7 @@ pub async fn post_handler(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let peer = super::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
     let media = media_type(&headers);
     let multipart = media == "multipart/form-data";
     if !(media == "application/json" || media == "application/graphql-response+json" || multipart) {
@@ -472,6 +473,7 @@ pub async fn get_handler(
     method: Method,
     uri: Uri,
 ) -> Response {
+    let peer = super::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
     let query = uri.query().unwrap_or_default();
     if query.is_empty() && method == Method::GET && wants_html(&headers) {
         return graphiql().await.into_response();

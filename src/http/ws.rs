@@ -388,9 +388,10 @@ pub async fn handler(
         )
             .into_response();
     }
+    let client = super::client_ip::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
     let meta = RequestMeta {
         request_id: Some(request_id.0),
-        ip: Some(peer.ip()),
+        ip: Some(client),
     };
     let send_timeout = state.config.limits.ws_send_timeout;
     let max = state.config.limits.max_body_bytes;

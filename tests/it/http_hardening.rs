@@ -579,3 +579,60 @@ async fn connections_beyond_the_total_cap_are_closed() {
         .expect("healthz");
     assert_eq!(response.status().as_u16(), 200);
 }
+
+/// Statuses of `{ apiVersion }` sent once per `forwarded` value, each as `X-Forwarded-For`.
+async fn statuses_forwarded_as(app: &TestApp, forwarded: &[&str]) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for value in forwarded {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("x-forwarded-for", *value)
+            .json(&json!({ "query": "{ apiVersion }" }))
+            .send()
+            .await
+            .expect("request");
+        statuses.push(response.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn forwarding_headers_name_the_client_only_behind_a_trusted_proxy() {
+    // Nobody trusted: a client cannot dodge its limit by claiming other addresses.
+    let direct = TestApp::spawn_with(|c| c.rate_limits.per_ip_per_minute = 3).await;
+    let spoofs = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"];
+    assert_eq!(
+        statuses_forwarded_as(&direct, &spoofs).await,
+        [200, 200, 200, 429]
+    );
+
+    // Behind a trusted load balancer (here: this machine), clients are told apart by the
+    // address it forwards, and each has its own allowance…
+    let proxied = TestApp::spawn_with(|c| {
+        c.rate_limits.per_ip_per_minute = 3;
+        c.trusted_proxies = talentgraph::config::parse_proxies("127.0.0.0/8").expect("cidr");
+    })
+    .await;
+    assert_eq!(
+        statuses_forwarded_as(&proxied, &spoofs).await,
+        [200, 200, 200, 200]
+    );
+    // …which an address the client wrote in front of the proxy's cannot reset.
+    let chains = [
+        "1.1.1.1, 198.51.100.7",
+        "2.2.2.2, 198.51.100.7",
+        "3.3.3.3, 198.51.100.7",
+        "4.4.4.4, 198.51.100.7",
+    ];
+    assert_eq!(
+        statuses_forwarded_as(&proxied, &chains).await,
+        [200, 200, 200, 429]
+    );
+    // A bad setting stops start-up naming the variable.
+    let err = talentgraph::config::parse_proxies("10.0.0.0/33").expect_err("invalid");
+    assert!(
+        err.to_string().contains("TALENTGRAPH_TRUSTED_PROXIES"),
+        "{err}"
+    );
+}
