@@ -88,7 +88,7 @@ pub struct TuningArgs {
     /// Largest request body, in bytes (default 2097152).
     #[arg(long, env = "TALENTGRAPH_MAX_BODY_BYTES", global = true)]
     pub max_body_bytes: Option<String>,
-    /// Operations per batch (default 10).
+    /// Operations per batch: batching is off unless this is set (as in Apollo Server).
     #[arg(long, env = "TALENTGRAPH_MAX_BATCH", global = true)]
     pub max_batch: Option<String>,
     /// Query depth, `ofType` not counted (default 12).
@@ -210,6 +210,7 @@ impl TuningArgs {
             &self.max_body_bytes,
             l.max_body_bytes,
         )?;
+        // Unset: 0, batching off.
         l.max_batch = number("TALENTGRAPH_MAX_BATCH", &self.max_batch, l.max_batch)?;
         l.max_depth = number("TALENTGRAPH_MAX_DEPTH", &self.max_depth, l.max_depth)?;
         l.max_complexity = number(
@@ -405,7 +406,8 @@ impl Default for Limits {
         Limits {
             // Large enough that an oversized field answers BAD_USER_INPUT naming it.
             max_body_bytes: 2 * 1024 * 1024,
-            max_batch: 10,
+            // Off: a JSON array of operations is refused unless TALENTGRAPH_MAX_BATCH is set.
+            max_batch: 0,
             max_depth: 12,
             // Lists weigh their page size: 50 tenders × 20 matches each fits, 10 × 100 × 14 does not.
             max_complexity: 10_000,

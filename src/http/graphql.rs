@@ -357,6 +357,15 @@ pub async fn post_handler(
         }
     };
     let max_batch = state.config.limits.max_batch;
+    if let BatchRequest::Batch(_) = &batch
+        && max_batch == 0
+    {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            "batching is off on this server (TALENTGRAPH_MAX_BATCH turns it on)",
+        );
+    }
     if let BatchRequest::Batch(requests) = &batch
         && requests.len() > max_batch
     {

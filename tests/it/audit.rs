@@ -231,7 +231,7 @@ async fn the_api_offers_no_way_to_edit_or_delete_audit_events() {
 /// and one summary with the count once the window has closed — not one event per request.
 #[tokio::test]
 async fn denied_reads_are_aggregated_per_user_permission_and_window() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.limits.max_batch = 10).await;
     let agency = app.agency().await;
     let client = agency.member(&app, "CLIENT").await;
     let op = json!({ "query": "{ users(first: 1) { totalCount } }" });

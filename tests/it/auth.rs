@@ -498,7 +498,11 @@ async fn unknown_email_costs_the_same_password_work_as_a_wrong_password() {
 /// `signUp` field now counts against the client IP's quota.
 #[tokio::test]
 async fn aliased_sign_ups_in_a_batch_create_no_more_than_the_quota() {
-    let app = TestApp::spawn_with(|c| c.throttle.signups_per_ip_per_hour = 5).await;
+    let app = TestApp::spawn_with(|c| {
+        c.throttle.signups_per_ip_per_hour = 5;
+        c.limits.max_batch = 10;
+    })
+    .await;
     let run = crate::helpers::unique();
     let operation = |op: usize| {
         let fields: String = (0..30)

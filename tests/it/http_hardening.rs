@@ -109,9 +109,20 @@ async fn get_serves_queries_but_refuses_mutations() {
 }
 
 #[tokio::test]
-async fn batches_are_capped() {
-    let app = TestApp::spawn().await;
+async fn batching_is_off_by_default_and_capped_when_on() {
     let op = json!({ "query": "{ apiVersion }" });
+    let off = TestApp::spawn().await;
+    let response = off
+        .client
+        .post(off.url("/graphql"))
+        .json(&json!([op, op]))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let app = TestApp::spawn_with(|c| c.limits.max_batch = 10).await;
     let ok: Value = app
         .client
         .post(app.url("/graphql"))
@@ -259,7 +270,11 @@ async fn request_ids_are_echoed_or_generated() {
 
 #[tokio::test]
 async fn operations_are_rate_limited_per_ip_counting_each_operation_of_a_batch() {
-    let app = TestApp::spawn_with(|c| c.rate_limits.per_ip_per_minute = 5).await;
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limits.per_ip_per_minute = 5;
+        c.limits.max_batch = 10;
+    })
+    .await;
     let op = json!({ "query": "{ apiVersion }" });
     let response = app
         .client
