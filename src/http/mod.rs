@@ -11,8 +11,10 @@ mod ws;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use std::ops::Deref;
@@ -50,7 +52,6 @@ impl Deref for HttpState {
     }
 }
 
-/// All routes of the server.
 /// The server's routes, with `extra` (the domains' own endpoints, already given their state)
 /// under the same timeout, panic, CORS and request-id layers.
 pub fn router(state: HttpState, extra: Router) -> Router {
@@ -72,7 +73,23 @@ pub fn router(state: HttpState, extra: Router) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(CatchPanicLayer::custom(graphql::panic_response));
+        .layer(CatchPanicLayer::custom(graphql::panic_response))
+        // gzip or brotli when the client accepts it (small bodies, images and WebSocket
+        // upgrades are left alone).
+        .layer(tower_http::compression::CompressionLayer::new())
+        // What every response may say of itself: no MIME sniffing, no referrer, not framed.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
     match cors {
         Some(cors) => router.layer(cors),
         None => router,

@@ -651,3 +651,41 @@ async fn forwarding_headers_name_the_client_only_behind_a_trusted_proxy() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn responses_are_compressed_on_request_and_say_how_they_may_be_used() {
+    let app = TestApp::spawn().await;
+    let query = json!({ "query": "{ __schema { types { name description } } }" });
+    let plain = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&query)
+        .send()
+        .await
+        .expect("request");
+    assert!(plain.headers().get("content-encoding").is_none());
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        assert_eq!(plain.headers()[name], value, "{name}");
+    }
+    let plain_len = plain.bytes().await.expect("body").len();
+    let gzipped = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept-encoding", "gzip")
+        .json(&query)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let body = gzipped.bytes().await.expect("body");
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        body.len() * 2 < plain_len,
+        "{} of {plain_len} bytes",
+        body.len()
+    );
+}
