@@ -388,7 +388,13 @@ pub async fn post_handler(
         meta: caller_meta(&request_id, peer),
     };
     let response = match batch {
-        BatchRequest::Single(request) => BatchResponse::Single(run(&state, &caller, request).await),
+        BatchRequest::Single(request) => {
+            let response = run(&state, &caller, request).await;
+            if wants_graphql_response(&headers) {
+                return graphql_response(&response);
+            }
+            BatchResponse::Single(response)
+        }
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
@@ -398,6 +404,56 @@ pub async fn post_handler(
         }
     };
     json_response(&response)
+}
+
+/// Whether the client asks for `application/graphql-response+json` (GraphQL over HTTP).
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            media.split(';').next().map(str::trim) == Some("application/graphql-response+json")
+        })
+}
+
+/// A response as GraphQL over HTTP's `application/graphql-response+json` gives it: a request
+/// that could not be executed at all (it did not parse, did not validate, broke a limit, its
+/// variables did not coerce: errors without a path, and no data) is a 400 without a `data`
+/// entry; one that executed is a 200, field errors and all.
+fn graphql_response(response: &async_graphql::Response) -> Response {
+    let request_error = matches!(response.data, async_graphql::Value::Null)
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut buf = Vec::with_capacity(4096);
+    let written = if request_error {
+        serde_json::to_writer(&mut buf, &serde_json::json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_writer(&mut buf, response)
+    };
+    if let Err(err) = written {
+        tracing::error!(error = %err, "cannot serialize a GraphQL response");
+        return error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InternalServerError,
+            "Internal server error",
+        );
+    }
+    let status = if request_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+        )],
+        buf,
+    )
+        .into_response()
 }
 
 /// A GraphQL response as `application/json`, serialized straight into one growing `Vec`:
@@ -500,7 +556,11 @@ pub async fn get_handler(
     let checked = match prepare::check(&state.config.limits, &state.documents, request) {
         Ok(checked) => checked,
         Err(err) => {
-            return json_response(&async_graphql::Response::from_errors(vec![err]));
+            let response = async_graphql::Response::from_errors(vec![err]);
+            if wants_graphql_response(&headers) {
+                return graphql_response(&response);
+            }
+            return json_response(&response);
         }
     };
     match checked.operation {
@@ -525,7 +585,11 @@ pub async fn get_handler(
         principal,
         meta: caller_meta(&request_id, peer),
     };
-    json_response(&run_checked(&state, &caller, checked).await)
+    let response = run_checked(&state, &caller, checked).await;
+    if wants_graphql_response(&headers) {
+        return graphql_response(&response);
+    }
+    json_response(&response)
 }
 
 /// GraphiQL, wired to `/graphql` and `/graphql/ws`.

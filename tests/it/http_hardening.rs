@@ -689,3 +689,61 @@ async fn responses_are_compressed_on_request_and_say_how_they_may_be_used() {
         body.len()
     );
 }
+
+#[tokio::test]
+async fn graphql_response_json_gets_the_spec_s_status_codes() {
+    let app = TestApp::spawn().await;
+    let post = |query: &'static str, accept: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url("/graphql"))
+                .header("accept", accept)
+                .json(&json!({ "query": query }))
+                .send()
+                .await
+                .expect("request");
+            let status = response.status().as_u16();
+            let media = response.headers()["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .to_owned();
+            let body: Value = response.json().await.expect("json");
+            (status, media, body)
+        }
+    };
+    let modern = "application/graphql-response+json, application/json;q=0.9";
+    let (status, media, body) = post("{ apiVersion }", modern).await;
+    assert_eq!(status, 200);
+    assert!(
+        media.starts_with("application/graphql-response+json"),
+        "{media}"
+    );
+    assert!(body["data"]["apiVersion"].is_string());
+    // Could not run at all: 400, and no `data` entry.
+    for broken in ["{ apiVersion", "{ noSuchField }"] {
+        let (status, _, body) = post(broken, modern).await;
+        assert_eq!(status, 400, "{broken}: {body}");
+        assert!(body.get("data").is_none(), "{body}");
+        assert!(code(&body).starts_with("GRAPHQL_"), "{body}");
+    }
+    // Ran, with a field error: 200.
+    let (status, _, body) = post("{ me { id } }", modern).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    // Legacy clients (`application/json`) keep 200 for everything.
+    let (status, media, body) = post("{ noSuchField }", "application/json").await;
+    assert_eq!(status, 200);
+    assert!(media.starts_with("application/json"), "{media}");
+    assert!(body.get("data").is_some(), "{body}");
+    // Over GET as well.
+    let response = app
+        .client
+        .get(app.url("/graphql?query=%7B%20noSuchField%20%7D"))
+        .header("accept", "application/graphql-response+json")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 400);
+}
