@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod automation;
 pub mod cli;
+pub mod client_ip;
 pub mod commands;
 pub mod config;
 pub mod crypto;

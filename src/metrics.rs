@@ -30,7 +30,12 @@ pub struct Metrics {
     jobs: IntGaugeVec,
     pool: IntGaugeVec,
     names: Mutex<HashSet<String>>,
+    /// When the queue was last counted: a scrape reads it at most every [`QUEUE_EVERY`].
+    queue_read: Mutex<Option<std::time::Instant>>,
 }
+
+/// How long a count of the job queue serves scrapes (it scans the retained jobs).
+const QUEUE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for Metrics {
     fn default() -> Self {
@@ -106,6 +111,7 @@ impl Metrics {
             jobs,
             pool,
             names: Mutex::new(HashSet::new()),
+            queue_read: Mutex::new(None),
         })
     }
 
@@ -160,6 +166,13 @@ impl Metrics {
     }
 
     async fn read_queue(&self, db: &DatabaseConnection) {
+        {
+            let mut last = self.queue_read.lock().unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|at| at.elapsed() < QUEUE_EVERY) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
         let rows = db
             .query_all_raw(Statement::from_string(
                 db.get_database_backend(),

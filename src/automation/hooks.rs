@@ -47,9 +47,9 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(AppError::RateLimited { retry_after_secs }) =
-        state.rate_limits.check_ip(peer.ip(), 1)
-    {
+    // Behind a load balancer, the caller it forwards (TALENTGRAPH_TRUSTED_PROXIES).
+    let client = crate::client_ip::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
+    if let Err(AppError::RateLimited { retry_after_secs }) = state.rate_limits.check_ip(client, 1) {
         let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, "too many requests");
         if let Ok(value) = retry_after_secs.to_string().parse() {
             response.headers_mut().insert("retry-after", value);

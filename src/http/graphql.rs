@@ -199,39 +199,20 @@ async fn run(
     request: async_graphql::Request,
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
-    let mut name = request.operation_name.clone();
-    let (kind, response) = match prepare::check(&state.config.limits, &state.documents, request) {
-        Ok(mut checked) => {
-            name = name.or_else(|| named_operation(&mut checked.request));
-            let kind = match checked.operation {
-                async_graphql::parser::types::OperationType::Query => "query",
-                async_graphql::parser::types::OperationType::Mutation => "mutation",
-                async_graphql::parser::types::OperationType::Subscription => "subscription",
-            };
-            (kind, run_checked(state, caller, checked).await)
-        }
-        Err(err) => {
-            let mut response = async_graphql::Response::from_errors(vec![err]);
-            ensure_codes(&mut response);
-            ("invalid", response)
-        }
-    };
-    let code = response
-        .errors
-        .first()
-        .and_then(|e| e.extensions.as_ref())
-        .and_then(|x| x.get("code"))
-        .and_then(|c| match c {
-            async_graphql::Value::String(code) => Some(code.clone()),
-            async_graphql::Value::Enum(code) => Some(code.to_string()),
-            _ => None,
-        });
-    state.app.metrics.operation(
-        name.as_deref(),
-        kind,
-        code.as_deref().unwrap_or("OK"),
-        started.elapsed().as_secs_f64(),
-    );
+    let (kind, name, response) =
+        match prepare::check(&state.config.limits, &state.documents, request) {
+            Ok(mut checked) => {
+                let kind = kind_of(checked.operation);
+                let name = named_operation(&mut checked.request);
+                (kind, name, run_checked(state, caller, checked).await)
+            }
+            Err(err) => {
+                let mut response = async_graphql::Response::from_errors(vec![err]);
+                ensure_codes(&mut response);
+                ("invalid", None, response)
+            }
+        };
+    count(state, name, kind, &response, started);
     response
 }
 
@@ -254,16 +235,65 @@ async fn run_checked(
     response
 }
 
-/// The name of a document's one named operation, for a request that did not say which.
+/// The name of the operation a parsed request runs: the one it names, if its document has it,
+/// or the document's only named operation.
 fn named_operation(request: &mut async_graphql::Request) -> Option<String> {
+    let wanted = request.operation_name.clone();
     match &request.parsed_query().ok()?.operations {
-        async_graphql::parser::types::DocumentOperations::Multiple(operations)
-            if operations.len() == 1 =>
-        {
-            operations.keys().next().map(|name| name.to_string())
-        }
-        _ => None,
+        async_graphql::parser::types::DocumentOperations::Multiple(operations) => match wanted {
+            Some(name) => operations
+                .keys()
+                .find(|n| n.as_str() == name)
+                .map(|n| n.to_string()),
+            None if operations.len() == 1 => operations.keys().next().map(|n| n.to_string()),
+            None => None,
+        },
+        async_graphql::parser::types::DocumentOperations::Single(_) => None,
     }
+}
+
+fn kind_of(operation: async_graphql::parser::types::OperationType) -> &'static str {
+    match operation {
+        async_graphql::parser::types::OperationType::Query => "query",
+        async_graphql::parser::types::OperationType::Mutation => "mutation",
+        async_graphql::parser::types::OperationType::Subscription => "subscription",
+    }
+}
+
+/// Counts an operation in `/metrics`. Its name is kept only when it ran (a request that could
+/// not run — bad document, unknown fields — is counted without one), so that names are those
+/// of real operations, not whatever a client writes.
+fn count(
+    state: &HttpState,
+    name: Option<String>,
+    kind: &str,
+    response: &async_graphql::Response,
+    started: std::time::Instant,
+) {
+    let request_error = is_request_error(response);
+    let code = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|x| x.get("code"))
+        .and_then(|c| match c {
+            async_graphql::Value::String(code) => Some(code.clone()),
+            async_graphql::Value::Enum(code) => Some(code.to_string()),
+            _ => None,
+        });
+    state.app.metrics.operation(
+        name.filter(|_| !request_error).as_deref(),
+        kind,
+        code.as_deref().unwrap_or("OK"),
+        started.elapsed().as_secs_f64(),
+    );
+}
+
+/// A request that could not run at all: errors without a path, and no data.
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    matches!(response.data, async_graphql::Value::Null)
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
 }
 
 fn caller_meta(request_id: &RequestId, peer: SocketAddr) -> RequestMeta {
@@ -290,7 +320,7 @@ pub async fn post_handler(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let peer = super::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
+    let peer = crate::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
     let media = media_type(&headers);
     let multipart = media == "multipart/form-data";
     if !(media == "application/json" || media == "application/graphql-response+json" || multipart) {
@@ -406,15 +436,23 @@ pub async fn post_handler(
     json_response(&response)
 }
 
-/// Whether the client asks for `application/graphql-response+json` (GraphQL over HTTP).
+/// Whether the client accepts `application/graphql-response+json` (GraphQL over HTTP), with a
+/// quality above 0.
 fn wants_graphql_response(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|media| {
-            media.split(';').next().map(str::trim) == Some("application/graphql-response+json")
+        .any(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            media.eq_ignore_ascii_case("application/graphql-response+json") && !refused
         })
 }
 
@@ -423,9 +461,7 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
 /// variables did not coerce: errors without a path, and no data) is a 400 without a `data`
 /// entry; one that executed is a 200, field errors and all.
 fn graphql_response(response: &async_graphql::Response) -> Response {
-    let request_error = matches!(response.data, async_graphql::Value::Null)
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
+    let request_error = is_request_error(response);
     let mut buf = Vec::with_capacity(4096);
     let written = if request_error {
         serde_json::to_writer(&mut buf, &serde_json::json!({ "errors": response.errors }))
@@ -538,7 +574,7 @@ pub async fn get_handler(
     method: Method,
     uri: Uri,
 ) -> Response {
-    let peer = super::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
+    let peer = crate::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
     let query = uri.query().unwrap_or_default();
     if query.is_empty() && method == Method::GET && wants_html(&headers) {
         return graphiql().await.into_response();
@@ -553,10 +589,13 @@ pub async fn get_handler(
             );
         }
     };
-    let checked = match prepare::check(&state.config.limits, &state.documents, request) {
+    let started = std::time::Instant::now();
+    let mut checked = match prepare::check(&state.config.limits, &state.documents, request) {
         Ok(checked) => checked,
         Err(err) => {
-            let response = async_graphql::Response::from_errors(vec![err]);
+            let mut response = async_graphql::Response::from_errors(vec![err]);
+            ensure_codes(&mut response);
+            count(&state, None, "invalid", &response, started);
             if wants_graphql_response(&headers) {
                 return graphql_response(&response);
             }
@@ -585,7 +624,12 @@ pub async fn get_handler(
         principal,
         meta: caller_meta(&request_id, peer),
     };
+    let (kind, name) = (
+        kind_of(checked.operation),
+        named_operation(&mut checked.request),
+    );
     let response = run_checked(&state, &caller, checked).await;
+    count(&state, name, kind, &response, started);
     if wants_graphql_response(&headers) {
         return graphql_response(&response);
     }

@@ -1,6 +1,5 @@
 //! HTTP surface: routes, request ids and hardening middleware.
 
-pub mod client_ip;
 pub(crate) mod graphql;
 mod health;
 pub mod origin;

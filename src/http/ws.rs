@@ -388,7 +388,7 @@ pub async fn handler(
         )
             .into_response();
     }
-    let client = super::client_ip::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
+    let client = crate::client_ip::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
     let meta = RequestMeta {
         request_id: Some(request_id.0),
         ip: Some(client),

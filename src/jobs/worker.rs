@@ -103,7 +103,18 @@ impl<H: Host> Worker<H> {
             }
         }
         if let Some(job) = succeeded {
-            self.record(&job, None, Ok(Outcome::Done)).await;
+            // Counted when it ended; only its row is left to write.
+            if let Err(err) = queue::finish(
+                self.state.writer(),
+                &job,
+                &self.id,
+                JobState::Succeeded,
+                None,
+            )
+            .await
+            {
+                err.log_if_internal();
+            }
         }
         tracing::debug!(worker = %self.id, "job worker stopped");
     }

@@ -11,9 +11,22 @@ use std::path::Path;
 const DOMAINS: [&str; 4] = ["tenancy", "talent", "matching", "automation"];
 
 /// Folders and files below every domain: they name none.
-const BELOW_DOMAINS: [&str; 13] = [
-    "auth", "crypto", "db", "error", "config", "inputs", "cli", "events", "unit", "graphql",
-    "state", "audit", "jobs",
+const BELOW_DOMAINS: [&str; 15] = [
+    "auth",
+    "crypto",
+    "db",
+    "error",
+    "config",
+    "inputs",
+    "cli",
+    "events",
+    "unit",
+    "graphql",
+    "state",
+    "audit",
+    "jobs",
+    "metrics",
+    "client_ip",
 ];
 
 /// Edges that were cycles once, with why they must not come back.

@@ -12,19 +12,27 @@ use ipnet::IpNet;
 
 /// The client's address for a connection from `peer` carrying `headers`.
 pub fn client_ip(trusted: &[IpNet], peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
     }
-    let chain = forwarded_for(headers);
-    chain
-        .iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        // Every hop is a trusted proxy: the farthest one is the best guess.
-        .or_else(|| chain.first())
-        .copied()
-        .unwrap_or(peer)
+    // From the nearest hop outwards: the first address that is not a trusted proxy is the
+    // client. An entry that is not an address ends the walk at the hop before it (what stands
+    // left of it cannot be vouched for); a chain of trusted proxies only names its nearest hop.
+    let mut nearest = peer;
+    for entry in forwarded_for(headers).iter().rev() {
+        let Some(ip) = parse_node(entry).map(|ip| ip.to_canonical()) else {
+            return nearest;
+        };
+        if !is_trusted(&ip) {
+            return ip;
+        }
+        if nearest == peer {
+            nearest = ip;
+        }
+    }
+    nearest
 }
 
 /// [`client_ip`] keeping the peer's port.
@@ -32,31 +40,42 @@ pub fn client_addr(trusted: &[IpNet], peer: SocketAddr, headers: &HeaderMap) -> 
     SocketAddr::new(client_ip(trusted, peer.ip(), headers), peer.port())
 }
 
-/// The addresses of `X-Forwarded-For` (all of its headers, in order), or else of `Forwarded`'s
-/// `for=` parameters; entries that are not addresses (`unknown`, obfuscated names) are skipped.
-fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
-    let xff: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(parse_node)
-        .collect();
-    if !xff.is_empty() {
-        return xff;
+/// The entries of `X-Forwarded-For` (all of its headers, in order) when the request has one,
+/// else of `Forwarded`'s `for=` parameters; never a mix (a client could otherwise send the
+/// header its proxy does not set). Values are read as bytes: a line a client filled with
+/// non-ASCII is not dropped in favour of the rest.
+fn forwarded_for(headers: &HeaderMap) -> Vec<String> {
+    let text = |v: &axum::http::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+    if headers.contains_key("x-forwarded-for") {
+        return headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .map(text)
+            .flat_map(|v| {
+                v.split(',')
+                    .map(|e| e.trim().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
     }
     headers
         .get_all("forwarded")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|element| {
-            element.split(';').find_map(|pair| {
-                let (key, value) = pair.split_once('=')?;
-                key.trim()
-                    .eq_ignore_ascii_case("for")
-                    .then(|| parse_node(value.trim().trim_matches('"')))?
-            })
+        .map(text)
+        .flat_map(|v| {
+            v.split(',')
+                .map(|element| {
+                    element
+                        .split(';')
+                        .find_map(|pair| {
+                            let (key, value) = pair.split_once('=')?;
+                            key.trim()
+                                .eq_ignore_ascii_case("for")
+                                .then(|| value.trim().trim_matches('"').to_owned())
+                        })
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
