@@ -29,6 +29,7 @@ pub struct Metrics {
     jobs_finished: IntCounterVec,
     jobs: IntGaugeVec,
     pool: IntGaugeVec,
+    outbox_lag: IntGauge,
     names: Mutex<HashSet<String>>,
     /// When the queue was last counted: a scrape reads it at most every [`QUEUE_EVERY`].
     queue_read: Mutex<Option<std::time::Instant>>,
@@ -101,6 +102,11 @@ impl Metrics {
             &["pool", "state"],
         )?;
         register(Box::new(pool.clone()))?;
+        let outbox_lag = IntGauge::new(
+            "outbox_lag_events",
+            "Committed domain events this instance has not yet handed to its subscribers.",
+        )?;
+        register(Box::new(outbox_lag.clone()))?;
         Ok(Metrics {
             registry,
             operations,
@@ -110,6 +116,7 @@ impl Metrics {
             jobs_finished,
             jobs,
             pool,
+            outbox_lag,
             names: Mutex::new(HashSet::new()),
             queue_read: Mutex::new(None),
         })
@@ -153,9 +160,17 @@ impl Metrics {
         self.jobs_finished.with_label_values(&[kind, outcome]).inc();
     }
 
-    /// The text exposition of every metric, the queue and the pools read now.
-    pub async fn render(&self, writer: &DatabaseConnection, reader: &DatabaseConnection) -> String {
+    /// The text exposition of every metric, the queue, the outbox lag and the pools read now.
+    pub async fn render(
+        &self,
+        writer: &DatabaseConnection,
+        reader: &DatabaseConnection,
+        bus: &crate::events::EventBus,
+    ) -> String {
         self.read_queue(writer).await;
+        if let Ok(heads) = crate::events::bus::heads(reader).await {
+            self.outbox_lag.set(bus.lag(&heads));
+        }
         self.read_pool("writer", writer);
         self.read_pool("reader", reader);
         let mut out = Vec::new();

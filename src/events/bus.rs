@@ -89,6 +89,8 @@ struct Inner {
     pending: std::sync::Mutex<HashMap<Uuid, i64>>,
     /// Set when every tenant must be compared with the outbox (start, lost notifications).
     sweep: AtomicBool,
+    /// What the dispatcher handed out, per tenant (a copy, for the outbox lag in `/metrics`).
+    dispatched: std::sync::Mutex<HashMap<Uuid, i64>>,
     wake: Notify,
 }
 
@@ -105,6 +107,7 @@ impl EventBus {
                 capacity,
                 pending: std::sync::Mutex::new(HashMap::new()),
                 sweep: AtomicBool::new(true),
+                dispatched: std::sync::Mutex::new(HashMap::new()),
                 wake: Notify::new(),
             }),
         }
@@ -156,6 +159,21 @@ impl EventBus {
     pub fn request_sweep(&self) {
         self.inner.sweep.store(true, Ordering::SeqCst);
         self.inner.wake.notify_one();
+    }
+
+    /// Committed events this instance has not handed to its subscribers yet, given every
+    /// tenant's last number (`heads`); tenants the dispatcher has not met yet count in full
+    /// (it starts from the heads of its start, so they are the ones created since).
+    pub fn lag(&self, heads: &HashMap<Uuid, i64>) -> i64 {
+        let dispatched = self
+            .inner
+            .dispatched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        heads
+            .iter()
+            .map(|(tenant, head)| (head - dispatched.get(tenant).copied().unwrap_or(0)).max(0))
+            .sum()
     }
 
     fn take_pending(&self) -> HashMap<Uuid, i64> {
@@ -224,6 +242,11 @@ pub async fn dispatch(bus: EventBus, db: DatabaseConnection, sweep_every: Durati
         }
     };
     bus.inner.sweep.store(false, Ordering::SeqCst);
+    bus.inner
+        .dispatched
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone_from(&cursors);
     let mut tick = tokio::time::interval(sweep_every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -248,6 +271,12 @@ pub async fn dispatch(bus: EventBus, db: DatabaseConnection, sweep_every: Durati
                 // Tried again on the next sweep.
                 bus.inner.sweep.store(true, Ordering::SeqCst);
             }
+            let at = *cursor;
+            bus.inner
+                .dispatched
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(tenant_id, at);
         }
     }
 }
@@ -310,6 +339,20 @@ pub async fn listen(bus: EventBus, url: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lag_counts_what_was_committed_and_not_handed_out() {
+        let bus = EventBus::new(16);
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        bus.inner
+            .dispatched
+            .lock()
+            .expect("lock")
+            .extend([(a, 10), (b, 4)]);
+        let heads = HashMap::from([(a, 12), (b, 4), (Uuid::now_v7(), 3)]);
+        // 2 of a, none of b, all 3 of a tenant the dispatcher has not met.
+        assert_eq!(bus.lag(&heads), 5);
+    }
 
     #[test]
     fn pointers_round_trip_and_malformed_ones_are_refused() {

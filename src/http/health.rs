@@ -34,7 +34,10 @@ pub async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<serde_j
 /// `GET /metrics`: Prometheus text exposition of this instance's metrics.
 pub async fn metrics(State(state): State<HttpState>) -> impl axum::response::IntoResponse {
     let app = &state.app;
-    let body = app.metrics.render(app.writer(), &app.for_reads().db).await;
+    let body = app
+        .metrics
+        .render(app.writer(), &app.for_reads().db, &app.events)
+        .await;
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -499,6 +499,11 @@ async fn metrics_count_operations_sockets_subscriptions_jobs_and_pools() {
     ] {
         assert_eq!(sample(&text, line), Some(expected), "{line} in\n{text}");
     }
+    // Dispatched as fast as committed here: the lag is reported, and small.
+    assert!(
+        sample(&text, "talentgraph_outbox_lag_events").is_some_and(|n| n < 50.0),
+        "{text}"
+    );
     assert!(
         sample(
             &text,
