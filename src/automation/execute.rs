@@ -288,7 +288,7 @@ async fn perform(
         s.finished_at = Some(Utc::now());
         s.next_attempt_at = None;
     }
-    let run = save(&uow, run, states, None).await?;
+    let run = save(&uow, run, states).await?;
     attempt.fence(uow.txn()).await?;
     uow.commit().await?;
     Ok(Next::Continue(run))
@@ -339,13 +339,7 @@ async fn start_step(
     }
     a.steps = Set(states_json(&states)?);
     a.updated_at = Set(now);
-    let updated = a.update(uow.txn()).await?;
-    uow.raise_for(
-        updated.tenant_id,
-        DomainEvent::WorkflowRunUpdated {
-            run: updated.clone(),
-        },
-    );
+    let updated = write(&uow, a).await?;
     attempt.fence(uow.txn()).await?;
     uow.commit().await?;
     Ok(Next::Continue(updated))
@@ -377,7 +371,7 @@ async fn step_failed(
             .ok()
             .map(|d| Utc::now() + d);
     }
-    save(&uow, current, states, None).await?;
+    save(&uow, current, states).await?;
     attempt.fence(uow.txn()).await?;
     uow.commit().await?;
     Ok(Outcome::Retry {
@@ -461,29 +455,23 @@ async fn finish(
     a.error = Set(error);
     a.steps = Set(states_json(&states)?);
     a.updated_at = Set(now);
-    let updated = a.update(uow.txn()).await?;
-    uow.raise_for(
-        updated.tenant_id,
-        DomainEvent::WorkflowRunUpdated {
-            run: updated.clone(),
-        },
-    );
-    Ok(updated)
+    write(uow, a).await
 }
 
-/// Writes the run's steps (and error) and raises the change.
+/// Writes the run's steps and raises the change.
 async fn save(
     uow: &UnitOfWork,
     run: workflow_run::Model,
     states: Vec<StepState>,
-    error: Option<String>,
 ) -> Result<workflow_run::Model> {
     let mut a: workflow_run::ActiveModel = run.into();
     a.steps = Set(states_json(&states)?);
-    if error.is_some() {
-        a.error = Set(error);
-    }
     a.updated_at = Set(Utc::now());
+    write(uow, a).await
+}
+
+/// Every change of a run: written, and raised as `WorkflowRunUpdated`.
+async fn write(uow: &UnitOfWork, a: workflow_run::ActiveModel) -> Result<workflow_run::Model> {
     let updated = a.update(uow.txn()).await?;
     uow.raise_for(
         updated.tenant_id,

@@ -77,6 +77,11 @@ pub struct RunJob {
     pub tenant_id: Uuid,
 }
 
+/// The job that executes run `run_id` of `tenant_id`.
+fn run_job(run_id: Uuid, tenant_id: Uuid) -> Result<NewJob> {
+    Ok(NewJob::new(JOB_KIND, &RunJob { run_id, tenant_id })?.tenant(tenant_id))
+}
+
 /// How a run is to be queued.
 pub struct Start<'a> {
     pub workflow: &'a workflow::Model,
@@ -97,16 +102,9 @@ pub async fn queue(uow: &UnitOfWork, start: Start<'_>) -> Result<Option<workflow
     let steps = stored_steps(&w.steps)?;
     let id = Uuid::now_v7();
     let max_attempts: u32 = steps.iter().map(|s| s.retry.attempts).sum();
-    let mut job = NewJob::new(
-        JOB_KIND,
-        &RunJob {
-            run_id: id,
-            tenant_id: w.tenant_id,
-        },
-    )?
-    .tenant(w.tenant_id)
-    // Each step counts its own attempts; a few more for attempts lost with a worker.
-    .max_attempts(i32::try_from(max_attempts).unwrap_or(100).saturating_add(3));
+    let mut job = run_job(id, w.tenant_id)?
+        // Each step counts its own attempts; a few more for attempts lost with a worker.
+        .max_attempts(i32::try_from(max_attempts).unwrap_or(100).saturating_add(3));
     if let Some(queue) = start.queue {
         let position = next_position(uow.txn(), &queue).await?;
         job = job.in_queue(queue, position);
@@ -321,15 +319,7 @@ pub async fn retry(uow: &UnitOfWork, id: Uuid) -> Result<workflow_run::Model> {
         }
         // The job is gone (pruned): a new one.
         None => {
-            let job = NewJob::new(
-                JOB_KIND,
-                &RunJob {
-                    run_id: run.id,
-                    tenant_id: run.tenant_id,
-                },
-            )?
-            .tenant(run.tenant_id)
-            .max_attempts(50);
+            let job = run_job(run.id, run.tenant_id)?.max_attempts(50);
             uow.enqueue(job).await?
         }
     };
