@@ -42,8 +42,11 @@ pub struct Mutation(
     AutomationMutation,
 );
 
-/// What may be watched live over `/graphql/ws`: each role sees only what it may read.
+/// What may be watched live over `/graphql/ws`: each role sees only what it may read, and a
+/// role that may watch nothing (a caller not signed in) sees no subscription type at all (a
+/// type without fields is not valid GraphQL: GraphiQL refuses such a schema).
 #[derive(MergedSubscription, Default)]
+#[graphql(visible = "watches_anything")]
 pub struct Subscription(
     crate::talent::graphql::tender_events::TenderSubscription,
     crate::matching::subscriptions::MatchingSubscription,
@@ -51,6 +54,11 @@ pub struct Subscription(
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+fn watches_anything(ctx: &async_graphql::Context<'_>) -> bool {
+    use crate::auth::visibility;
+    visibility::tender_read(ctx) || visibility::match_read(ctx) || visibility::workflow_read(ctx)
+}
 
 /// Every domain's DataLoaders, added to each request by `graphql::context::per_request`.
 pub const LOADERS: &[crate::graphql::context::RegisterLoaders] = &[

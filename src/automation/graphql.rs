@@ -2,7 +2,7 @@
 //! the organisation's staff.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{sent_email, workflow, workflow_run};
 use serde_json::Value;
@@ -441,6 +441,15 @@ pub struct WorkflowRunFilter {
     pub status: Option<Vec<RunStatus>>,
 }
 
+/// How many runs are in one status.
+#[derive(SimpleObject)]
+pub struct RunStatusCount {
+    /// The status.
+    pub status: RunStatus,
+    /// How many of the runs the caller may see are in it.
+    pub count: i32,
+}
+
 #[derive(Default)]
 pub struct AutomationQuery;
 
@@ -522,6 +531,29 @@ impl AutomationQuery {
         runs::find(&ctx.state()?.db, ctx.principal()?, id)
             .await
             .map(WorkflowRun)
+    }
+
+    /// How many runs are in each status, of those queued since `since` (default: the last 24
+    /// hours): every status, zeros included.
+    #[graphql(
+        guard = "PermissionGuard(Permission::WorkflowRead)",
+        visible = "visibility::workflow_read"
+    )]
+    async fn workflow_run_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Count the runs queued at or after this instant (default: a day ago).")]
+        since: Option<crate::graphql::scalars::DateTime>,
+    ) -> Result<Vec<RunStatusCount>> {
+        let since = since.map_or_else(|| Utc::now() - chrono::Duration::days(1), |d| d.0);
+        let counts = runs::count_by_status(&ctx.state()?.db, ctx.principal()?, since).await?;
+        Ok(counts
+            .into_iter()
+            .map(|(status, n)| RunStatusCount {
+                status: status.into(),
+                count: crate::graphql::scalars::count_int(n),
+            })
+            .collect())
     }
 
     /// Workflow runs, newest first.

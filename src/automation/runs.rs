@@ -378,6 +378,22 @@ pub fn list(p: &Principal, filter: &RunFilter) -> Select<workflow_run::Entity> {
     select
 }
 
+/// How many of the runs `p` may see, queued since `since`, are in each status.
+pub async fn count_by_status(
+    conn: &impl ConnectionTrait,
+    p: &Principal,
+    since: DateTime<Utc>,
+) -> Result<Vec<(RunStatus, u64)>> {
+    let select = super::scope::runs(p).filter(workflow_run::Column::QueuedAt.gte(since));
+    Ok(crate::db::count_by(
+        conn,
+        select,
+        workflow_run::Column::Status,
+        workflow_run::Column::Id,
+    )
+    .await?)
+}
+
 /// Deletes runs that ended before their retention: SUCCEEDED and CANCELLED ones before
 /// `finished_before`, FAILED ones before `failed_before` (kept longer, to be looked into), and
 /// the e-mail recorded before `finished_before`. Returns how many runs.

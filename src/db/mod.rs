@@ -331,3 +331,33 @@ pub async fn count_per_parent<E: EntityTrait>(
         .map(|c| (c.parent, u64::try_from(c.n).unwrap_or(0)))
         .collect())
 }
+
+/// Rows of `select` per value of the enum `column`, in one `GROUP BY` statement (the figures
+/// of a dashboard: tenders by status, …): every value in declaration order, zeros included.
+pub async fn count_by<E, V>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    column: E::Column,
+    id_col: E::Column,
+) -> Result<Vec<(V, u64)>, DbErr>
+where
+    E: EntityTrait,
+    V: sea_orm::TryGetable + sea_orm::Iterable + Eq + std::hash::Hash + Copy,
+{
+    let counts: HashMap<V, i64> = select
+        .select_only()
+        .column(column)
+        .column_as(id_col.count(), "n")
+        .group_by(column)
+        .into_tuple::<(V, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(V::iter()
+        .map(|v| {
+            let n = counts.get(&v).copied().unwrap_or(0);
+            (v, u64::try_from(n).unwrap_or(0))
+        })
+        .collect())
+}

@@ -118,3 +118,8 @@ pub fn uuid_text(uuid: uuid::Uuid) -> String {
     let mut buf = uuid::Uuid::encode_buffer();
     uuid.hyphenated().encode_lower(&mut buf).to_owned()
 }
+
+/// A count as GraphQL's `Int` (32 bits), saturating.
+pub fn count_int(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}

@@ -29,6 +29,15 @@ use crate::talent::graphql::tender::{Tender, TenderMatches};
 use crate::talent::inputs::to_decimal;
 use crate::talent::loaders::{CompanyLoader, ConsultantLoader, TenderLoader};
 
+/// How many matches are in one status.
+#[derive(SimpleObject)]
+pub struct MatchStatusCount {
+    /// The status.
+    pub status: MatchStatus,
+    /// How many of the matches the caller may see are in it.
+    pub count: i32,
+}
+
 /// The components of a match score, each in 0..1.
 #[derive(SimpleObject, Default)]
 pub struct MatchBreakdown {
@@ -374,6 +383,36 @@ pub struct MatchQuery;
 
 #[Object]
 impl MatchQuery {
+    /// How many matches are in each status — the funnel PENDING → PROPOSED → ACCEPTED (then
+    /// REJECTED, CANCELLED) — counting those the caller may see (a CLIENT's start at PROPOSED):
+    /// of one tender, or of one company's tenders, or all.
+    #[graphql(
+        guard = "PermissionGuard(Permission::MatchRead)",
+        visible = "visibility::match_read"
+    )]
+    async fn match_funnel(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this tender's matches.")] tender_id: Option<ID>,
+        #[graphql(desc = "Only the matches of this company's tenders.")] company_id: Option<ID>,
+    ) -> Result<Vec<MatchStatusCount>> {
+        let tender_id = tender_id
+            .as_ref()
+            .map(|id| parse_id("tenderId", id))
+            .transpose()?;
+        let company_id = company_id
+            .as_ref()
+            .map(|id| parse_id("companyId", id))
+            .transpose()?;
+        let counts = matches::funnel(ctx.state()?, ctx.principal()?, tender_id, company_id).await?;
+        Ok(counts
+            .into_iter()
+            .map(|(status, n)| MatchStatusCount {
+                status: status.into(),
+                count: crate::graphql::scalars::count_int(n),
+            })
+            .collect())
+    }
     /// One match.
     #[graphql(
         name = "match",

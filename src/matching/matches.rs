@@ -77,6 +77,40 @@ pub fn list(p: &Principal, filter: &MatchFilter) -> Result<Select<tender_match::
     filtered(super::scope::matches(p), filter, ScoreView::of(p))
 }
 
+/// How many of the matches `p` may see are in each status: the funnel PENDING → PROPOSED →
+/// ACCEPTED, of one tender or one company's tenders when given (one `p` may not see is
+/// `NOT_FOUND`). A CLIENT's funnel starts at PROPOSED, as its row scope does.
+pub async fn funnel(
+    state: &AppState,
+    p: &Principal,
+    tender_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+) -> Result<Vec<(MatchStatus, u64)>> {
+    if let Some(id) = tender_id {
+        crate::talent::tenders::find(state, p, id).await?;
+    }
+    let mut select = list(
+        p,
+        &MatchFilter {
+            tender_id,
+            ..MatchFilter::default()
+        },
+    )?;
+    if let Some(id) = company_id {
+        crate::talent::companies::find(state, p, id).await?;
+        select = select.filter(
+            tender_match::Column::TenderId.in_subquery(scope::tenders_of_company(p.tenant_id, id)),
+        );
+    }
+    Ok(crate::db::count_by(
+        &state.db,
+        select,
+        tender_match::Column::Status,
+        tender_match::Column::Id,
+    )
+    .await?)
+}
+
 /// Gathers what the score needs and scores the pair with the tenant's weights; returns the
 /// score with its stored breakdown and reasons.
 pub async fn score_pair(

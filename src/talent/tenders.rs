@@ -37,6 +37,32 @@ pub async fn find(state: &AppState, p: &Principal, id: Uuid) -> Result<tender::M
     .await
 }
 
+/// How many of the tenders `p` may see are in each status (of one company, when given; a
+/// company `p` may not see is `NOT_FOUND`).
+pub async fn count_by_status(
+    state: &AppState,
+    p: &Principal,
+    company_id: Option<Uuid>,
+) -> Result<Vec<(TenderStatus, u64)>> {
+    if let Some(id) = company_id {
+        super::companies::find(state, p, id).await?;
+    }
+    let select = list(
+        p,
+        TenderFilter {
+            company_id,
+            ..TenderFilter::default()
+        },
+    )?;
+    Ok(crate::db::count_by(
+        &state.db,
+        select,
+        tender::Column::Status,
+        tender::Column::Id,
+    )
+    .await?)
+}
+
 /// Filters of `tenders`.
 #[derive(Debug, Default)]
 pub struct TenderFilter {

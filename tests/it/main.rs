@@ -15,6 +15,7 @@ mod automation;
 mod automation_triggers;
 mod cli;
 mod crypto;
+mod dashboard;
 mod dependencies;
 mod events;
 mod generate;

@@ -2,7 +2,9 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, Value};
+use async_graphql::{
+    Context, Enum, ID, InputObject, MaybeUndefined, MergedObject, Object, SimpleObject, Value,
+};
 use entity::{tender, tender_skill};
 
 use super::company::Company;
@@ -361,6 +363,31 @@ impl TenderQuery {
         )
         .await
     }
+
+    /// How many tenders are in each status, counting those the caller may see (a CLIENT its
+    /// company's, a CONSULTANT the open ones and its own): every status, zeros included.
+    #[graphql(
+        guard = "PermissionGuard(Permission::TenderRead)",
+        visible = "visibility::tender_read"
+    )]
+    async fn tender_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this company's tenders.")] company_id: Option<ID>,
+    ) -> Result<Vec<TenderStatusCount>> {
+        let company_id = company_id
+            .as_ref()
+            .map(|id| parse_id("companyId", id))
+            .transpose()?;
+        let counts = tenders::count_by_status(ctx.state()?, ctx.principal()?, company_id).await?;
+        Ok(counts
+            .into_iter()
+            .map(|(status, n)| TenderStatusCount {
+                status: status.into(),
+                count: crate::graphql::scalars::count_int(n),
+            })
+            .collect())
+    }
 }
 
 async fn transition(ctx: &Context<'_>, id: ID, to: Transition) -> Result<Tender> {
@@ -368,6 +395,15 @@ async fn transition(ctx: &Context<'_>, id: ID, to: Transition) -> Result<Tender>
     let uow = ctx.unit_of_work().await?;
     let done = tenders::transition(&uow, id, to).await;
     uow.finish(done).await.map(Tender::from)
+}
+
+/// How many tenders are in one status.
+#[derive(SimpleObject)]
+pub struct TenderStatusCount {
+    /// The status.
+    pub status: TenderStatus,
+    /// How many of the tenders the caller may see are in it.
+    pub count: i32,
 }
 
 #[derive(Default)]
