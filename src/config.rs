@@ -69,6 +69,15 @@ pub struct ConfigArgs {
         global = true
     )]
     pub webhook_allow_private: String,
+    /// Serve GraphiQL at `/graphiql` (and on `GET /graphql` for browsers); `false` in
+    /// production if the API is not to be explored from a browser.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_GRAPHIQL",
+        default_value = "true",
+        global = true
+    )]
+    pub graphiql: String,
     /// `pretty` (default) or `json` log lines.
     #[arg(
         long,
@@ -609,6 +618,10 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// Workflow webhooks may call non-public addresses (`TALENTGRAPH_WEBHOOK_ALLOW_PRIVATE`).
     pub webhook_allow_private: bool,
+    /// GraphiQL is served (`TALENTGRAPH_GRAPHIQL`).
+    pub graphiql: bool,
+    /// `serve --demo`: GraphiQL and the playground offer one-click sign-in as each demo login.
+    pub demo: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -618,6 +631,18 @@ impl std::fmt::Debug for Config {
             .field("master_key_ids", &self.master_keys.ids())
             .field("log_format", &self.log_format)
             .finish_non_exhaustive()
+    }
+}
+
+/// A `true`/`false` setting (also `1`/`0`; empty is `false`).
+fn flag(var: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" | "" => Ok(false),
+        other => Err(ConfigError::Invalid {
+            var,
+            reason: format!("expected `true` or `false`, got `{other}`"),
+        }),
     }
 }
 
@@ -652,16 +677,11 @@ impl Config {
             reason: format!("`{}` is not a socket address ({e})", args.bind),
         })?;
         let log_format = LogFormat::parse(&args.log_format)?;
-        let webhook_allow_private = match args.webhook_allow_private.trim() {
-            "true" | "1" => true,
-            "false" | "0" | "" => false,
-            other => {
-                return Err(ConfigError::Invalid {
-                    var: "TALENTGRAPH_WEBHOOK_ALLOW_PRIVATE",
-                    reason: format!("expected `true` or `false`, got `{other}`"),
-                });
-            }
-        };
+        let webhook_allow_private = flag(
+            "TALENTGRAPH_WEBHOOK_ALLOW_PRIVATE",
+            &args.webhook_allow_private,
+        )?;
+        let graphiql = flag("TALENTGRAPH_GRAPHIQL", &args.graphiql)?;
         // Validated before any secret is generated.
         let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
@@ -724,6 +744,8 @@ impl Config {
             pool: tuning.pool,
             jobs: tuning.jobs,
             webhook_allow_private,
+            graphiql,
+            demo,
         })
     }
 

@@ -4,14 +4,14 @@
 use std::any::Any;
 use std::net::SocketAddr;
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::MultipartOptions;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::RequestId;
@@ -576,8 +576,8 @@ pub async fn get_handler(
 ) -> Response {
     let peer = crate::client_ip::client_addr(&state.config.trusted_proxies, peer, &headers);
     let query = uri.query().unwrap_or_default();
-    if query.is_empty() && method == Method::GET && wants_html(&headers) {
-        return graphiql().await.into_response();
+    if query.is_empty() && method == Method::GET && wants_html(&headers) && state.config.graphiql {
+        return super::ui::graphiql_page(&state);
     }
     let request = match get_request(&uri) {
         Ok(request) => request,
@@ -634,20 +634,4 @@ pub async fn get_handler(
         return graphql_response(&response);
     }
     json_response(&response)
-}
-
-/// GraphiQL, wired to `/graphql` and `/graphql/ws`.
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("talentgraph GraphiQL")
-            .finish(),
-    )
-}
-
-/// The playground page (the live dashboard lands here in a later issue).
-pub async fn playground() -> Html<&'static str> {
-    Html(include_str!("../../playground/index.html"))
 }

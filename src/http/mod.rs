@@ -5,6 +5,7 @@ mod health;
 pub mod origin;
 mod request_id;
 pub mod server;
+mod ui;
 mod ws;
 
 use std::time::Duration;
@@ -61,8 +62,10 @@ pub fn router(state: HttpState, extra: Router) -> Router {
             get(graphql::get_handler).post(graphql::post_handler),
         )
         .route("/graphql/ws", get(ws::handler))
-        .route("/graphiql", get(graphql::graphiql))
-        .route("/playground", get(graphql::playground))
+        .route("/graphiql", get(ui::graphiql))
+        .route("/playground", get(ui::playground))
+        .route("/playground/", get(ui::playground))
+        .route("/playground/assets/{*path}", get(ui::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

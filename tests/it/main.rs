@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod automation;
 mod automation_triggers;
+mod browser;
 mod cli;
 mod crypto;
 mod dashboard;

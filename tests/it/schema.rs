@@ -249,3 +249,52 @@ async fn every_role_s_schema_describes_itself() {
         missing.into_iter().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// The playground's code is generated from the schemas its audiences see; a change of the API
+/// that they miss fails here (then `npm run codegen` in playground/ fails or changes src/gql).
+#[tokio::test]
+async fn the_playground_schemas_match_the_export() {
+    let schema = talentgraph::schema::build_schema(None);
+    for (role, file, flag) in [
+        (entity::Role::Client, "client.graphql", "CLIENT"),
+        (entity::Role::Manager, "manager.graphql", "MANAGER"),
+    ] {
+        let exported = talentgraph::graphql::sdl::export_sdl(&schema, Some(role))
+            .await
+            .expect("export");
+        let path = format!("{}/playground/schema/{file}", env!("CARGO_MANIFEST_DIR"));
+        let committed =
+            std::fs::read_to_string(&path).expect("the playground's schemas are checked in");
+        assert!(
+            committed == exported,
+            "playground/schema/{file} is out of date: run `cargo run -- export-schema --role {flag} --out playground/schema/{file}`, then `npm run codegen` in playground/"
+        );
+    }
+}
+
+/// A caller who may watch nothing sees no subscription type: a type without fields is not
+/// valid GraphQL, and GraphiQL refuses the whole schema for it.
+#[tokio::test]
+async fn no_empty_subscription_type_for_anonymous_callers() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .anon("{ __schema { subscriptionType { name } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["__schema"]["subscriptionType"],
+        Value::Null,
+        "{body}"
+    );
+    let agency = app.agency().await;
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "{ __schema { subscriptionType { fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    let fields = body["data"]["__schema"]["subscriptionType"]["fields"]
+        .as_array()
+        .expect("fields");
+    assert!(fields.len() >= 3, "{body}");
+}

@@ -40,6 +40,7 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         smtp_url: None,
         log_format: "pretty".to_owned(),
         webhook_allow_private: "false".to_owned(),
+        graphiql: "true".to_owned(),
         tuning: Default::default(),
     }
 }

@@ -1,0 +1,102 @@
+// Signing in, shared by GraphiQL and the dashboard: a session is the `login` mutation's
+// tokens plus who signed in. It is kept in sessionStorage (per tab), so two tabs can be two
+// roles side by side.
+
+export type Role = "ADMIN" | "MANAGER" | "CONSULTANT" | "CLIENT";
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  fullName: string;
+  role: Role;
+  email: string;
+}
+
+/// `serve --demo` marks the pages so that each demo login is one click away.
+export function demoMode(): boolean {
+  const meta = document.querySelector('meta[name="talentgraph-mode"]');
+  return meta?.getAttribute("content") === "demo";
+}
+
+export const DEMO_SLUG = "demo";
+export const DEMO_PASSWORD = "talentgraph-demo";
+export const DEMO_LOGINS: { role: Role; email: string }[] = [
+  { role: "ADMIN", email: "admin@demo.talentgraph.dev" },
+  { role: "MANAGER", email: "manager@demo.talentgraph.dev" },
+  { role: "CONSULTANT", email: "consultant@demo.talentgraph.dev" },
+  { role: "CLIENT", email: "client@demo.talentgraph.dev" },
+];
+
+const KEY = "talentgraph.session";
+
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(KEY);
+}
+
+export const GRAPHQL_URL = "/graphql";
+
+export function websocketUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/graphql/ws`;
+}
+
+const LOGIN = `mutation SignIn($input: LoginInput!) {
+  login(input: $input) { accessToken refreshToken user { fullName role email } }
+}`;
+
+const LOGOUT = `mutation SignOut($refreshToken: String!) { logout(refreshToken: $refreshToken) }`;
+
+interface GraphQLError {
+  message: string;
+  extensions?: { code?: string };
+}
+
+async function post(query: string, variables: object, token?: string) {
+  const response = await fetch(GRAPHQL_URL, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json, application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: GraphQLError[] };
+  if (body.errors?.length) {
+    const e = body.errors[0];
+    throw new Error(e.extensions?.code ? `${e.extensions.code}: ${e.message}` : e.message);
+  }
+  return body.data;
+}
+
+/// Signs in with real credentials (the `login` mutation).
+export async function signIn(tenantSlug: string, email: string, password: string): Promise<Session> {
+  const data = await post(LOGIN, { input: { tenantSlug, email, password } });
+  const login = data.login;
+  return {
+    accessToken: login.accessToken,
+    refreshToken: login.refreshToken,
+    fullName: login.user.fullName,
+    role: login.user.role,
+    email: login.user.email,
+  };
+}
+
+/// Ends the session on the server: its refresh token and its access token are refused from now.
+export async function signOut(session: Session): Promise<void> {
+  try {
+    await post(LOGOUT, { refreshToken: session.refreshToken }, session.accessToken);
+  } catch {
+    // Signed out locally either way.
+  }
+}
