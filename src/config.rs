@@ -78,6 +78,20 @@ pub struct ConfigArgs {
         global = true
     )]
     pub graphiql: String,
+    /// A manifest of trusted documents (hash → document, as graphql-codegen's client preset
+    /// writes `persisted-documents.json`, or Apollo's persisted query manifest); requests may
+    /// name them by hash. The playground's own documents are always trusted.
+    #[arg(long, env = "TALENTGRAPH_TRUSTED_DOCUMENTS", global = true)]
+    pub trusted_documents: Option<String>,
+    /// `strict`: only trusted documents run; `lenient` (default): other documents run too, and
+    /// clients may register theirs (Apollo's automatic persisted queries).
+    #[arg(
+        long,
+        env = "TALENTGRAPH_TRUSTED_DOCUMENTS_MODE",
+        default_value = "lenient",
+        global = true
+    )]
+    pub trusted_documents_mode: String,
     /// `pretty` (default) or `json` log lines.
     #[arg(
         long,
@@ -622,6 +636,8 @@ pub struct Config {
     pub graphiql: bool,
     /// `serve --demo`: GraphiQL and the playground offer one-click sign-in as each demo login.
     pub demo: bool,
+    /// Documents requests may name by hash, and whether only they run.
+    pub trusted_documents: std::sync::Arc<crate::trusted_documents::TrustedDocuments>,
 }
 
 impl std::fmt::Debug for Config {
@@ -632,6 +648,37 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .finish_non_exhaustive()
     }
+}
+
+/// The trusted documents: the playground's, and the manifest's when one is given.
+fn trusted_documents(
+    args: &ConfigArgs,
+) -> Result<crate::trusted_documents::TrustedDocuments, ConfigError> {
+    let strict = match args.trusted_documents_mode.trim() {
+        "strict" => true,
+        "lenient" | "" => false,
+        other => {
+            return Err(ConfigError::Invalid {
+                var: "TALENTGRAPH_TRUSTED_DOCUMENTS_MODE",
+                reason: format!("expected `strict` or `lenient`, got `{other}`"),
+            });
+        }
+    };
+    let manifest = match args.trusted_documents.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(path) => Some(
+            std::fs::read_to_string(path).map_err(|e| ConfigError::Invalid {
+                var: "TALENTGRAPH_TRUSTED_DOCUMENTS",
+                reason: format!("cannot read `{path}`: {e}"),
+            })?,
+        ),
+    };
+    crate::trusted_documents::TrustedDocuments::load(manifest.as_deref(), strict).map_err(
+        |reason| ConfigError::Invalid {
+            var: "TALENTGRAPH_TRUSTED_DOCUMENTS",
+            reason,
+        },
+    )
 }
 
 /// A `true`/`false` setting (also `1`/`0`; empty is `false`).
@@ -682,6 +729,7 @@ impl Config {
             &args.webhook_allow_private,
         )?;
         let graphiql = flag("TALENTGRAPH_GRAPHIQL", &args.graphiql)?;
+        let trusted_documents = std::sync::Arc::new(trusted_documents(args)?);
         // Validated before any secret is generated.
         let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
@@ -746,6 +794,7 @@ impl Config {
             webhook_allow_private,
             graphiql,
             demo,
+            trusted_documents,
         })
     }
 

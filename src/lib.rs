@@ -26,4 +26,5 @@ pub mod state;
 pub mod talent;
 pub mod telemetry;
 pub mod tenancy;
+pub mod trusted_documents;
 pub mod unit;

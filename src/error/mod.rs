@@ -29,6 +29,8 @@ pub enum ErrorCode {
     QueryTooComplex,
     GraphqlParseFailed,
     GraphqlValidationFailed,
+    /// A persisted document's hash this server does not know: send the text with it.
+    PersistedQueryNotFound,
     InternalServerError,
 }
 
@@ -44,6 +46,7 @@ impl ErrorCode {
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
             ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ErrorCode::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }

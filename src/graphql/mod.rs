@@ -24,6 +24,7 @@ pub mod live;
 pub mod order;
 pub mod pagination;
 pub mod patch;
+pub mod persisted;
 pub mod plain;
 pub mod prepare;
 pub mod scalars;

@@ -78,6 +78,8 @@ struct Prepared {
 pub struct DocumentCache {
     entries: std::sync::Mutex<lru::LruCache<u64, Arc<Prepared>>>,
     hasher: std::hash::RandomState,
+    /// Documents named by their hash (trusted and automatic persisted queries).
+    persisted: super::persisted::Persisted,
 }
 
 impl DocumentCache {
@@ -87,12 +89,13 @@ impl DocumentCache {
     /// the most memory).
     const MAX_QUERY_BYTES: usize = 16 * 1024;
 
-    pub fn new() -> Self {
+    pub fn new(trusted: Arc<crate::trusted_documents::TrustedDocuments>) -> Self {
         DocumentCache {
             entries: std::sync::Mutex::new(lru::LruCache::new(
                 std::num::NonZeroUsize::new(Self::ENTRIES).unwrap_or(std::num::NonZeroUsize::MIN),
             )),
             hasher: std::hash::RandomState::new(),
+            persisted: super::persisted::Persisted::new(trusted),
         }
     }
 
@@ -122,20 +125,16 @@ impl DocumentCache {
     }
 }
 
-impl Default for DocumentCache {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// Parses `request`'s document once and holds it to the limits: `QUERY_TOO_COMPLEX` past
 /// them, `GRAPHQL_PARSE_FAILED` when it does not parse. A document seen before comes from
-/// `cache`, already checked.
+/// `cache`, already checked. A document named by its hash is looked up first
+/// (`graphql::persisted`), and in strict mode only trusted documents pass.
 pub fn check(
     limits: &Limits,
     cache: &DocumentCache,
     mut request: Request,
 ) -> Result<Checked, ServerError> {
+    cache.persisted.resolve(&mut request)?;
     if let Some(hit) = cache.get(&request.query, request.operation_name.as_deref()) {
         request.set_parsed_query(hit.doc.clone());
         return Ok(Checked {

@@ -37,10 +37,11 @@ pub struct HttpState {
 
 impl HttpState {
     pub fn new(app: AppState, schema: AppSchema) -> Self {
+        let documents = Arc::new(DocumentCache::new(app.config.trusted_documents.clone()));
         HttpState {
             app,
             schema,
-            documents: Arc::new(DocumentCache::new()),
+            documents,
         }
     }
 }

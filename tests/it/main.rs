@@ -26,6 +26,7 @@ mod jobs;
 mod live;
 mod migrations;
 mod ops;
+mod persisted;
 mod races;
 mod rbac;
 mod read_path;

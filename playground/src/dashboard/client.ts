@@ -1,5 +1,8 @@
 // The dashboard's GraphQL client: urql over HTTP for queries and mutations, graphql-ws for
-// subscriptions, both signed with the session's access token.
+// subscriptions, both signed with the session's access token. Operations are sent as trusted
+// documents: by the hash graphql-codegen gave them (the server knows the playground's
+// manifest), never as text, so the dashboard works on a server that runs only those.
+import { persistedExchange } from "@urql/exchange-persisted";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "urql";
 import { GRAPHQL_URL, websocketUrl } from "../lib/session";
@@ -30,9 +33,16 @@ export function connect(token: string, onReconnect: () => void): Connection {
     fetchOptions: () => ({ headers: { authorization } }),
     exchanges: [
       cacheExchange,
+      persistedExchange({
+        enforcePersistedQueries: true,
+        enableForMutation: true,
+        enableForSubscriptions: true,
+        generateHash: async (_query, document) => (document as { __meta__?: { hash?: string } }).__meta__?.hash,
+      }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {
+          // A persisted operation carries its hash in `extensions`, and no text.
           const input = { ...request, query: request.query ?? "" };
           return {
             subscribe(sink) {
