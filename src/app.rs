@@ -45,12 +45,19 @@ pub async fn serve(
     let probe = crate::db::health::probe_target(state.config.database_url())
         .map(|target| tokio::spawn(state.db_health.clone().probe(target)));
     let workers = Background::start(&state, state.config.jobs.clone());
+    let (budgets_stop, budgets_stopped) = tokio::sync::watch::channel(false);
+    let budgets = {
+        let state = state.clone();
+        tokio::spawn(async move { state.rate_limits.budgets().run(budgets_stopped).await })
+    };
     let limits = state.config.limits.connections;
     let hooks = crate::automation::hooks::router(state.clone());
     let router = crate::http::router(HttpState::new(state, schema), hooks);
     let (stop, _) = tokio::sync::watch::channel(false);
     crate::http::server::serve(listener, router, limits, stop, shutdown).await;
     workers.shutdown().await;
+    let _ = budgets_stop.send(true);
+    let _ = budgets.await;
     maintenance.abort();
     dispatcher.abort();
     if let Some(event_listener) = event_listener {

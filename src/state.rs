@@ -12,7 +12,6 @@ use crate::auth::Principal;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::RateLimits;
-use crate::auth::throttle::{IpThrottle, SignUpThrottle};
 use crate::config::Config;
 use crate::error::Result;
 use crate::unit::Reaction;
@@ -30,8 +29,7 @@ pub struct Inner {
     pub config: Config,
     pub jwt: JwtKeys,
     pub passwords: Passwords,
-    pub ip_throttle: IpThrottle,
-    pub signup_throttle: SignUpThrottle,
+    /// Request rate limits and the per-IP sign-in and sign-up throttles.
     pub rate_limits: RateLimits,
     pub db_health: crate::db::health::DbHealth,
     /// Committed domain events, handed to this instance's subscribers.
@@ -71,9 +69,10 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Result<Self> {
         let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
         let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
-        let ip_throttle = IpThrottle::new(&config.throttle);
-        let signup_throttle = SignUpThrottle::new(&config.throttle);
-        let rate_limits = RateLimits::new(&config.rate_limits);
+        // Several instances on one PostgreSQL share the budgets through it.
+        let shared =
+            (db.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| db.clone());
+        let rate_limits = RateLimits::new(&config.rate_limits, &config.throttle, shared);
         Ok(AppState {
             inner: Arc::new(Inner {
                 writer: db.clone(),
@@ -81,8 +80,6 @@ impl AppState {
                 config,
                 jwt,
                 passwords,
-                ip_throttle,
-                signup_throttle,
                 rate_limits,
                 db_health: crate::db::health::DbHealth::default(),
                 events: crate::events::EventBus::new(EVENT_BUFFER),

@@ -26,6 +26,7 @@ mod m20261206_000021_create_matching_settings;
 mod m20261207_000022_create_job;
 mod m20261207_000023_create_workflow;
 mod m20261207_000024_create_webhook_receipt;
+mod m20261207_000025_create_rate_count;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_create_job::Migration),
             Box::new(m20261207_000023_create_workflow::Migration),
             Box::new(m20261207_000024_create_webhook_receipt::Migration),
+            Box::new(m20261207_000025_create_rate_count::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Authentication and authorisation: tokens, passwords, the principal, the permission table,
 //! guards and the role-aware visibility of the schema (DESIGN §5, §6).
 
+pub mod budgets;
 pub mod edge;
 pub mod jwt;
 pub mod password;

@@ -1,66 +1,73 @@
 //! Request rate limits per client IP and per user, counted in GraphQL operations (a batch of ten
-//! counts ten). In memory, per instance (GCRA via `governor`); sign-in failures have their own,
-//! shared throttle in `auth::throttle`.
+//! counts ten), and the per-IP sign-in and sign-up throttles: budgets every instance on one
+//! PostgreSQL shares (`auth::budgets`), in memory on SQLite. The sign-in throttles per account
+//! are in `auth::throttle`.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 
-use governor::clock::{Clock as _, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::config::RateLimitConfig;
+use super::budgets::{Budgets, Kind, ip_key, user_key};
+use crate::config::{RateLimitConfig, ThrottleConfig};
 use crate::error::AppError;
 
-/// Keys kept before idle ones are swept.
-const SWEEP_ABOVE: usize = 50_000;
-
 pub struct RateLimits {
-    per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_user: DefaultKeyedRateLimiter<Uuid>,
+    budgets: Budgets,
 }
 
-fn quota(per_minute: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
-}
-
-fn check<K: std::hash::Hash + Eq + Clone>(
-    limiter: &DefaultKeyedRateLimiter<K>,
-    key: &K,
-    ops: usize,
-) -> Result<(), AppError> {
-    if limiter.len() > SWEEP_ABOVE {
-        limiter.retain_recent();
-    }
-    let n = NonZeroU32::new(u32::try_from(ops).unwrap_or(u32::MAX)).unwrap_or(NonZeroU32::MIN);
-    match limiter.check_key_n(key, n) {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(not_until)) => Err(AppError::RateLimited {
-            retry_after_secs: not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                .max(1),
-        }),
-        // More operations at once than the whole quota allows.
-        Err(_) => Err(AppError::RateLimited {
-            retry_after_secs: 60,
-        }),
-    }
+fn count(ops: usize) -> u64 {
+    u64::try_from(ops).unwrap_or(u64::MAX)
 }
 
 impl RateLimits {
-    pub fn new(cfg: &RateLimitConfig) -> Self {
+    /// Shared through `shared` (the PostgreSQL pool) when given.
+    pub fn new(
+        rates: &RateLimitConfig,
+        throttle: &ThrottleConfig,
+        shared: Option<DatabaseConnection>,
+    ) -> Self {
         RateLimits {
-            per_ip: RateLimiter::keyed(quota(cfg.per_ip_per_minute)),
-            per_user: RateLimiter::keyed(quota(cfg.per_user_per_minute)),
+            budgets: Budgets::new(rates, throttle, shared),
         }
     }
 
-    pub fn check_ip(&self, ip: IpAddr, ops: usize) -> Result<(), AppError> {
-        check(&self.per_ip, &crate::auth::throttle::client_block(ip), ops)
+    pub fn budgets(&self) -> &Budgets {
+        &self.budgets
     }
 
-    pub fn check_user(&self, user_id: Uuid, ops: usize) -> Result<(), AppError> {
-        check(&self.per_user, &user_id, ops)
+    pub async fn check_ip(&self, ip: IpAddr, ops: usize) -> Result<(), AppError> {
+        self.budgets.take(Kind::Ip, &ip_key(ip), count(ops)).await
+    }
+
+    pub async fn check_user(&self, user_id: Uuid, ops: usize) -> Result<(), AppError> {
+        self.budgets
+            .take(Kind::User, &user_key(user_id), count(ops))
+            .await
+    }
+
+    /// Counts a sign-in attempt from `ip`, before the password is checked; `RATE_LIMITED`
+    /// past `TALENTGRAPH_SIGNIN_IP_MAX_FAILURES` in the window.
+    pub async fn begin_sign_in(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        match ip {
+            Some(ip) => self.budgets.take(Kind::SignInIp, &ip_key(ip), 1).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Refunds the attempt of a sign-in that succeeded.
+    pub fn sign_in_succeeded(&self, ip: Option<IpAddr>) {
+        if let Some(ip) = ip {
+            self.budgets.refund(Kind::SignInIp, &ip_key(ip), 1);
+        }
+    }
+
+    /// Counts an organisation created from `ip`; `RATE_LIMITED` past the hourly quota. Each
+    /// `signUp` field counts, so a batch of aliased sign-ups creates no more than the quota.
+    pub async fn begin_sign_up(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        match ip {
+            Some(ip) => self.budgets.take(Kind::SignUpIp, &ip_key(ip), 1).await,
+            None => Ok(()),
+        }
     }
 }

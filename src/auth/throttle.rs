@@ -6,8 +6,8 @@
 //!   The owner signing in from elsewhere is not affected.
 //! - per account, in the database: a much higher budget of failures from all sources together,
 //!   the backstop against distributed guessing; past it the account is blocked for a while.
-//! - per client IP, in memory (per instance, in front of everything).
-//! - sign-ups per client IP, in memory: creating organisations is not multiplied by aliases.
+//! - per client IP, and sign-ups per client IP: budgets shared by every instance
+//!   (`auth::rate_limit`), in front of everything.
 //!
 //! An attempt is counted *before* the password is checked, atomically, and refunded on success:
 //! parallel guesses cannot all slip past a check that has not yet seen the others' failures.
@@ -17,10 +17,8 @@
     reason = "throttle counters are keyed by tenant and blind index already"
 )]
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entity::login_throttle;
@@ -262,49 +260,6 @@ pub async fn clear_source(conn: &impl ConnectionTrait, key: &str) -> Result<()> 
     Ok(())
 }
 
-/// Sign-ups per client IP, in memory (GCRA): each `signUp` field counts, so a batch of
-/// aliased sign-ups creates no more organisations than the quota.
-pub struct SignUpThrottle {
-    limiter: governor::DefaultKeyedRateLimiter<IpAddr>,
-}
-
-impl SignUpThrottle {
-    pub fn new(cfg: &ThrottleConfig) -> Self {
-        let per_hour = std::num::NonZeroU32::new(cfg.signups_per_ip_per_hour)
-            .unwrap_or(std::num::NonZeroU32::MIN);
-        SignUpThrottle {
-            limiter: governor::RateLimiter::keyed(governor::Quota::per_hour(per_hour)),
-        }
-    }
-
-    /// Counts a sign-up from `ip`; `RATE_LIMITED` past the quota.
-    pub fn begin(&self, ip: Option<IpAddr>) -> Result<()> {
-        use governor::clock::{Clock as _, DefaultClock};
-        let Some(ip) = ip.map(client_block) else {
-            return Ok(());
-        };
-        if self.limiter.len() > 100_000 {
-            self.limiter.retain_recent();
-        }
-        self.limiter
-            .check_key(&ip)
-            .map_err(|not_until| AppError::RateLimited {
-                retry_after_secs: not_until
-                    .wait_time_from(DefaultClock::default().now())
-                    .as_secs()
-                    .max(1),
-            })
-    }
-}
-
-/// Sign-in attempts per client IP, in memory. IPv6 clients are grouped by /64, the block a
-/// single subscriber usually holds.
-pub struct IpThrottle {
-    max_failures: u32,
-    window: Duration,
-    entries: Mutex<HashMap<IpAddr, (u32, Instant)>>,
-}
-
 /// The block a client address stands for: IPv4 addresses as they are (an IPv4-mapped IPv6
 /// address, as a dual-stack listener sees IPv4 clients, as its IPv4 address), IPv6 by /64.
 pub fn client_block(ip: IpAddr) -> IpAddr {
@@ -314,58 +269,6 @@ pub fn client_block(ip: IpAddr) -> IpAddr {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);
             IpAddr::V6(bits.into())
         }
-    }
-}
-
-impl IpThrottle {
-    pub fn new(cfg: &ThrottleConfig) -> Self {
-        IpThrottle {
-            max_failures: cfg.ip_max_failures,
-            window: cfg.window,
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn with_entries<T>(&self, f: impl FnOnce(&mut HashMap<IpAddr, (u32, Instant)>) -> T) -> T {
-        // A poisoned lock only means another thread panicked mid-update of plain counters.
-        let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut guard)
-    }
-
-    /// Counts an attempt from `ip`; `RATE_LIMITED` when the window's attempts exceed the limit.
-    pub fn begin_attempt(&self, ip: Option<IpAddr>) -> Result<()> {
-        let Some(ip) = ip.map(client_block) else {
-            return Ok(());
-        };
-        self.with_entries(|entries| {
-            if entries.len() > 100_000 {
-                entries.retain(|_, (_, started)| started.elapsed() < self.window);
-            }
-            let entry = entries.entry(ip).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= self.window {
-                *entry = (0, Instant::now());
-            }
-            if entry.0 >= self.max_failures {
-                let left = self.window.saturating_sub(entry.1.elapsed()).as_secs();
-                return Err(AppError::RateLimited {
-                    retry_after_secs: left.max(1),
-                });
-            }
-            entry.0 += 1;
-            Ok(())
-        })
-    }
-
-    /// Refunds the attempt of a successful sign-in.
-    pub fn succeeded(&self, ip: Option<IpAddr>) {
-        let Some(ip) = ip.map(client_block) else {
-            return;
-        };
-        self.with_entries(|entries| {
-            if let Some(entry) = entries.get_mut(&ip) {
-                entry.0 = entry.0.saturating_sub(1);
-            }
-        });
     }
 }
 
@@ -386,23 +289,5 @@ mod tests {
         let other: IpAddr = "::ffff:10.9.9.9".parse().expect("ip");
         assert_eq!(client_block(mapped), v4);
         assert_ne!(client_block(mapped), client_block(other));
-    }
-
-    #[test]
-    fn ip_attempts_are_counted_before_and_refunded_on_success() {
-        let throttle = IpThrottle::new(&ThrottleConfig {
-            ip_max_failures: 2,
-            ..ThrottleConfig::default()
-        });
-        let ip = Some("192.0.2.1".parse().expect("ip"));
-        assert!(throttle.begin_attempt(ip).is_ok());
-        throttle.succeeded(ip);
-        assert!(throttle.begin_attempt(ip).is_ok());
-        assert!(throttle.begin_attempt(ip).is_ok());
-        assert!(matches!(
-            throttle.begin_attempt(ip),
-            Err(AppError::RateLimited { .. })
-        ));
-        assert!(throttle.begin_attempt(None).is_ok());
     }
 }

@@ -49,7 +49,9 @@ async fn receive(
 ) -> Response {
     // Behind a load balancer, the caller it forwards (TALENTGRAPH_TRUSTED_PROXIES).
     let client = crate::client_ip::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
-    if let Err(AppError::RateLimited { retry_after_secs }) = state.rate_limits.check_ip(client, 1) {
+    if let Err(AppError::RateLimited { retry_after_secs }) =
+        state.rate_limits.check_ip(client, 1).await
+    {
         let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, "too many requests");
         if let Ok(value) = retry_after_secs.to_string().parse() {
             response.headers_mut().insert("retry-after", value);

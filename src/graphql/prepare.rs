@@ -189,7 +189,11 @@ pub async fn ws_operation(
     checked: Checked,
 ) -> Result<Checked, ServerError> {
     if let Some(ip) = session.meta.ip {
-        state.rate_limits.check_ip(ip, 1).map_err(server_error)?;
+        state
+            .rate_limits
+            .check_ip(ip, 1)
+            .await
+            .map_err(server_error)?;
     }
     let principal = match &session.token {
         Some(token) => Some(
@@ -203,6 +207,7 @@ pub async fn ws_operation(
         state
             .rate_limits
             .check_user(p.user_id, 1)
+            .await
             .map_err(server_error)?;
     }
     let Checked {

@@ -85,12 +85,14 @@ async fn admit(
     state
         .rate_limits
         .check_ip(peer.ip(), ops)
+        .await
         .map_err(|err| rate_limited(&err))?;
     let principal = principal_or_response(state, headers).await?;
     if let Some(p) = &principal {
         state
             .rate_limits
             .check_user(p.user_id, ops)
+            .await
             .map_err(|err| rate_limited(&err))?;
     }
     Ok(principal)

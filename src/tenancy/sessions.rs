@@ -124,7 +124,7 @@ pub async fn sign_up(state: &AppState, meta: &RequestMeta, input: SignUp) -> Res
     else {
         return Err(AppError::InvalidInput(errors));
     };
-    state.signup_throttle.begin(meta.ip)?;
+    state.rate_limits.begin_sign_up(meta.ip).await?;
     let taken = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(slug.as_str()))
         .one(&state.db)
@@ -190,7 +190,7 @@ pub struct Login {
 /// all answer the same error after the same argon2 work; failures are throttled and audited.
 #[tracing::instrument(skip_all)]
 pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result<Session> {
-    state.ip_throttle.begin_attempt(meta.ip)?;
+    state.rate_limits.begin_sign_in(meta.ip).await?;
     let tenant = match Slug::parse("tenantSlug", &input.tenant_slug) {
         Ok(slug) => {
             tenant::Entity::find()
@@ -245,7 +245,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: Login) -> Result
     throttle::clear_source(&state.db, &source_key).await?;
     throttle::refund_account(&state.db, &throttle_key).await?;
     throttle::mark_trusted(&state.db, &source_key).await?;
-    state.ip_throttle.succeeded(meta.ip);
+    state.rate_limits.sign_in_succeeded(meta.ip);
     let uow = state.unit_of_work(Actor::Anonymous, meta.clone()).await?;
     let txn = uow.txn();
     audit::record(

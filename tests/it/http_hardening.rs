@@ -747,3 +747,55 @@ async fn graphql_response_json_gets_the_spec_s_status_codes() {
         .expect("request");
     assert_eq!(response.status().as_u16(), 400);
 }
+
+/// Several instances on one PostgreSQL allow one budget between them, not one each: what one
+/// counted, the other starts from (synced every 200 ms, read again when a second old).
+/// On SQLite a single process serves and counts in memory.
+#[tokio::test]
+async fn instances_on_one_postgres_share_the_rate_budgets() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limits.per_ip_per_minute = 6;
+        c.throttle.ip_max_failures = 3;
+    })
+    .await;
+    if !app.is_postgres() {
+        return;
+    }
+    let other = app
+        .another_instance_with(|c| {
+            c.rate_limits.per_ip_per_minute = 6;
+            c.throttle.ip_max_failures = 3;
+        })
+        .await;
+    // Sign-in attempts from one address: two failures here…
+    let login = "mutation { login(input: { tenantSlug: \"nobody\", email: \"a@b.test\", password: \"wrong-password\" }) { accessToken } }";
+    for _ in 0..2 {
+        let body = app.anon(login, json!({})).await;
+        assert_ne!(code(&body), "RATE_LIMITED", "{body}");
+    }
+    // (4 of the 6 operations are spent.) What this instance counted reaches the store.
+    let body = app.anon("{ apiVersion }", json!({})).await;
+    data(&body);
+    let body = app.anon("{ apiVersion }", json!({})).await;
+    data(&body);
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // …so the other instance allows one more sign-in attempt, and two more operations.
+    let body = other.anon(login, json!({})).await;
+    assert_ne!(code(&body), "RATE_LIMITED", "{body}");
+    let body = other.anon(login, json!({})).await;
+    assert_eq!(
+        code(&body),
+        "RATE_LIMITED",
+        "sign-in attempts are shared: {body}"
+    );
+    let body = other.anon("{ apiVersion }", json!({})).await;
+    assert_eq!(
+        code(&body),
+        "RATE_LIMITED",
+        "the operations budget is shared: {body}"
+    );
+    // And the first instance reads what the other counted before it checks again.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let body = app.anon("{ apiVersion }", json!({})).await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+}

@@ -1,0 +1,511 @@
+//! Budgets of requests and sign-in attempts that every instance shares: several processes on one
+//! PostgreSQL allow one budget between them, not one each. On SQLite (one process) they are
+//! counted in memory.
+//!
+//! Each budget is a sliding window (the estimate of the last `window`: the previous fixed
+//! window's count, weighted by how much of it the sliding window still covers, plus the current
+//! one's). A check never waits for the database: it counts locally against the shared counts as
+//! last read, and a sync (every [`SYNC_EVERY`]) adds what this instance counted to the shared
+//! counts in one statement and reads back the totals. Between two syncs each instance may allow
+//! what the others allowed since the last one: the budget can be overshot by at most what the
+//! other instances let through in [`SYNC_EVERY`]. A key not synced for a while (new to this
+//! instance, or idle here) is read from the store before it is checked.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
+use uuid::Uuid;
+
+use super::throttle::client_block;
+use crate::config::{RateLimitConfig, ThrottleConfig};
+use crate::error::AppError;
+
+/// How often counts are added to the shared store and read back.
+pub const SYNC_EVERY: Duration = Duration::from_millis(200);
+/// A key whose shared count was last read longer ago is read again before it is checked.
+const STALE_AFTER: Duration = Duration::from_secs(1);
+/// Counters kept in memory before idle ones are dropped.
+const SWEEP_ABOVE: usize = 100_000;
+/// Rows one sync statement carries at most.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// What is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// GraphQL operations per client IP (IPv6 by /64).
+    Ip,
+    /// GraphQL operations per user.
+    User,
+    /// Sign-in attempts per client IP (refunded on success).
+    SignInIp,
+    /// Organisations created per client IP.
+    SignUpIp,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [Kind::Ip, Kind::User, Kind::SignInIp, Kind::SignUpIp];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Ip => "ip",
+            Kind::User => "user",
+            Kind::SignInIp => "signin-ip",
+            Kind::SignUpIp => "signup-ip",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Budget {
+    limit: i64,
+    window_secs: i64,
+}
+
+/// One key's count in one fixed window.
+#[derive(Default, Debug)]
+struct Counter {
+    /// The shared total as last read (this instance's synced counts included).
+    shared: i64,
+    /// Counted here since the last sync began.
+    pending: i64,
+    /// Counted here and being synced now.
+    syncing: i64,
+    /// When `shared` was last read from the store.
+    read_at: Option<std::time::Instant>,
+}
+
+impl Counter {
+    fn total(&self) -> i64 {
+        self.shared + self.pending + self.syncing
+    }
+}
+
+/// (kind, key, window start in unix seconds).
+type Slot = (Kind, String, i64);
+
+pub struct Budgets {
+    budgets: [Budget; 4],
+    counters: Mutex<HashMap<Slot, Counter>>,
+    /// The shared store; none on SQLite.
+    store: Option<DatabaseConnection>,
+}
+
+fn now_secs_f64() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+impl Budgets {
+    /// The budgets of `rates` and `throttle`, shared through `shared` (a PostgreSQL pool) when
+    /// given, else counted here only.
+    pub fn new(
+        rates: &RateLimitConfig,
+        throttle: &ThrottleConfig,
+        shared: Option<DatabaseConnection>,
+    ) -> Self {
+        let budget = |limit: u32, window: Duration| Budget {
+            limit: i64::from(limit.max(1)),
+            window_secs: i64::try_from(window.as_secs()).unwrap_or(60).max(1),
+        };
+        Budgets {
+            budgets: [
+                budget(rates.per_ip_per_minute, Duration::from_secs(60)),
+                budget(rates.per_user_per_minute, Duration::from_secs(60)),
+                budget(throttle.ip_max_failures, throttle.window),
+                budget(throttle.signups_per_ip_per_hour, Duration::from_secs(3600)),
+            ],
+            counters: Mutex::new(HashMap::new()),
+            store: shared,
+        }
+    }
+
+    fn budget(&self, kind: Kind) -> Budget {
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.budgets[i]
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slot, Counter>> {
+        // A poisoned lock only means another thread panicked mid-update of plain counters.
+        self.counters.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts `n` against `kind`'s budget for `key`; `RATE_LIMITED` (and nothing counted) when
+    /// the last window's estimate would go past the limit. A key this instance has not counted
+    /// in the current window is first read from the shared store (once per key and window), so
+    /// that an instance new to a client starts from what the others counted.
+    pub async fn take(&self, kind: Kind, key: &str, n: u64) -> Result<(), AppError> {
+        let now = now_secs_f64();
+        if let Some(db) = &self.store {
+            let start = self.window_start(kind, now);
+            let fresh = self
+                .lock()
+                .get(&(kind, key.to_owned(), start))
+                .and_then(|c| c.read_at)
+                .is_some_and(|t| t.elapsed() < STALE_AFTER);
+            if !fresh {
+                match self.read(db, kind, key, start).await {
+                    Ok(totals) => {
+                        let read_at = Some(std::time::Instant::now());
+                        let mut counters = self.lock();
+                        for (slot, total) in totals {
+                            let c = counters.entry(slot).or_default();
+                            c.shared = c.shared.max(total);
+                        }
+                        // Both windows were read, whether they had rows or not.
+                        for start in [start, start - self.budget(kind).window_secs] {
+                            counters
+                                .entry((kind, key.to_owned(), start))
+                                .or_default()
+                                .read_at = read_at;
+                        }
+                    }
+                    // Counted here alone until the store answers again.
+                    Err(err) => {
+                        tracing::warn!(error = %err, "could not read a shared rate limit count")
+                    }
+                }
+            }
+        }
+        self.take_at(kind, key, n, now)
+    }
+
+    fn window_start(&self, kind: Kind, now: f64) -> i64 {
+        let window = self.budget(kind).window_secs;
+        #[expect(clippy::cast_possible_truncation, reason = "unix seconds")]
+        let secs = now as i64;
+        secs.div_euclid(window) * window
+    }
+
+    /// The shared counts of `key` in the window starting at `start` and the one before.
+    async fn read(
+        &self,
+        db: &DatabaseConnection,
+        kind: Kind,
+        key: &str,
+        start: i64,
+    ) -> Result<Vec<(Slot, i64)>, DbErr> {
+        let window = self.budget(kind).window_secs;
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT window_start, count FROM rate_count WHERE key = $1 AND window_start IN ($2, $3)",
+                [
+                    format!("{}:{key}", kind.prefix()).into(),
+                    start.into(),
+                    (start - window).into(),
+                ],
+            ))
+            .await?;
+        let mut totals = Vec::with_capacity(rows.len());
+        for row in rows {
+            let window_start: i64 = row.try_get("", "window_start")?;
+            let count: i64 = row.try_get("", "count")?;
+            totals.push(((kind, key.to_owned(), window_start), count));
+        }
+        Ok(totals)
+    }
+
+    fn take_at(&self, kind: Kind, key: &str, n: u64, now: f64) -> Result<(), AppError> {
+        let budget = self.budget(kind);
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let window = budget.window_secs;
+        let start = self.window_start(kind, now);
+        #[expect(clippy::cast_precision_loss, reason = "window lengths are small")]
+        let elapsed = ((now - start as f64) / window as f64).clamp(0.0, 1.0);
+        let mut counters = self.lock();
+        if counters.len() > SWEEP_ABOVE {
+            let oldest = now_secs_f64() - 7200.0;
+            #[expect(clippy::cast_precision_loss, reason = "unix seconds")]
+            counters.retain(|(_, _, s), c| (*s as f64) > oldest || c.pending != 0);
+        }
+        let previous = counters
+            .get(&(kind, key.to_owned(), start - window))
+            .map_or(0, Counter::total);
+        let current = counters.entry((kind, key.to_owned(), start)).or_default();
+        #[expect(clippy::cast_precision_loss, reason = "counts are small")]
+        let estimate = previous as f64 * (1.0 - elapsed) + (current.total() + n) as f64;
+        #[expect(clippy::cast_precision_loss, reason = "limits are small")]
+        if n > budget.limit || estimate > budget.limit as f64 {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry_after(budget, previous, current.total(), n, elapsed),
+            });
+        }
+        current.pending += n;
+        Ok(())
+    }
+
+    /// Gives back `n` counted for `key` in the current window (a sign-in that succeeded).
+    pub fn refund(&self, kind: Kind, key: &str, n: u64) {
+        let start = self.window_start(kind, now_secs_f64());
+        let mut counters = self.lock();
+        if let Some(c) = counters.get_mut(&(kind, key.to_owned(), start))
+            && c.total() > 0
+        {
+            c.pending -= i64::try_from(n).unwrap_or(0).min(c.total());
+        }
+    }
+
+    /// Adds the counts of this instance to the shared store and reads the totals back (also
+    /// those of the windows before, which the estimate weighs). Nothing to do without a store.
+    pub async fn sync(&self) -> Result<(), DbErr> {
+        let Some(db) = &self.store else {
+            return Ok(());
+        };
+        let batch: Vec<(Slot, i64)> = {
+            let mut counters = self.lock();
+            counters
+                .iter_mut()
+                .filter(|(_, c)| c.pending != 0)
+                .map(|(slot, c)| {
+                    let n = c.pending;
+                    c.syncing += n;
+                    c.pending = 0;
+                    (slot.clone(), n)
+                })
+                .collect()
+        };
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let result = self.sync_chunk(db, chunk).await;
+            let mut counters = self.lock();
+            match result {
+                Ok(totals) => {
+                    for ((kind, key, start), n) in chunk {
+                        if let Some(c) = counters.get_mut(&(*kind, key.clone(), *start)) {
+                            c.syncing -= n;
+                        }
+                    }
+                    let read_at = Some(std::time::Instant::now());
+                    for (slot, total) in totals {
+                        let c = counters.entry(slot).or_default();
+                        c.shared = total;
+                        c.read_at = read_at;
+                    }
+                }
+                Err(err) => {
+                    // Counted again at the next sync.
+                    for ((kind, key, start), n) in chunk {
+                        if let Some(c) = counters.get_mut(&(*kind, key.clone(), *start)) {
+                            c.syncing -= n;
+                            c.pending += n;
+                        }
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn sync_chunk(
+        &self,
+        db: &DatabaseConnection,
+        chunk: &[(Slot, i64)],
+    ) -> Result<Vec<(Slot, i64)>, DbErr> {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        let mut added = Vec::with_capacity(chunk.len());
+        let mut before = Vec::with_capacity(chunk.len());
+        for ((kind, key, start), n) in chunk {
+            let window = self.budget(*kind).window_secs;
+            let stored = format!("{}:{key}", kind.prefix());
+            let i = values.len();
+            added.push(format!("(${}, ${}, ${}, ${})", i + 1, i + 2, i + 3, i + 4));
+            values.push(stored.clone().into());
+            values.push((*start).into());
+            values.push((*n).into());
+            values.push((start + 2 * window).into());
+            before.push(format!("(${}, ${})", i + 5, i + 6));
+            values.push(stored.into());
+            values.push((start - window).into());
+        }
+        let sql = format!(
+            "WITH added AS (
+                INSERT INTO rate_count (key, window_start, count, expires_at) VALUES {}
+                ON CONFLICT (key, window_start)
+                DO UPDATE SET count = rate_count.count + EXCLUDED.count
+                RETURNING key, window_start, count
+            )
+            SELECT key, window_start, count FROM added
+            UNION ALL
+            SELECT c.key, c.window_start, c.count
+            FROM rate_count c JOIN (VALUES {}) AS b(key, window_start)
+              ON c.key = b.key AND c.window_start = b.window_start",
+            added.join(", "),
+            before.join(", ")
+        );
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await?;
+        let mut totals = Vec::with_capacity(rows.len());
+        for row in rows {
+            let stored: String = row.try_get("", "key")?;
+            let start: i64 = row.try_get("", "window_start")?;
+            let count: i64 = row.try_get("", "count")?;
+            let Some((prefix, key)) = stored.split_once(':') else {
+                continue;
+            };
+            let Some(kind) = Kind::ALL.into_iter().find(|k| k.prefix() == prefix) else {
+                continue;
+            };
+            totals.push(((kind, key.to_owned(), start), count));
+        }
+        Ok(totals)
+    }
+
+    /// Deletes shared counts whose windows no estimate weighs any more.
+    pub async fn prune(&self) -> Result<u64, DbErr> {
+        let Some(db) = &self.store else {
+            return Ok(0);
+        };
+        #[expect(clippy::cast_possible_truncation, reason = "unix seconds")]
+        let now = now_secs_f64() as i64;
+        let result = db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "DELETE FROM rate_count WHERE expires_at < $1",
+                [now.into()],
+            ))
+            .await?;
+        // And the windows this instance no longer needs.
+        let mut counters = self.lock();
+        counters.retain(|(kind, _, start), c| {
+            let window = self.budget(*kind).window_secs;
+            start + 2 * window >= now || c.pending != 0 || c.syncing != 0
+        });
+        Ok(result.rows_affected())
+    }
+
+    /// Syncs every [`SYNC_EVERY`] and prunes every minute until `stop`; a failed sync is
+    /// retried at the next (the counts stay here meanwhile).
+    pub async fn run(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        if self.store.is_none() {
+            return;
+        }
+        let mut tick = tokio::time::interval(SYNC_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_prune = std::time::Instant::now();
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => break,
+            }
+            if let Err(err) = self.sync().await {
+                tracing::warn!(error = %err, "could not share the rate limit counts; retrying");
+            }
+            if last_prune.elapsed() > Duration::from_secs(60) {
+                last_prune = std::time::Instant::now();
+                if let Err(err) = self.prune().await {
+                    tracing::warn!(error = %err, "could not prune the rate limit counts");
+                }
+            }
+        }
+        // What was counted last is shared before the instance goes.
+        let _ = self.sync().await;
+    }
+
+    pub fn is_shared(&self) -> bool {
+        self.store.is_some()
+    }
+}
+
+/// Seconds until `n` more fit: the estimate falls as the previous window slides out, and at the
+/// next window's start the current count becomes the previous one.
+#[expect(clippy::cast_precision_loss, reason = "counts and windows are small")]
+fn retry_after(budget: Budget, previous: i64, current: i64, n: i64, elapsed: f64) -> u64 {
+    let limit = budget.limit as f64;
+    let window = budget.window_secs as f64;
+    let (previous, current, n) = (previous as f64, current as f64, n as f64);
+    let wait = if n > limit {
+        window
+    } else if previous > 0.0 && current + n <= limit {
+        // In this window, once enough of the previous one has slid out.
+        let needed = 1.0 - (limit - current - n) / previous;
+        (needed - elapsed).max(0.0) * window
+    } else {
+        // In the next window: the current count weighs as the previous one then.
+        let rest = (1.0 - elapsed) * window;
+        let needed = if current > 0.0 {
+            (1.0 - (limit - n) / current).max(0.0)
+        } else {
+            0.0
+        };
+        rest + needed * window
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a positive number of seconds"
+    )]
+    let secs = wait.ceil() as u64;
+    secs.max(1)
+}
+
+/// The key of a client address (IPv6 by /64).
+pub fn ip_key(ip: IpAddr) -> String {
+    client_block(ip).to_string()
+}
+
+pub fn user_key(id: Uuid) -> String {
+    id.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budgets(limit: u32) -> Budgets {
+        Budgets::new(
+            &RateLimitConfig {
+                per_ip_per_minute: limit,
+                per_user_per_minute: limit,
+            },
+            &ThrottleConfig::default(),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_window_allows_the_limit_then_slides() {
+        let b = budgets(10);
+        let start = 1_800_000_000.0; // a window's start (divisible by 60)
+        for _ in 0..10 {
+            assert!(b.take_at(Kind::Ip, "a", 1, start + 1.0).is_ok());
+        }
+        let Err(AppError::RateLimited { retry_after_secs }) =
+            b.take_at(Kind::Ip, "a", 1, start + 1.0)
+        else {
+            panic!("over the limit");
+        };
+        // Next window, 10 previous: one more fits once 10 % of the window slid out (6 s in).
+        assert!((64..=66).contains(&retry_after_secs), "{retry_after_secs}");
+        assert!(
+            b.take_at(Kind::Ip, "b", 10, start + 1.0).is_ok(),
+            "keys apart"
+        );
+        assert!(b.take_at(Kind::Ip, "a", 1, start + 62.0).is_err());
+        assert!(b.take_at(Kind::Ip, "a", 1, start + 66.5).is_ok());
+        assert!(
+            b.take_at(Kind::Ip, "a", 11, start + 200.0).is_err(),
+            "more than the limit"
+        );
+    }
+
+    #[tokio::test]
+    async fn refunds_give_back_what_was_counted() {
+        let b = budgets(10);
+        let t = b.budget(Kind::SignInIp);
+        for _ in 0..t.limit {
+            assert!(b.take(Kind::SignInIp, "x", 1).await.is_ok());
+        }
+        assert!(b.take(Kind::SignInIp, "x", 1).await.is_err());
+        b.refund(Kind::SignInIp, "x", 1);
+        assert!(b.take(Kind::SignInIp, "x", 1).await.is_ok());
+    }
+}
