@@ -146,6 +146,74 @@ async fn graphiql_can_be_turned_off_and_demo_mode_is_announced() {
     }
 }
 
+/// Node and the playground's node_modules, or why they are not here.
+fn node_tools() -> Result<PathBuf, String> {
+    if !Path::new(PLAYGROUND)
+        .join("node_modules/playwright-core")
+        .exists()
+    {
+        return Err("playground/node_modules is missing (npm ci --prefix playground)".to_owned());
+    }
+    let node = PathBuf::from("node");
+    match std::process::Command::new(&node).arg("--version").output() {
+        Ok(out) if out.status.success() => Ok(node),
+        _ => Err("node is not installed".to_owned()),
+    }
+}
+
+/// Whether a test that needs these tools may skip without them.
+fn may_skip(why: &str) -> bool {
+    if std::env::var("TALENTGRAPH_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        return false;
+    }
+    eprintln!("SKIPPED: {why}");
+    true
+}
+
+/// graphql-http's audit of the GraphQL over HTTP spec (the reference implementation's own
+/// checks): every MUST passes, and at least 90 % of the SHOULDs.
+#[tokio::test]
+async fn the_graphql_over_http_audit_passes() {
+    let node = match node_tools() {
+        Ok(node) => node,
+        Err(why) if may_skip(&why) => return,
+        Err(why) => panic!("the audit cannot run: {why}"),
+    };
+    let app = TestApp::spawn().await;
+    let output = tokio::process::Command::new(node)
+        .arg("e2e/audit.mjs")
+        .arg(app.url("/graphql"))
+        .current_dir(PLAYGROUND)
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{stdout}");
+    let counts: serde_json::Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("counts on the last line: {stdout}"));
+    let n = |level: &str, status: &str| counts[level][status].as_u64().unwrap_or(0);
+    assert!(n("MUST", "ok") >= 10, "{counts}");
+    assert_eq!(
+        (n("MUST", "warn"), n("MUST", "error")),
+        (0, 0),
+        "every MUST passes:\n{stdout}"
+    );
+    let should = n("SHOULD", "ok") + n("SHOULD", "warn") + n("SHOULD", "error");
+    assert!(
+        should > 0 && n("SHOULD", "ok") * 10 >= should * 9,
+        "at least 90 % of SHOULD:\n{stdout}"
+    );
+}
+
 /// What the browser test needs, or why it cannot run here.
 fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
     let chromium = std::env::var_os("CHROMIUM")
@@ -157,17 +225,7 @@ fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
             chromium.display()
         ));
     }
-    if !Path::new(PLAYGROUND)
-        .join("node_modules/playwright-core")
-        .exists()
-    {
-        return Err("playground/node_modules is missing (npm ci --prefix playground)".to_owned());
-    }
-    let node = PathBuf::from("node");
-    match std::process::Command::new(&node).arg("--version").output() {
-        Ok(out) if out.status.success() => Ok((chromium, node)),
-        _ => Err("node is not installed".to_owned()),
-    }
+    Ok((chromium, node_tools()?))
 }
 
 /// ADMIN publishes a tender, generates matches and sees them appear; CLIENT sees only the
@@ -181,10 +239,7 @@ fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
 async fn the_dashboard_and_graphiql_work_in_a_real_browser() {
     let (chromium, node) = match browser_tools() {
         Ok(tools) => tools,
-        Err(why) if std::env::var("TALENTGRAPH_REQUIRE_BROWSER").as_deref() != Ok("1") => {
-            eprintln!("SKIPPED the browser test: {why}");
-            return;
-        }
+        Err(why) if may_skip(&why) => return,
         Err(why) => panic!("the browser test cannot run: {why}"),
     };
     let app = TestApp::spawn_with(|c| c.demo = true).await;
