@@ -24,6 +24,7 @@ pub struct Metrics {
     registry: Registry,
     operations: IntCounterVec,
     latency: HistogramVec,
+    statements: HistogramVec,
     pub ws_connections: IntGauge,
     pub subscriptions: IntGauge,
     jobs_finished: IntCounterVec,
@@ -71,6 +72,18 @@ impl Metrics {
             &["operation", "type"],
         )?;
         register(Box::new(latency.clone()))?;
+        let statements = HistogramVec::new(
+            HistogramOpts::new(
+                "graphql_operation_sql_statements",
+                "SQL statements a GraphQL operation ran over HTTP (its DataLoader batches and its \
+                 unit of work included): a name whose count grows with the page is an N+1.",
+            )
+            .buckets(vec![
+                0.0, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0, 89.0, 144.0,
+            ]),
+            &["operation", "type"],
+        )?;
+        register(Box::new(statements.clone()))?;
         let ws_connections = IntGauge::new(
             "websocket_connections",
             "Open GraphQL WebSocket connections.",
@@ -111,6 +124,7 @@ impl Metrics {
             registry,
             operations,
             latency,
+            statements,
             ws_connections,
             subscriptions,
             jobs_finished,
@@ -144,8 +158,16 @@ impl Metrics {
     }
 
     /// One executed operation: its name (if any), `query`/`mutation`/`subscription`, the code
-    /// of its first error (`OK` without), and how long it took.
-    pub fn operation(&self, name: Option<&str>, kind: &str, code: &str, seconds: f64) {
+    /// of its first error (`OK` without), how long it took and, if it ran, how many SQL
+    /// statements.
+    pub fn operation(
+        &self,
+        name: Option<&str>,
+        kind: &str,
+        code: &str,
+        seconds: f64,
+        statements: Option<u64>,
+    ) {
         let label = self.operation_label(name);
         self.operations
             .with_label_values(&[label.as_str(), kind, code])
@@ -153,6 +175,12 @@ impl Metrics {
         self.latency
             .with_label_values(&[label.as_str(), kind])
             .observe(seconds);
+        if let Some(n) = statements {
+            #[expect(clippy::cast_precision_loss, reason = "a count of statements")]
+            self.statements
+                .with_label_values(&[label.as_str(), kind])
+                .observe(n as f64);
+        }
     }
 
     /// A job attempt ended with `outcome` (`succeeded`, `retry`, `dead`, `cancelled`, `error`).

@@ -177,7 +177,8 @@ impl LoaderSetup<'_> {
         &self,
         loader: L,
     ) -> async_graphql::dataloader::DataLoader<L> {
-        async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(self.delay)
+        async_graphql::dataloader::DataLoader::new(loader, crate::db::spawn_counted)
+            .delay(self.delay)
     }
 }
 

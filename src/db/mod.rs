@@ -24,6 +24,36 @@ use uuid::Uuid;
 use crate::config::{PoolConfig, is_postgres};
 use crate::error::AppError;
 
+tokio::task_local! {
+    /// The SQL statements of the operation being executed ([`counting_statements`]).
+    static STATEMENTS: std::sync::Arc<std::sync::atomic::AtomicU64>;
+}
+
+/// Runs `fut` and counts the SQL statements it runs, on its own task and on the tasks it
+/// spawns with [`spawn_counted`] (DataLoader batches).
+pub async fn counting_statements<F: std::future::Future>(fut: F) -> (F::Output, u64) {
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let output = STATEMENTS.scope(counter.clone(), fut).await;
+    (output, counter.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Counts one statement for the operation being executed, if any: the pools' metric callback
+/// (a test that installs its own callback calls it too).
+pub fn count_statement() {
+    let _ = STATEMENTS.try_with(|c| c.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+}
+
+/// `tokio::spawn` for DataLoader batches: a batch's statements count for the operation that
+/// asked for it.
+pub fn spawn_counted(
+    fut: futures_util::future::BoxFuture<'static, ()>,
+) -> tokio::task::JoinHandle<()> {
+    match STATEMENTS.try_with(std::sync::Arc::clone) {
+        Ok(counter) => tokio::spawn(STATEMENTS.scope(counter, fut)),
+        Err(_) => tokio::spawn(fut),
+    }
+}
+
 /// Opens the pool. A request waits at most `acquire_timeout` for a connection, so that with the
 /// database down it fails at once instead of queueing. SQLite gets WAL, foreign keys and a
 /// single connection: SQLite has one writer, and one connection serialises transactions
@@ -50,7 +80,9 @@ pub async fn connect(url: &str, pool: &PoolConfig) -> Result<DatabaseConnection,
                     .row_buffer_size(SQLITE_ROW_BUFFER)
             });
     }
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(|_| count_statement());
+    Ok(db)
 }
 
 /// Rows a SQLite connection's thread may hand over before it waits for the request to take
@@ -85,7 +117,9 @@ pub async fn connect_readers(
                 .busy_timeout(Duration::from_secs(5))
                 .row_buffer_size(SQLITE_ROW_BUFFER)
         });
-    Database::connect(options).await.map(Some)
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(|_| count_statement());
+    Ok(Some(db))
 }
 
 /// The file of a SQLite URL (`sqlite://path?…`), `None` for PostgreSQL or in-memory SQLite.

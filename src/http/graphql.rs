@@ -201,28 +201,30 @@ async fn run(
     request: async_graphql::Request,
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
-    let (kind, name, response) =
+    let (kind, name, response, statements) =
         match prepare::check(&state.config.limits, &state.documents, request) {
             Ok(mut checked) => {
                 let kind = kind_of(checked.operation);
                 let name = named_operation(&mut checked.request);
-                (kind, name, run_checked(state, caller, checked).await)
+                let (response, statements) = run_checked(state, caller, checked).await;
+                (kind, name, response, Some(statements))
             }
             Err(err) => {
                 let mut response = async_graphql::Response::from_errors(vec![err]);
                 ensure_codes(&mut response);
-                ("invalid", None, response)
+                ("invalid", None, response, None)
             }
         };
-    count(state, name, kind, &response, started);
+    count(state, name, kind, &response, started, statements);
     response
 }
 
+/// Runs a checked request; returns its response and the SQL statements it ran.
 async fn run_checked(
     state: &HttpState,
     caller: &Caller,
     checked: prepare::Checked,
-) -> async_graphql::Response {
+) -> (async_graphql::Response, u64) {
     let order = checked.order();
     let request = per_request(
         checked.request,
@@ -231,10 +233,11 @@ async fn run_checked(
         caller.principal.clone(),
         caller.meta.clone(),
     );
-    let response = state.schema.execute(request).await;
+    let (response, statements) =
+        crate::db::counting_statements(state.schema.execute(request)).await;
     let mut response = prepare::Checked::finish(order.as_ref(), response);
     ensure_codes(&mut response);
-    response
+    (response, statements)
 }
 
 /// The name of the operation a parsed request runs: the one it names, if its document has it,
@@ -271,6 +274,7 @@ fn count(
     kind: &str,
     response: &async_graphql::Response,
     started: std::time::Instant,
+    statements: Option<u64>,
 ) {
     let request_error = is_request_error(response);
     let code = response
@@ -288,6 +292,7 @@ fn count(
         kind,
         code.as_deref().unwrap_or("OK"),
         started.elapsed().as_secs_f64(),
+        statements,
     );
 }
 
@@ -597,7 +602,7 @@ pub async fn get_handler(
         Err(err) => {
             let mut response = async_graphql::Response::from_errors(vec![err]);
             ensure_codes(&mut response);
-            count(&state, None, "invalid", &response, started);
+            count(&state, None, "invalid", &response, started, None);
             if wants_graphql_response(&headers) {
                 return graphql_response(&response);
             }
@@ -630,8 +635,8 @@ pub async fn get_handler(
         kind_of(checked.operation),
         named_operation(&mut checked.request),
     );
-    let response = run_checked(&state, &caller, checked).await;
-    count(&state, name, kind, &response, started);
+    let (response, statements) = run_checked(&state, &caller, checked).await;
+    count(&state, name, kind, &response, started, Some(statements));
     if wants_graphql_response(&headers) {
         return graphql_response(&response);
     }

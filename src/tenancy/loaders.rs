@@ -81,7 +81,7 @@ pub fn register(
 ) -> async_graphql::Request {
     let tenants = async_graphql::dataloader::DataLoader::new(
         TenantLoader::new(setup.db.clone(), setup.principal.cloned()),
-        tokio::spawn,
+        crate::db::spawn_counted,
     );
     let request = request.data(tenants);
     let Some(principal) = setup.principal else {

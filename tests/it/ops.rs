@@ -544,3 +544,64 @@ async fn metrics_count_operations_sockets_subscriptions_jobs_and_pools() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// `talentgraph_graphql_operation_sql_statements` counts what each operation ran, its
+/// DataLoader batches (spawned tasks) included: the same count the test's own pool callback
+/// sees for the request, less what the request's edge ran before the operation (the token
+/// check, and on PostgreSQL the shared rate budgets).
+#[tokio::test]
+async fn metrics_count_the_sql_statements_of_each_operation() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let company = agency.company(&app, "Acme").await;
+    for title in ["One", "Two", "Three"] {
+        agency
+            .draft_tender(&app, &company, json!({ "title": title }))
+            .await;
+    }
+    let query = "query Board { tenders(first: 10) { edges { node { title company { name } requiredSkills { skill { name } } } } } }";
+    let scrape = || async {
+        app.client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    };
+    let (body, seen) = app.gql_counted(token, query, json!({})).await;
+    crate::helpers::data(&body);
+    let text = scrape().await;
+    let prefix = "talentgraph_graphql_operation_sql_statements";
+    let count = sample(
+        &text,
+        &format!("{prefix}_count{{operation=\"Board\",type=\"query\"}}"),
+    );
+    let sum = sample(
+        &text,
+        &format!("{prefix}_sum{{operation=\"Board\",type=\"query\"}}"),
+    )
+    .expect("a sum for Board");
+    assert_eq!(count, Some(1.0), "{text}");
+    // The page, the companies and the required skills (batched): several statements, and
+    // no more than the request ran in all.
+    assert!(sum >= 3.0, "{sum} statements of {seen}: {text}");
+    #[expect(clippy::cast_precision_loss, reason = "a count of statements")]
+    let seen = seen as f64;
+    assert!(sum <= seen, "{sum} > {seen}");
+    // A second run counts the same.
+    let (body, _) = app.gql_counted(token, query, json!({})).await;
+    crate::helpers::data(&body);
+    let text = scrape().await;
+    let again = sample(
+        &text,
+        &format!("{prefix}_sum{{operation=\"Board\",type=\"query\"}}"),
+    )
+    .expect("sum");
+    assert!(
+        (again - 2.0 * sum).abs() < f64::EPSILON,
+        "{again} vs 2 × {sum}"
+    );
+}

@@ -116,6 +116,8 @@ impl TestApp {
             let counter = statements.clone();
             let log = sql_log.clone();
             db.set_metric_callback(move |info| {
+                // This callback replaces the server's: count for its metrics too.
+                talentgraph::db::count_statement();
                 // The event dispatcher reads the outbox beside the requests, not for them.
                 let sql = &info.statement.sql;
                 if sql.starts_with("SELECT")
