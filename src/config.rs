@@ -92,6 +92,10 @@ pub struct ConfigArgs {
         global = true
     )]
     pub trusted_documents_mode: String,
+    /// Share the rate limits and per-IP throttles through Redis (`redis://[:password@]host:port/db`)
+    /// instead of PostgreSQL's `rate_count` table (or, on SQLite, memory).
+    #[arg(long, env = "TALENTGRAPH_REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
     /// `pretty` (default) or `json` log lines.
     #[arg(
         long,
@@ -636,6 +640,8 @@ pub struct Config {
     pub graphiql: bool,
     /// `serve --demo`: GraphiQL and the playground offer one-click sign-in as each demo login.
     pub demo: bool,
+    /// Where the rate budgets are shared instead of the database (`TALENTGRAPH_REDIS_URL`).
+    pub redis: Option<redis::Client>,
     /// Documents requests may name by hash, and whether only they run.
     pub trusted_documents: std::sync::Arc<crate::trusted_documents::TrustedDocuments>,
 }
@@ -730,6 +736,17 @@ impl Config {
         )?;
         let graphiql = flag("TALENTGRAPH_GRAPHIQL", &args.graphiql)?;
         let trusted_documents = std::sync::Arc::new(trusted_documents(args)?);
+        let redis = match args.redis_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => Some(redis::Client::open(url).map_err(|e| ConfigError::Invalid {
+                var: "TALENTGRAPH_REDIS_URL",
+                // Not the URL itself: it may carry a password.
+                reason: format!(
+                    "expected `redis://[:password@]host[:port][/db]` or `rediss://…` ({:?})",
+                    e.kind()
+                ),
+            })?),
+        };
         // Validated before any secret is generated.
         let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
@@ -795,6 +812,7 @@ impl Config {
             graphiql,
             demo,
             trusted_documents,
+            redis,
         })
     }
 

@@ -69,9 +69,12 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Result<Self> {
         let jwt = JwtKeys::new(config.jwt_secret.expose_secret(), &config.auth);
         let passwords = Passwords::new(config.limits.password_hash_concurrency)?;
-        // Several instances on one PostgreSQL share the budgets through it.
-        let shared =
-            (db.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| db.clone());
+        // Several instances share the budgets through Redis when given, else through PostgreSQL.
+        let shared = match &config.redis {
+            Some(client) => Some(crate::auth::budgets::Shared::Redis(client.clone())),
+            None => (db.get_database_backend() == sea_orm::DbBackend::Postgres)
+                .then(|| crate::auth::budgets::Shared::Postgres(db.clone())),
+        };
         let rate_limits = RateLimits::new(&config.rate_limits, &config.throttle, shared);
         Ok(AppState {
             inner: Arc::new(Inner {

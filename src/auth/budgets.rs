@@ -1,6 +1,6 @@
 //! Budgets of requests and sign-in attempts that every instance shares: several processes on one
-//! PostgreSQL allow one budget between them, not one each. On SQLite (one process) they are
-//! counted in memory.
+//! PostgreSQL (or one Redis, with `TALENTGRAPH_REDIS_URL`) allow one budget between them, not
+//! one each. On SQLite without Redis (one process) they are counted in memory.
 //!
 //! Each budget is a sliding window (the estimate of the last `window`: the previous fixed
 //! window's count, weighted by how much of it the sliding window still covers, plus the current
@@ -89,8 +89,46 @@ type Slot = (Kind, String, i64);
 pub struct Budgets {
     budgets: [Budget; 4],
     counters: Mutex<HashMap<Slot, Counter>>,
-    /// The shared store; none on SQLite.
-    store: Option<DatabaseConnection>,
+    /// The shared store; none on SQLite without Redis.
+    store: Option<Store>,
+}
+
+/// Where the budgets are shared.
+pub enum Shared {
+    /// The `rate_count` table.
+    Postgres(DatabaseConnection),
+    /// Keys `talentgraph:rate:<kind>:<key>:<window start>`, expiring with their window.
+    Redis(redis::Client),
+}
+
+enum Store {
+    Postgres(DatabaseConnection),
+    Redis {
+        client: redis::Client,
+        /// Connected on first use, reconnecting by itself after.
+        connection: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
+    },
+}
+
+/// A shared store that did not answer (the counts stay here meanwhile).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Redis(#[from] redis::RedisError),
+    #[error("unexpected answer from Redis: {0}")]
+    Answer(String),
+}
+
+fn redis_key(kind: Kind, key: &str, start: i64) -> String {
+    format!("talentgraph:rate:{}:{key}:{start}", kind.prefix())
+}
+
+fn redis_count(value: redis::Value) -> Result<i64, StoreError> {
+    redis::from_redis_value::<Option<i64>>(value)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| StoreError::Answer(e.to_string()))
 }
 
 fn now_secs_f64() -> f64 {
@@ -100,13 +138,9 @@ fn now_secs_f64() -> f64 {
 }
 
 impl Budgets {
-    /// The budgets of `rates` and `throttle`, shared through `shared` (a PostgreSQL pool) when
-    /// given, else counted here only.
-    pub fn new(
-        rates: &RateLimitConfig,
-        throttle: &ThrottleConfig,
-        shared: Option<DatabaseConnection>,
-    ) -> Self {
+    /// The budgets of `rates` and `throttle`, shared through `shared` when given, else counted
+    /// here only.
+    pub fn new(rates: &RateLimitConfig, throttle: &ThrottleConfig, shared: Option<Shared>) -> Self {
         let budget = |limit: u32, window: Duration| Budget {
             limit: i64::from(limit.max(1)),
             window_secs: i64::try_from(window.as_secs()).unwrap_or(60).max(1),
@@ -119,7 +153,13 @@ impl Budgets {
                 budget(throttle.signups_per_ip_per_hour, Duration::from_secs(3600)),
             ],
             counters: Mutex::new(HashMap::new()),
-            store: shared,
+            store: shared.map(|s| match s {
+                Shared::Postgres(db) => Store::Postgres(db),
+                Shared::Redis(client) => Store::Redis {
+                    client,
+                    connection: tokio::sync::OnceCell::new(),
+                },
+            }),
         }
     }
 
@@ -139,7 +179,7 @@ impl Budgets {
     /// that an instance new to a client starts from what the others counted.
     pub async fn take(&self, kind: Kind, key: &str, n: u64) -> Result<(), AppError> {
         let now = now_secs_f64();
-        if let Some(db) = &self.store {
+        if let Some(store) = &self.store {
             let start = self.window_start(kind, now);
             let fresh = self
                 .lock()
@@ -147,7 +187,7 @@ impl Budgets {
                 .and_then(|c| c.read_at)
                 .is_some_and(|t| t.elapsed() < STALE_AFTER);
             if !fresh {
-                match self.read(db, kind, key, start).await {
+                match self.read(store, kind, key, start).await {
                     Ok(totals) => {
                         let read_at = Some(std::time::Instant::now());
                         let mut counters = self.lock();
@@ -180,15 +220,41 @@ impl Budgets {
         secs.div_euclid(window) * window
     }
 
+    async fn redis(
+        client: &redis::Client,
+        connection: &tokio::sync::OnceCell<redis::aio::ConnectionManager>,
+    ) -> Result<redis::aio::ConnectionManager, StoreError> {
+        Ok(connection
+            .get_or_try_init(|| client.get_connection_manager())
+            .await?
+            .clone())
+    }
+
     /// The shared counts of `key` in the window starting at `start` and the one before.
     async fn read(
         &self,
-        db: &DatabaseConnection,
+        store: &Store,
         kind: Kind,
         key: &str,
         start: i64,
-    ) -> Result<Vec<(Slot, i64)>, DbErr> {
+    ) -> Result<Vec<(Slot, i64)>, StoreError> {
         let window = self.budget(kind).window_secs;
+        let db = match store {
+            Store::Postgres(db) => db,
+            Store::Redis { client, connection } => {
+                let mut conn = Self::redis(client, connection).await?;
+                let values: Vec<redis::Value> = redis::cmd("MGET")
+                    .arg(redis_key(kind, key, start))
+                    .arg(redis_key(kind, key, start - window))
+                    .query_async(&mut conn)
+                    .await?;
+                let mut totals = Vec::with_capacity(2);
+                for (value, at) in values.into_iter().zip([start, start - window]) {
+                    totals.push(((kind, key.to_owned(), at), redis_count(value)?));
+                }
+                return Ok(totals);
+            }
+        };
         let rows = db
             .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -251,8 +317,8 @@ impl Budgets {
 
     /// Adds the counts of this instance to the shared store and reads the totals back (also
     /// those of the windows before, which the estimate weighs). Nothing to do without a store.
-    pub async fn sync(&self) -> Result<(), DbErr> {
-        let Some(db) = &self.store else {
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let Some(store) = &self.store else {
             return Ok(());
         };
         let batch: Vec<(Slot, i64)> = {
@@ -269,7 +335,12 @@ impl Budgets {
                 .collect()
         };
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
-            let result = self.sync_chunk(db, chunk).await;
+            let result = match store {
+                Store::Postgres(db) => self.sync_chunk(db, chunk).await.map_err(StoreError::from),
+                Store::Redis { client, connection } => {
+                    self.sync_redis(client, connection, chunk).await
+                }
+            };
             let mut counters = self.lock();
             match result {
                 Ok(totals) => {
@@ -298,6 +369,41 @@ impl Budgets {
             }
         }
         Ok(())
+    }
+
+    /// `INCRBY` and `EXPIRE` per counted key, `MGET` of the windows before, in one pipeline.
+    async fn sync_redis(
+        &self,
+        client: &redis::Client,
+        connection: &tokio::sync::OnceCell<redis::aio::ConnectionManager>,
+        chunk: &[(Slot, i64)],
+    ) -> Result<Vec<(Slot, i64)>, StoreError> {
+        let mut conn = Self::redis(client, connection).await?;
+        let mut pipe = redis::pipe();
+        let mut before = Vec::with_capacity(chunk.len());
+        for ((kind, key, start), n) in chunk {
+            let window = self.budget(*kind).window_secs;
+            let stored = redis_key(*kind, key, *start);
+            pipe.cmd("INCRBY").arg(&stored).arg(*n);
+            pipe.cmd("EXPIRE").arg(&stored).arg(2 * window).ignore();
+            before.push(redis_key(*kind, key, start - window));
+        }
+        pipe.cmd("MGET").arg(&before);
+        let mut values: Vec<redis::Value> = pipe.query_async(&mut conn).await?;
+        let previous = values
+            .pop()
+            .ok_or_else(|| StoreError::Answer("no MGET reply".to_owned()))?;
+        let previous: Vec<Option<i64>> =
+            redis::from_redis_value(previous).map_err(|e| StoreError::Answer(e.to_string()))?;
+        let mut totals = Vec::with_capacity(chunk.len() * 2);
+        for (((kind, key, start), _), (value, before)) in
+            chunk.iter().zip(values.into_iter().zip(previous))
+        {
+            totals.push(((*kind, key.clone(), *start), redis_count(value)?));
+            let window = self.budget(*kind).window_secs;
+            totals.push(((*kind, key.clone(), start - window), before.unwrap_or(0)));
+        }
+        Ok(totals)
     }
 
     async fn sync_chunk(
@@ -359,13 +465,18 @@ impl Budgets {
         Ok(totals)
     }
 
-    /// Deletes shared counts whose windows no estimate weighs any more.
+    /// Forgets the windows no estimate weighs any more, here and in PostgreSQL (Redis keys
+    /// expire by themselves).
     pub async fn prune(&self) -> Result<u64, DbErr> {
-        let Some(db) = &self.store else {
-            return Ok(0);
-        };
         #[expect(clippy::cast_possible_truncation, reason = "unix seconds")]
         let now = now_secs_f64() as i64;
+        self.lock().retain(|(kind, _, start), c| {
+            let window = self.budget(*kind).window_secs;
+            start + 2 * window >= now || c.pending != 0 || c.syncing != 0
+        });
+        let Some(Store::Postgres(db)) = &self.store else {
+            return Ok(0);
+        };
         let result = db
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -373,12 +484,6 @@ impl Budgets {
                 [now.into()],
             ))
             .await?;
-        // And the windows this instance no longer needs.
-        let mut counters = self.lock();
-        counters.retain(|(kind, _, start), c| {
-            let window = self.budget(*kind).window_secs;
-            start + 2 * window >= now || c.pending != 0 || c.syncing != 0
-        });
         Ok(result.rows_affected())
     }
 

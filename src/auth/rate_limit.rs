@@ -5,10 +5,9 @@
 
 use std::net::IpAddr;
 
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::budgets::{Budgets, Kind, ip_key, user_key};
+use super::budgets::{Budgets, Kind, Shared, ip_key, user_key};
 use crate::config::{RateLimitConfig, ThrottleConfig};
 use crate::error::AppError;
 
@@ -21,12 +20,8 @@ fn count(ops: usize) -> u64 {
 }
 
 impl RateLimits {
-    /// Shared through `shared` (the PostgreSQL pool) when given.
-    pub fn new(
-        rates: &RateLimitConfig,
-        throttle: &ThrottleConfig,
-        shared: Option<DatabaseConnection>,
-    ) -> Self {
+    /// Shared through `shared` (PostgreSQL or Redis) when given.
+    pub fn new(rates: &RateLimitConfig, throttle: &ThrottleConfig, shared: Option<Shared>) -> Self {
         RateLimits {
             budgets: Budgets::new(rates, throttle, shared),
         }

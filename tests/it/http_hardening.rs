@@ -799,3 +799,55 @@ async fn instances_on_one_postgres_share_the_rate_budgets() {
     let body = app.anon("{ apiVersion }", json!({})).await;
     assert_eq!(code(&body), "RATE_LIMITED", "{body}");
 }
+
+/// With `TALENTGRAPH_REDIS_URL` the budgets are shared through Redis instead, on SQLite too
+/// (`TALENTGRAPH_TEST_REDIS_URL` names the Redis to test with; `.ci/run` sets it).
+#[tokio::test]
+async fn instances_share_the_rate_budgets_through_redis() {
+    let Ok(url) = std::env::var("TALENTGRAPH_TEST_REDIS_URL") else {
+        eprintln!("SKIPPED: TALENTGRAPH_TEST_REDIS_URL is not set");
+        return;
+    };
+    let redis = redis::Client::open(url.as_str()).expect("a Redis URL");
+    let setup = |c: &mut talentgraph::config::Config| {
+        c.rate_limits.per_ip_per_minute = 5;
+        c.redis = Some(redis.clone());
+    };
+    let app = TestApp::spawn_with(setup).await;
+    let other = app.another_instance_with(setup).await;
+    // A client address of its own (every 127/8 address reaches the server), so that earlier
+    // runs' counts in the same Redis do not meet this one's.
+    let id = uuid::Uuid::now_v7().as_u128();
+    let ip = format!(
+        "127.{}.{}.{}",
+        (id >> 16) & 0xff,
+        (id >> 8) & 0xff,
+        (id & 0xfe) + 1
+    );
+    let client = TestApp::client_from(&ip);
+    for _ in 0..3 {
+        data(
+            &app.gql_via(&client, None, "{ apiVersion }", json!({}))
+                .await,
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    for _ in 0..2 {
+        data(
+            &other
+                .gql_via(&client, None, "{ apiVersion }", json!({}))
+                .await,
+        );
+    }
+    let body = other
+        .gql_via(&client, None, "{ apiVersion }", json!({}))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let body = app
+        .gql_via(&client, None, "{ apiVersion }", json!({}))
+        .await;
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    // Another address is not affected.
+    data(&app.anon("{ apiVersion }", json!({})).await);
+}

@@ -43,6 +43,7 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         graphiql: "true".to_owned(),
         trusted_documents: None,
         trusted_documents_mode: "lenient".to_owned(),
+        redis_url: None,
         tuning: Default::default(),
     }
 }
