@@ -68,8 +68,14 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
     if let Command::ExportSchema { role, out } = &cli.command {
         return export_schema(role, out.as_deref()).await;
     }
-    let demo = matches!(cli.command, Command::Serve { demo: true });
     telemetry::init(LogFormat::parse(&cli.config.log_format)?)?;
+    let result = run_command(cli).await;
+    telemetry::shutdown();
+    result
+}
+
+async fn run_command(cli: Cli) -> Result<(), CommandError> {
+    let demo = matches!(cli.command, Command::Serve { demo: true });
     if let Command::Migrate { action } = cli.command {
         // Migrations need no secret: none is required, and none is generated.
         return migrate(&cli.config, action).await;

@@ -13,6 +13,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use tracing::Instrument as _;
 
 use super::RequestId;
 use crate::audit::RequestMeta;
@@ -206,7 +207,9 @@ async fn run(
             Ok(mut checked) => {
                 let kind = kind_of(checked.operation);
                 let name = named_operation(&mut checked.request);
-                let (response, statements) = run_checked(state, caller, checked).await;
+                let (response, statements) = run_checked(state, caller, checked)
+                    .instrument(operation_span(kind, name.as_deref()))
+                    .await;
                 (kind, name, response, Some(statements))
             }
             Err(err) => {
@@ -217,6 +220,20 @@ async fn run(
         };
     count(state, name, kind, &response, started, statements);
     response
+}
+
+/// The span of one operation, named as OpenTelemetry's GraphQL conventions say (`query Board`).
+fn operation_span(kind: &str, name: Option<&str>) -> tracing::Span {
+    let label = match name {
+        Some(name) => format!("{kind} {name}"),
+        None => kind.to_owned(),
+    };
+    tracing::info_span!(
+        "graphql",
+        otel.name = %label,
+        graphql.operation.type = kind,
+        graphql.operation.name = name.unwrap_or_default(),
+    )
 }
 
 /// Runs a checked request; returns its response and the SQL statements it ran.
@@ -635,7 +652,9 @@ pub async fn get_handler(
         kind_of(checked.operation),
         named_operation(&mut checked.request),
     );
-    let (response, statements) = run_checked(&state, &caller, checked).await;
+    let (response, statements) = run_checked(&state, &caller, checked)
+        .instrument(operation_span(kind, name.as_deref()))
+        .await;
     count(&state, name, kind, &response, started, Some(statements));
     if wants_graphql_response(&headers) {
         return graphql_response(&response);

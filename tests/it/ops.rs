@@ -605,3 +605,88 @@ async fn metrics_count_the_sql_statements_of_each_operation() {
         "{again} vs 2 × {sum}"
     );
 }
+
+/// With `OTEL_EXPORTER_OTLP_ENDPOINT` the server sends its spans over OTLP/HTTP: a collector
+/// (a socket server here) receives `POST /v1/traces` carrying the operation's span.
+#[tokio::test]
+async fn traces_go_to_the_otlp_collector_when_one_is_configured() {
+    use std::sync::{Arc, Mutex};
+    /// What the collector received: content type and body of each export.
+    type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+    let received: Received = Arc::default();
+    let collector = {
+        let received = received.clone();
+        axum::Router::new().route(
+            "/v1/traces",
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                    let received = received.clone();
+                    async move {
+                        let kind = headers
+                            .get("content-type")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned();
+                        if let Ok(mut r) = received.lock() {
+                            r.push((kind, body.to_vec()));
+                        }
+                        axum::http::StatusCode::OK
+                    }
+                },
+            ),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, collector).await;
+    });
+
+    let dir = std::env::temp_dir().join(format!("tg-otlp-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = free_port();
+    let mut child = spawn_server_with(
+        &dir,
+        port,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ],
+    );
+    let client = reqwest::Client::new();
+    wait_ready(&client, port).await;
+    let body: Value = client
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .json(&json!({ "query": "query TracedVersion { apiVersion }" }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(body["data"]["apiVersion"].is_string(), "{body}");
+    // The span's name and attributes travel as protobuf strings: their bytes are in the body.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let found = loop {
+        let hit = received.lock().ok().and_then(|r| {
+            r.iter()
+                .find(|(_, body)| {
+                    let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+                    has(b"query TracedVersion") && has(b"graphql.operation.name")
+                })
+                .map(|(kind, _)| kind.clone())
+        });
+        if let Some(kind) = hit {
+            break kind;
+        }
+        assert!(Instant::now() < deadline, "no span reached the collector");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(found, "application/x-protobuf");
+    let _ = child.kill();
+    let _ = child.wait();
+    server.abort();
+    let _ = std::fs::remove_dir_all(&dir);
+}
