@@ -27,8 +27,11 @@ use crate::error::AppError;
 pub const SYNC_EVERY: Duration = Duration::from_millis(200);
 /// A key whose shared count was last read longer ago is read again before it is checked.
 const STALE_AFTER: Duration = Duration::from_secs(1);
-/// Counters kept in memory before idle ones are dropped.
+/// Counters kept in memory before the expired ones are dropped on the request path (they are
+/// dropped every minute anyway); the next sweep waits until the map has doubled.
 const SWEEP_ABOVE: usize = 100_000;
+/// How long a check waits for the shared store before it counts on what it has.
+const READ_TIMEOUT: Duration = Duration::from_millis(100);
 /// Rows one sync statement carries at most.
 const ROWS_PER_STATEMENT: usize = 1000;
 
@@ -89,6 +92,8 @@ type Slot = (Kind, String, i64);
 pub struct Budgets {
     budgets: [Budget; 4],
     counters: Mutex<HashMap<Slot, Counter>>,
+    /// The size past which a check sweeps expired counters.
+    sweep_above: std::sync::atomic::AtomicUsize,
     /// The shared store; none on SQLite without Redis.
     store: Option<Store>,
 }
@@ -153,6 +158,7 @@ impl Budgets {
                 budget(throttle.signups_per_ip_per_hour, Duration::from_secs(3600)),
             ],
             counters: Mutex::new(HashMap::new()),
+            sweep_above: std::sync::atomic::AtomicUsize::new(SWEEP_ABOVE),
             store: shared.map(|s| match s {
                 Shared::Postgres(db) => Store::Postgres(db),
                 Shared::Redis(client) => Store::Redis {
@@ -187,7 +193,10 @@ impl Budgets {
                 .and_then(|c| c.read_at)
                 .is_some_and(|t| t.elapsed() < STALE_AFTER);
             if !fresh {
-                match self.read(store, kind, key, start).await {
+                let read = tokio::time::timeout(READ_TIMEOUT, self.read(store, kind, key, start))
+                    .await
+                    .unwrap_or_else(|_| Err(StoreError::Answer("no answer in time".to_owned())));
+                match read {
                     Ok(totals) => {
                         let read_at = Some(std::time::Instant::now());
                         let mut counters = self.lock();
@@ -203,9 +212,13 @@ impl Budgets {
                                 .read_at = read_at;
                         }
                     }
-                    // Counted here alone until the store answers again.
+                    // Counted here alone, and not asked again for a second.
                     Err(err) => {
-                        tracing::warn!(error = %err, "could not read a shared rate limit count")
+                        tracing::warn!(error = %err, "could not read a shared rate limit count");
+                        self.lock()
+                            .entry((kind, key.to_owned(), start))
+                            .or_default()
+                            .read_at = Some(std::time::Instant::now());
                     }
                 }
             }
@@ -283,10 +296,14 @@ impl Budgets {
         #[expect(clippy::cast_precision_loss, reason = "window lengths are small")]
         let elapsed = ((now - start as f64) / window as f64).clamp(0.0, 1.0);
         let mut counters = self.lock();
-        if counters.len() > SWEEP_ABOVE {
-            let oldest = now_secs_f64() - 7200.0;
-            #[expect(clippy::cast_precision_loss, reason = "unix seconds")]
-            counters.retain(|(_, _, s), c| (*s as f64) > oldest || c.pending != 0);
+        let sweep_above = self.sweep_above.load(std::sync::atomic::Ordering::Relaxed);
+        if counters.len() > sweep_above {
+            #[expect(clippy::cast_possible_truncation, reason = "unix seconds")]
+            self.forget_expired(&mut counters, now as i64);
+            self.sweep_above.store(
+                (counters.len() * 2).max(SWEEP_ABOVE),
+                std::sync::atomic::Ordering::Relaxed,
+            );
         }
         let previous = counters
             .get(&(kind, key.to_owned(), start - window))
@@ -302,6 +319,14 @@ impl Budgets {
         }
         current.pending += n;
         Ok(())
+    }
+
+    /// Drops the counters of windows no estimate weighs any more (unless not yet shared).
+    fn forget_expired(&self, counters: &mut HashMap<Slot, Counter>, now: i64) {
+        counters.retain(|(kind, _, start), c| {
+            let window = self.budget(*kind).window_secs;
+            start + 2 * window >= now || c.pending != 0 || c.syncing != 0
+        });
     }
 
     /// Gives back `n` counted for `key` in the current window (a sign-in that succeeded).
@@ -321,7 +346,7 @@ impl Budgets {
         let Some(store) = &self.store else {
             return Ok(());
         };
-        let batch: Vec<(Slot, i64)> = {
+        let mut batch: Vec<(Slot, i64)> = {
             let mut counters = self.lock();
             counters
                 .iter_mut()
@@ -334,6 +359,12 @@ impl Budgets {
                 })
                 .collect()
         };
+        // One order on every instance: two syncs upserting the same rows in different orders
+        // would deadlock each other.
+        batch.sort_by(|((k1, key1, s1), _), ((k2, key2, s2), _)| {
+            (k1.prefix(), key1, s1).cmp(&(k2.prefix(), key2, s2))
+        });
+        let mut first_error = None;
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let result = match store {
                 Store::Postgres(db) => self.sync_chunk(db, chunk).await.map_err(StoreError::from),
@@ -357,18 +388,18 @@ impl Budgets {
                     }
                 }
                 Err(err) => {
-                    // Counted again at the next sync.
+                    // Counted again at the next sync; the other chunks still go.
                     for ((kind, key, start), n) in chunk {
                         if let Some(c) = counters.get_mut(&(*kind, key.clone(), *start)) {
                             c.syncing -= n;
                             c.pending += n;
                         }
                     }
-                    return Err(err);
+                    first_error.get_or_insert(err);
                 }
             }
         }
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 
     /// `INCRBY` and `EXPIRE` per counted key, `MGET` of the windows before, in one pipeline.
@@ -414,6 +445,12 @@ impl Budgets {
         let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
         let mut added = Vec::with_capacity(chunk.len());
         let mut before = Vec::with_capacity(chunk.len());
+        // A previous window this chunk also adds to is read from the insert's own answer: the
+        // join below sees the table as it was before the statement.
+        let adding: std::collections::HashSet<(Kind, &str, i64)> = chunk
+            .iter()
+            .map(|((kind, key, start), _)| (*kind, key.as_str(), *start))
+            .collect();
         for ((kind, key, start), n) in chunk {
             let window = self.budget(*kind).window_secs;
             let stored = format!("{}:{key}", kind.prefix());
@@ -423,9 +460,17 @@ impl Budgets {
             values.push((*start).into());
             values.push((*n).into());
             values.push((start + 2 * window).into());
-            before.push(format!("(${}, ${})", i + 5, i + 6));
-            values.push(stored.into());
-            values.push((start - window).into());
+            if !adding.contains(&(*kind, key.as_str(), start - window)) {
+                before.push(format!("(${}, ${})", i + 5, i + 6));
+                values.push(stored.into());
+                values.push((start - window).into());
+            }
+        }
+        if before.is_empty() {
+            // `VALUES` may not be empty; this pair matches no row.
+            before.push(format!("(${}, ${})", values.len() + 1, values.len() + 2));
+            values.push(String::new().into());
+            values.push(0i64.into());
         }
         let sql = format!(
             "WITH added AS (
@@ -470,10 +515,7 @@ impl Budgets {
     pub async fn prune(&self) -> Result<u64, DbErr> {
         #[expect(clippy::cast_possible_truncation, reason = "unix seconds")]
         let now = now_secs_f64() as i64;
-        self.lock().retain(|(kind, _, start), c| {
-            let window = self.budget(*kind).window_secs;
-            start + 2 * window >= now || c.pending != 0 || c.syncing != 0
-        });
+        self.forget_expired(&mut self.lock(), now);
         let Some(Store::Postgres(db)) = &self.store else {
             return Ok(0);
         };
@@ -487,12 +529,9 @@ impl Budgets {
         Ok(result.rows_affected())
     }
 
-    /// Syncs every [`SYNC_EVERY`] and prunes every minute until `stop`; a failed sync is
-    /// retried at the next (the counts stay here meanwhile).
+    /// Syncs every [`SYNC_EVERY`] (with a store) and prunes every minute until `stop`; a failed
+    /// sync is retried at the next (the counts stay here meanwhile).
     pub async fn run(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
-        if self.store.is_none() {
-            return;
-        }
         let mut tick = tokio::time::interval(SYNC_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_prune = std::time::Instant::now();
@@ -501,7 +540,9 @@ impl Budgets {
                 _ = tick.tick() => {}
                 _ = stop.changed() => break,
             }
-            if let Err(err) = self.sync().await {
+            if self.store.is_some()
+                && let Err(err) = self.sync().await
+            {
                 tracing::warn!(error = %err, "could not share the rate limit counts; retrying");
             }
             if last_prune.elapsed() > Duration::from_secs(60) {

@@ -73,7 +73,8 @@ fn rate_limited(err: &AppError) -> Response {
 }
 
 /// Resolves the principal and counts `ops` operations against the caller's IP (before any
-/// database work) and user.
+/// other database work: the shared budget is read at most once a second per client, for at
+/// most 100 ms) and user.
 async fn admit(
     state: &HttpState,
     headers: &HeaderMap,
