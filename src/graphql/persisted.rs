@@ -21,7 +21,7 @@ use crate::trusted_documents::{TrustedDocuments, sha256_hex};
 
 /// Automatic persisted queries kept per instance, and the longest text kept.
 const AUTOMATIC_ENTRIES: usize = 2048;
-const AUTOMATIC_MAX_BYTES: usize = 64 * 1024;
+const AUTOMATIC_MAX_BYTES: usize = 16 * 1024;
 
 /// Resolves persisted documents for the requests of one server.
 pub struct Persisted {
@@ -71,13 +71,15 @@ impl Persisted {
     /// Puts the named document's text into `request`, or refuses it: `PERSISTED_QUERY_NOT_FOUND`
     /// for a hash this server does not know (send the text with it), `BAD_USER_INPUT` for a
     /// hash that is not the text's, `FORBIDDEN` in strict mode for a document not trusted.
-    pub fn resolve(&self, request: &mut Request) -> Result<(), ServerError> {
+    /// Returns the hash a client registers with its text: kept ([`Persisted::register`]) only
+    /// once the document has parsed and passed the limits.
+    pub fn resolve(&self, request: &mut Request) -> Result<Option<String>, ServerError> {
         let hash = named_hash(request)?;
         match hash {
-            None if !self.trusted.strict => Ok(()),
+            None if !self.trusted.strict => Ok(None),
             None => {
                 if self.trusted.get(&sha256_hex(&request.query)).is_some() {
-                    Ok(())
+                    Ok(None)
                 } else {
                     Err(not_trusted())
                 }
@@ -85,7 +87,7 @@ impl Persisted {
             Some(hash) if request.query.is_empty() => {
                 if let Some(document) = self.trusted.get(&hash) {
                     request.query = document.to_string();
-                    return Ok(());
+                    return Ok(None);
                 }
                 let automatic = if self.trusted.strict {
                     None
@@ -99,7 +101,7 @@ impl Persisted {
                 match automatic {
                     Some(document) => {
                         request.query = document.to_string();
-                        Ok(())
+                        Ok(None)
                     }
                     None if self.trusted.strict => Err(not_trusted()),
                     // The message is what Apollo's and urql's clients look for.
@@ -117,19 +119,24 @@ impl Persisted {
                     ));
                 }
                 if self.trusted.get(&hash).is_some() {
-                    return Ok(());
+                    return Ok(None);
                 }
                 if self.trusted.strict {
                     return Err(not_trusted());
                 }
-                if request.query.len() <= AUTOMATIC_MAX_BYTES {
-                    self.automatic
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .put(hash, Arc::from(request.query.as_str()));
-                }
-                Ok(())
+                Ok(Some(hash))
             }
+        }
+    }
+
+    /// Keeps a client's document under its hash (automatic persisted queries), once it has
+    /// parsed and passed the limits; long documents are not kept (they are sent each time).
+    pub fn register(&self, hash: String, query: &str) {
+        if query.len() <= AUTOMATIC_MAX_BYTES {
+            self.automatic
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .put(hash, Arc::from(query));
         }
     }
 }

@@ -134,8 +134,11 @@ pub fn check(
     cache: &DocumentCache,
     mut request: Request,
 ) -> Result<Checked, ServerError> {
-    cache.persisted.resolve(&mut request)?;
+    let register = cache.persisted.resolve(&mut request)?;
     if let Some(hit) = cache.get(&request.query, request.operation_name.as_deref()) {
+        if let Some(hash) = register {
+            cache.persisted.register(hash, &request.query);
+        }
         request.set_parsed_query(hit.doc.clone());
         return Ok(Checked {
             request,
@@ -166,6 +169,9 @@ pub fn check(
     }
     // An unknown or ambiguous operation is reported by the engine's own validation.
     .unwrap_or(OperationType::Query);
+    if let Some(hash) = register {
+        cache.persisted.register(hash, &query);
+    }
     cache.put(Prepared {
         query,
         operation_name,
