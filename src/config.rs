@@ -78,9 +78,17 @@ pub struct ConfigArgs {
         global = true
     )]
     pub graphiql: String,
+    /// Serve the dashboard at `/playground` and trust its documents (`false`: neither).
+    #[arg(
+        long,
+        env = "TALENTGRAPH_PLAYGROUND",
+        default_value = "true",
+        global = true
+    )]
+    pub playground: String,
     /// A manifest of trusted documents (hash → document, as graphql-codegen's client preset
     /// writes `persisted-documents.json`, or Apollo's persisted query manifest); requests may
-    /// name them by hash. The playground's own documents are always trusted.
+    /// name them by hash. The playground's own documents are trusted while it is served.
     #[arg(long, env = "TALENTGRAPH_TRUSTED_DOCUMENTS", global = true)]
     pub trusted_documents: Option<String>,
     /// `strict`: only trusted documents run; `lenient` (default): other documents run too, and
@@ -638,6 +646,8 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// GraphiQL is served (`TALENTGRAPH_GRAPHIQL`).
     pub graphiql: bool,
+    /// The dashboard is served and its documents trusted (`TALENTGRAPH_PLAYGROUND`).
+    pub playground: bool,
     /// `serve --demo`: GraphiQL and the playground offer one-click sign-in as each demo login.
     pub demo: bool,
     /// Where the rate budgets are shared instead of the database (`TALENTGRAPH_REDIS_URL`).
@@ -656,9 +666,11 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// The trusted documents: the playground's, and the manifest's when one is given.
+/// The trusted documents: the playground's (when it is served), and the manifest's when one is
+/// given.
 fn trusted_documents(
     args: &ConfigArgs,
+    playground: bool,
 ) -> Result<crate::trusted_documents::TrustedDocuments, ConfigError> {
     let strict = match args.trusted_documents_mode.trim() {
         "strict" => true,
@@ -679,12 +691,11 @@ fn trusted_documents(
             })?,
         ),
     };
-    crate::trusted_documents::TrustedDocuments::load(manifest.as_deref(), strict).map_err(
-        |reason| ConfigError::Invalid {
+    crate::trusted_documents::TrustedDocuments::load(manifest.as_deref(), strict, playground)
+        .map_err(|reason| ConfigError::Invalid {
             var: "TALENTGRAPH_TRUSTED_DOCUMENTS",
             reason,
-        },
-    )
+        })
 }
 
 /// A `true`/`false` setting (also `1`/`0`; empty is `false`).
@@ -735,7 +746,8 @@ impl Config {
             &args.webhook_allow_private,
         )?;
         let graphiql = flag("TALENTGRAPH_GRAPHIQL", &args.graphiql)?;
-        let trusted_documents = std::sync::Arc::new(trusted_documents(args)?);
+        let playground = flag("TALENTGRAPH_PLAYGROUND", &args.playground)?;
+        let trusted_documents = std::sync::Arc::new(trusted_documents(args, playground)?);
         let redis = match args.redis_url.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(url) => Some(redis::Client::open(url).map_err(|e| ConfigError::Invalid {
@@ -810,6 +822,7 @@ impl Config {
             jobs: tuning.jobs,
             webhook_allow_private,
             graphiql,
+            playground,
             demo,
             trusted_documents,
             redis,

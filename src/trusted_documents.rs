@@ -50,13 +50,15 @@ impl TrustedDocuments {
     /// The playground's documents, and those of `manifest` (its text) when given. Each hash
     /// must be the SHA-256 of its document: a manifest written with another algorithm is
     /// refused here rather than matching nothing at run time.
-    pub fn load(manifest: Option<&str>, strict: bool) -> Result<Self, String> {
+    pub fn load(manifest: Option<&str>, strict: bool, playground: bool) -> Result<Self, String> {
         let mut trusted = TrustedDocuments {
             by_hash: HashMap::new(),
             strict,
         };
-        for built_in in PLAYGROUND {
-            trusted.add_manifest(built_in)?;
+        if playground {
+            for built_in in PLAYGROUND {
+                trusted.add_manifest(built_in)?;
+            }
         }
         if let Some(manifest) = manifest {
             trusted.add_manifest(manifest)?;
@@ -117,16 +119,17 @@ mod tests {
     fn manifests_must_hash_their_documents_with_sha256() {
         let doc = "query A { me { id } }";
         let good = format!(r#"{{"{}": "{doc}"}}"#, sha256_hex(doc));
-        assert!(TrustedDocuments::load(Some(&good), false).is_ok());
+        assert!(TrustedDocuments::load(Some(&good), false, false).is_ok());
         let apollo = format!(
             r#"{{"format":"apollo-persisted-query-manifest","version":1,"operations":[{{"id":"{}","body":"{doc}","name":"A","type":"query"}}]}}"#,
             sha256_hex(doc)
         );
-        assert!(TrustedDocuments::load(Some(&apollo), false).is_ok());
+        assert!(TrustedDocuments::load(Some(&apollo), false, false).is_ok());
         let bad = format!(r#"{{"{}": "{doc}"}}"#, "ab".repeat(32));
-        assert!(TrustedDocuments::load(Some(&bad), false).is_err());
-        assert!(TrustedDocuments::load(Some("[]"), false).is_err());
+        assert!(TrustedDocuments::load(Some(&bad), false, false).is_err());
+        assert!(TrustedDocuments::load(Some("[]"), false, false).is_err());
         // The playground's own are always there.
-        assert!(TrustedDocuments::load(None, true).is_ok_and(|t| t.len() >= 10));
+        assert!(TrustedDocuments::load(None, true, true).is_ok_and(|t| t.len() >= 10));
+        assert!(TrustedDocuments::load(None, true, false).is_ok_and(|t| t.is_empty()));
     }
 }

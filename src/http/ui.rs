@@ -62,8 +62,11 @@ pub fn graphiql_page(state: &HttpState) -> Response {
     page("graphiql.html", state.config.demo)
 }
 
-/// `GET /playground`: the live dashboard.
+/// `GET /playground`: the live dashboard (404 with `TALENTGRAPH_PLAYGROUND=false`).
 pub async fn playground(State(state): State<HttpState>) -> Response {
+    if !state.config.playground {
+        return not_found();
+    }
     page("index.html", state.config.demo)
 }
 

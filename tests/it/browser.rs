@@ -128,6 +128,45 @@ async fn graphiql_can_be_turned_off_and_demo_mode_is_announced() {
         .expect("graphql");
     assert!(!response.text().await.expect("body").contains("GraphiQL"));
 
+    // Without the playground: no page, and its documents are not trusted.
+    let app = TestApp::spawn_with(|c| {
+        c.playground = false;
+        c.trusted_documents = std::sync::Arc::new(
+            talentgraph::trusted_documents::TrustedDocuments::load(None, false, false)
+                .expect("no manifest"),
+        );
+    })
+    .await;
+    let response = app
+        .client
+        .get(app.url("/playground"))
+        .send()
+        .await
+        .expect("off");
+    assert_eq!(response.status(), 404);
+    let manifest: std::collections::HashMap<String, String> = serde_json::from_str(include_str!(
+        "../../playground/src/gql/client/persisted-documents.json"
+    ))
+    .expect("manifest");
+    let (hash, _) = manifest
+        .iter()
+        .find(|(_, doc)| doc.starts_with("query Me "))
+        .expect("Me");
+    let body: serde_json::Value = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&serde_json::json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND",
+        "{body}"
+    );
+
     let app = TestApp::spawn_with(|c| c.demo = true).await;
     for path in ["/graphiql", "/playground"] {
         let html = app

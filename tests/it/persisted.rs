@@ -29,16 +29,16 @@ async fn post(app: &TestApp, token: Option<&str>, body: Value) -> Value {
         .expect("json")
 }
 
-/// The playground's `Me` query, as its manifest lists it.
-fn playground_me() -> (String, String) {
+/// A document of the playground whose text starts with `start`, as its manifest lists it.
+fn playground_document(start: &str) -> (String, String) {
     let manifest: std::collections::HashMap<String, String> = serde_json::from_str(include_str!(
         "../../playground/src/gql/client/persisted-documents.json"
     ))
     .expect("manifest");
     manifest
         .into_iter()
-        .find(|(_, doc)| doc.starts_with("query Me "))
-        .expect("the playground asks `Me`")
+        .find(|(_, doc)| doc.starts_with(start))
+        .unwrap_or_else(|| panic!("the playground has `{start}`"))
 }
 
 #[tokio::test]
@@ -78,6 +78,23 @@ async fn automatic_persisted_queries_register_once_then_run_by_hash() {
     .await;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
 
+    // A document that does not parse (or passes no limit) is not kept under its hash.
+    let broken = "{ me { role ";
+    let body = post(
+        &app,
+        token,
+        json!({ "query": broken, "extensions": persisted(&sha256_hex(broken)) }),
+    )
+    .await;
+    assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED", "{body}");
+    let body = post(
+        &app,
+        token,
+        json!({ "extensions": persisted(&sha256_hex(broken)) }),
+    )
+    .await;
+    assert_eq!(code(&body), "PERSISTED_QUERY_NOT_FOUND", "{body}");
+
     // Text and hash: runs and registers; then the hash alone runs it, over POST and GET.
     let body = post(
         &app,
@@ -111,7 +128,8 @@ async fn strict_mode_runs_only_trusted_documents() {
     let mine = "query Mine { me { fullName } }";
     let subscription = "subscription Watch($after: Int) { tenderUpdated(after: $after) { kind } }";
     let manifest = json!({ sha256_hex(mine): mine, sha256_hex(subscription): subscription });
-    let trusted = TrustedDocuments::load(Some(&manifest.to_string()), true).expect("manifest");
+    let trusted =
+        TrustedDocuments::load(Some(&manifest.to_string()), true, true).expect("manifest");
     let app = TestApp::spawn_with(|c| c.trusted_documents = Arc::new(trusted)).await;
     // Signing up is a document too: done here by hash of a document the manifest lacks, so
     // the agency is made on another server of the same database.
@@ -129,8 +147,17 @@ async fn strict_mode_runs_only_trusted_documents() {
     assert!(data(&body)["me"]["fullName"].is_string(), "{body}");
     let body = post(&app, token, json!({ "query": mine })).await;
     assert!(data(&body)["me"]["fullName"].is_string(), "{body}");
-    // The playground's own documents are trusted too.
-    let (hash, _) = playground_me();
+    // The playground's own documents are trusted too: its sign-in, and what it asks.
+    let (sign_in, _) = playground_document("mutation SignIn(");
+    let body = post(
+        &app,
+        None,
+        json!({ "extensions": persisted(&sign_in), "variables": { "input": {
+            "tenantSlug": agency.slug, "email": agency.admin.email, "password": crate::helpers::PASSWORD } } }),
+    )
+    .await;
+    assert!(data(&body)["login"]["accessToken"].is_string(), "{body}");
+    let (hash, _) = playground_document("query Me ");
     let body = post(&app, token, json!({ "extensions": persisted(&hash) })).await;
     assert_eq!(data(&body)["me"]["role"], "ADMIN", "{body}");
 

@@ -7,7 +7,7 @@ import { GraphiQL } from "graphiql";
 import "graphiql/graphiql.css";
 import { getOperationAST, parse } from "graphql";
 import { createClient } from "graphql-ws";
-import { StrictMode, useMemo, useState } from "react";
+import { StrictMode, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { SignIn } from "../lib/SignIn";
 import { GRAPHQL_URL, loadSession, saveSession, signOut, websocketUrl, type Session } from "../lib/session";
@@ -32,7 +32,7 @@ function isSubscription(query: string, operationName?: string | null): boolean {
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
 
-  const fetcher = useMemo(() => {
+  const { fetcher, wsClient } = useMemo(() => {
     const auth = session ? { Authorization: `Bearer ${session.accessToken}` } : undefined;
     const wsClient = createClient({
       url: websocketUrl(),
@@ -50,8 +50,10 @@ function App() {
           }) as ReturnType<Fetcher>) // results as the server sent them, errors in JSON form
         : // The toolkit would route by GraphiQL's last parse, which can lag the editor.
           http(params, { ...opts, documentAST: undefined });
-    return fetcher;
+    return { fetcher, wsClient };
   }, [session]);
+  // A signed-out or replaced session's socket (and its subscriptions) ends with it.
+  useEffect(() => () => void wsClient.dispose(), [wsClient]);
 
   const use = (s: Session | null) => {
     saveSession(s);

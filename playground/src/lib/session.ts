@@ -1,6 +1,11 @@
 // Signing in, shared by GraphiQL and the dashboard: a session is the `login` mutation's
-// tokens plus who signed in. It is kept in sessionStorage (per tab), so two tabs can be two
+// tokens plus who signed in. The mutations are sent by the hash graphql-codegen gave them
+// (trusted documents), never as text. It is kept in sessionStorage (per tab), so two tabs can be two
 // roles side by side.
+
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
+import { SignInDocument, SignOutDocument } from "../gql/client/graphql";
 
 export type Role = "ADMIN" | "MANAGER" | "CONSULTANT" | "CLIENT";
 
@@ -50,30 +55,34 @@ export function websocketUrl(): string {
   return `${scheme}//${location.host}/graphql/ws`;
 }
 
-const LOGIN = `mutation SignIn($input: LoginInput!) {
-  login(input: $input) { accessToken refreshToken user { fullName role email } }
-}`;
-
-const LOGOUT = `mutation SignOut($refreshToken: String!) { logout(refreshToken: $refreshToken) }`;
-
 interface GraphQLError {
   message: string;
   extensions?: { code?: string };
 }
 
-async function post(query: string, variables: object, token?: string) {
-  const response = await fetch(GRAPHQL_URL, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/graphql-response+json, application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: GraphQLError[] };
-  if (body.errors?.length) {
-    const e = body.errors[0];
+/// Runs a generated document by its hash (`extensions.persistedQuery`); by its text when the
+/// server does not know the hash (a server with `TALENTGRAPH_PLAYGROUND=false`).
+async function post<R, V>(document: TypedDocumentNode<R, V>, variables: V, token?: string): Promise<R> {
+  const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash;
+  const send = (request: object) =>
+    fetch(GRAPHQL_URL, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ variables, ...request }),
+    });
+  let response = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+  let body = (await response.json()) as { data?: R; errors?: GraphQLError[] };
+  if (body.errors?.[0]?.extensions?.code === "PERSISTED_QUERY_NOT_FOUND") {
+    response = await send({ query: print(document) });
+    body = (await response.json()) as { data?: R; errors?: GraphQLError[] };
+  }
+  if (body.errors?.length || !body.data) {
+    const e = body.errors?.[0];
+    if (!e) throw new Error(`HTTP ${response.status}`);
     throw new Error(e.extensions?.code ? `${e.extensions.code}: ${e.message}` : e.message);
   }
   return body.data;
@@ -81,13 +90,12 @@ async function post(query: string, variables: object, token?: string) {
 
 /// Signs in with real credentials (the `login` mutation).
 export async function signIn(tenantSlug: string, email: string, password: string): Promise<Session> {
-  const data = await post(LOGIN, { input: { tenantSlug, email, password } });
-  const login = data.login;
+  const { login } = await post(SignInDocument, { input: { tenantSlug, email, password } });
   return {
     accessToken: login.accessToken,
     refreshToken: login.refreshToken,
     fullName: login.user.fullName,
-    role: login.user.role,
+    role: login.user.role as Role,
     email: login.user.email,
   };
 }
@@ -95,7 +103,7 @@ export async function signIn(tenantSlug: string, email: string, password: string
 /// Ends the session on the server: its refresh token and its access token are refused from now.
 export async function signOut(session: Session): Promise<void> {
   try {
-    await post(LOGOUT, { refreshToken: session.refreshToken }, session.accessToken);
+    await post(SignOutDocument, { refreshToken: session.refreshToken }, session.accessToken);
   } catch {
     // Signed out locally either way.
   }

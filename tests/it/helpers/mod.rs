@@ -41,6 +41,7 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         log_format: "pretty".to_owned(),
         webhook_allow_private: "false".to_owned(),
         graphiql: "true".to_owned(),
+        playground: "true".to_owned(),
         trusted_documents: None,
         trusted_documents_mode: "lenient".to_owned(),
         redis_url: None,
