@@ -51,8 +51,10 @@ pub async fn serve(
         tokio::spawn(async move { state.rate_limits.budgets().run(budgets_stopped).await })
     };
     let limits = state.config.limits.connections;
-    let hooks = crate::automation::hooks::router(state.clone());
-    let router = crate::http::router(HttpState::new(state, schema), hooks);
+    // The domains' own endpoints: workflow webhooks, file downloads.
+    let extra = crate::automation::hooks::router(state.clone())
+        .merge(crate::documents::files::router(state.clone()));
+    let router = crate::http::router(HttpState::new(state, schema), extra);
     let (stop, _) = tokio::sync::watch::channel(false);
     crate::http::server::serve(listener, router, limits, stop, shutdown).await;
     workers.shutdown().await;

@@ -104,6 +104,11 @@ pub struct ConfigArgs {
     /// instead of PostgreSQL's `rate_count` table (or, on SQLite, memory).
     #[arg(long, env = "TALENTGRAPH_REDIS_URL", global = true)]
     pub redis_url: Option<String>,
+    /// Where uploaded files are kept: a folder (`file:///var/lib/talentgraph/files`, default
+    /// `.talentgraph/files`) or an S3-compatible bucket (`s3://bucket/prefix?endpoint=…`, with
+    /// the `AWS_*` variables for credentials and region). Encrypted with each tenant's key.
+    #[arg(long, env = "TALENTGRAPH_STORAGE_URL", global = true)]
+    pub storage_url: Option<String>,
     /// `pretty` (default) or `json` log lines.
     #[arg(
         long,
@@ -123,6 +128,9 @@ pub struct TuningArgs {
     /// Largest request body, in bytes (default 2097152).
     #[arg(long, env = "TALENTGRAPH_MAX_BODY_BYTES", global = true)]
     pub max_body_bytes: Option<String>,
+    /// Largest uploaded file, in bytes (default 10485760).
+    #[arg(long, env = "TALENTGRAPH_MAX_UPLOAD_BYTES", global = true)]
+    pub max_upload_bytes: Option<String>,
     /// Operations per batch: batching is off unless this is set (as in Apollo Server).
     #[arg(long, env = "TALENTGRAPH_MAX_BATCH", global = true)]
     pub max_batch: Option<String>,
@@ -244,6 +252,11 @@ impl TuningArgs {
             "TALENTGRAPH_MAX_BODY_BYTES",
             &self.max_body_bytes,
             l.max_body_bytes,
+        )?;
+        l.max_upload_bytes = number(
+            "TALENTGRAPH_MAX_UPLOAD_BYTES",
+            &self.max_upload_bytes,
+            l.max_upload_bytes,
         )?;
         // Unset: 0, batching off.
         l.max_batch = number("TALENTGRAPH_MAX_BATCH", &self.max_batch, l.max_batch)?;
@@ -411,6 +424,11 @@ impl LogFormat {
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_body_bytes: usize,
+    /// Largest uploaded file (a multipart request may be this much larger than
+    /// `max_body_bytes`).
+    pub max_upload_bytes: usize,
+    /// How long a file's download link works.
+    pub file_link_ttl: Duration,
     pub max_batch: usize,
     pub max_depth: usize,
     pub max_complexity: usize,
@@ -441,6 +459,8 @@ impl Default for Limits {
         Limits {
             // Large enough that an oversized field answers BAD_USER_INPUT naming it.
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024,
+            file_link_ttl: Duration::from_secs(5 * 60),
             // Off: a JSON array of operations is refused unless TALENTGRAPH_MAX_BATCH is set.
             max_batch: 0,
             max_depth: 12,
@@ -654,6 +674,8 @@ pub struct Config {
     pub redis: Option<redis::Client>,
     /// Documents requests may name by hash, and whether only they run.
     pub trusted_documents: std::sync::Arc<crate::trusted_documents::TrustedDocuments>,
+    /// Where uploaded files are kept (`TALENTGRAPH_STORAGE_URL`).
+    pub storage: crate::storage::Location,
 }
 
 impl std::fmt::Debug for Config {
@@ -759,6 +781,17 @@ impl Config {
                 ),
             })?),
         };
+        let storage = match args.storage_url.as_deref().map(str::trim) {
+            None | Some("") => {
+                crate::storage::Location::Folder(Path::new(DEV_SECRETS_DIR).join("files"))
+            }
+            Some(url) => {
+                crate::storage::Location::parse(url).map_err(|reason| ConfigError::Invalid {
+                    var: "TALENTGRAPH_STORAGE_URL",
+                    reason,
+                })?
+            }
+        };
         // Validated before any secret is generated.
         let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
@@ -826,6 +859,7 @@ impl Config {
             demo,
             trusted_documents,
             redis,
+            storage,
         })
     }
 

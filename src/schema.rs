@@ -5,6 +5,7 @@
 use async_graphql::{MergedObject, MergedSubscription, Object, Schema};
 
 use crate::automation::graphql::{AutomationMutation, AutomationQuery};
+use crate::documents::graphql::{DocumentsMutation, DocumentsQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::state::AppState;
 use crate::talent::graphql::{TalentMutation, TalentQuery};
@@ -29,6 +30,7 @@ pub struct Query(
     TenancyQuery,
     AuditQuery,
     TalentQuery,
+    DocumentsQuery,
     MatchingQuery,
     AutomationQuery,
 );
@@ -38,6 +40,7 @@ pub struct Mutation(
     AuthMutation,
     UserMutation,
     TalentMutation,
+    DocumentsMutation,
     MatchingMutation,
     AutomationMutation,
 );
@@ -64,6 +67,7 @@ fn watches_anything(ctx: &async_graphql::Context<'_>) -> bool {
 pub const LOADERS: &[crate::graphql::context::RegisterLoaders] = &[
     crate::tenancy::loaders::register,
     crate::talent::loaders::register,
+    crate::documents::loaders::register,
     crate::matching::loaders::register,
     crate::automation::loaders::register,
 ];
@@ -76,7 +80,11 @@ pub const REACTIONS: &[crate::unit::Reaction] = &[
 ];
 
 /// Every domain's job handlers (`jobs::Handler`), run by the workers.
-pub const JOB_HANDLERS: &[crate::jobs::Handler<AppState>] = crate::automation::JOB_HANDLERS;
+pub const JOB_HANDLERS: &[crate::jobs::Handler<AppState>] = &[
+    crate::documents::EXTRACT_JOB,
+    crate::documents::DELETE_OBJECT_JOB,
+    crate::automation::RUN_JOB,
+];
 
 /// Builds the schema with its production limits; `state` is reachable from every resolver.
 pub fn build_schema(state: Option<AppState>) -> AppSchema {

@@ -44,6 +44,8 @@ pub struct Inner {
     job_handlers: &'static [crate::jobs::Handler<AppState>],
     /// The instance's Prometheus metrics.
     pub metrics: crate::metrics::Metrics,
+    /// Where uploaded files are kept, sealed with their tenant's key.
+    pub storage: crate::storage::Storage,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -76,6 +78,9 @@ impl AppState {
                 .then(|| crate::auth::budgets::Shared::Postgres(db.clone())),
         };
         let rate_limits = RateLimits::new(&config.rate_limits, &config.throttle, shared);
+        let storage = crate::storage::Storage::open(&config.storage).map_err(|reason| {
+            crate::error::AppError::internal(format!("TALENTGRAPH_STORAGE_URL: {reason}"))
+        })?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 writer: db.clone(),
@@ -91,6 +96,7 @@ impl AppState {
                 jobs: crate::jobs::Wake::default(),
                 job_handlers: &[],
                 metrics: crate::metrics::Metrics::default(),
+                storage,
             }),
             db,
         })

@@ -268,3 +268,35 @@ pub enum RunStatus {
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }
+
+/// What kind of file a résumé is, decided from its content.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ResumeFormat {
+    #[sea_orm(string_value = "PDF")]
+    Pdf,
+    #[sea_orm(string_value = "DOCX")]
+    Docx,
+    #[sea_orm(string_value = "TEXT")]
+    Text,
+}
+
+/// Where a résumé's extraction stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ResumeStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "PROCESSING")]
+    Processing,
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+}

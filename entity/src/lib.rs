@@ -18,6 +18,7 @@ pub mod job;
 pub mod login_throttle;
 pub mod matching_settings;
 pub mod refresh_token;
+pub mod resume;
 pub mod revoked_access_token;
 pub mod sent_email;
 pub mod skill;
@@ -32,6 +33,6 @@ pub mod workflow;
 pub mod workflow_run;
 
 pub use enums::{
-    CollaborationStatus, ConsultantStatus, JobState, MatchStatus, RemotePreference, Role,
-    RunStatus, SkillImportance, SkillLevel, TenderStatus, TriggerKind,
+    CollaborationStatus, ConsultantStatus, JobState, MatchStatus, RemotePreference, ResumeFormat,
+    ResumeStatus, Role, RunStatus, SkillImportance, SkillLevel, TenderStatus, TriggerKind,
 };

@@ -27,6 +27,7 @@ mod m20261207_000022_create_job;
 mod m20261207_000023_create_workflow;
 mod m20261207_000024_create_webhook_receipt;
 mod m20261207_000025_create_rate_count;
+mod m20261207_000026_create_resume;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_create_workflow::Migration),
             Box::new(m20261207_000024_create_webhook_receipt::Migration),
             Box::new(m20261207_000025_create_rate_count::Migration),
+            Box::new(m20261207_000026_create_resume::Migration),
         ]
     }
 }

@@ -48,6 +48,10 @@ pub enum Permission {
     WorkflowSecretRead,
     /// The e-mail the recording provider kept (`sentEmails`).
     EmailRead,
+    /// Résumés (a consultant: their own), their files and what was extracted from them.
+    ResumeRead,
+    /// Upload, apply and delete résumés (a consultant: their own).
+    ResumeWrite,
 }
 
 impl Permission {
@@ -83,6 +87,8 @@ impl Permission {
             WorkflowRun => "workflow:run",
             WorkflowSecretRead => "workflow.secret:read",
             EmailRead => "email:read",
+            ResumeRead => "resume:read",
+            ResumeWrite => "resume:write",
         }
     }
 }
@@ -119,6 +125,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             WorkflowRun,
             WorkflowSecretRead,
             EmailRead,
+            ResumeRead,
+            ResumeWrite,
         ],
         Role::Manager => &[
             TenantRead,
@@ -142,6 +150,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             WorkflowRead,
             WorkflowWrite,
             WorkflowRun,
+            ResumeRead,
+            ResumeWrite,
         ],
         Role::Consultant => &[
             TenantRead,
@@ -152,6 +162,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             MatchRead,
             MatchDecline,
             CollaborationRead,
+            ResumeRead,
+            ResumeWrite,
         ],
         Role::Client => &[
             TenantRead,

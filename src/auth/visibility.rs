@@ -114,3 +114,11 @@ pub fn workflow_secret_read(ctx: &Context<'_>) -> bool {
 pub fn email_read(ctx: &Context<'_>) -> bool {
     principal_can(ctx, Permission::EmailRead)
 }
+
+pub fn resume_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::ResumeRead)
+}
+
+pub fn resume_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::ResumeWrite)
+}

@@ -45,6 +45,12 @@ pub enum EventType {
     MatchDeleted,
     /// A collaboration began (a match was accepted).
     CollaborationCreated,
+    /// A résumé was uploaded (its extraction is queued).
+    ResumeUploaded,
+    /// A résumé was read: its text and suggestions are ready.
+    ResumeProcessed,
+    /// A résumé could not be read, for good.
+    ResumeFailed,
 }
 
 impl EventType {
@@ -64,10 +70,13 @@ impl EventType {
             MatchStatusChanged => "MATCH_STATUS_CHANGED",
             MatchDeleted => "MATCH_DELETED",
             CollaborationCreated => "COLLABORATION_CREATED",
+            ResumeUploaded => "RESUME_UPLOADED",
+            ResumeProcessed => "RESUME_PROCESSED",
+            ResumeFailed => "RESUME_FAILED",
         }
     }
 
-    const ALL: [EventType; 13] = [
+    const ALL: [EventType; 16] = [
         EventType::TenderCreated,
         EventType::TenderUpdated,
         EventType::TenderPublished,
@@ -81,6 +90,9 @@ impl EventType {
         EventType::MatchStatusChanged,
         EventType::MatchDeleted,
         EventType::CollaborationCreated,
+        EventType::ResumeUploaded,
+        EventType::ResumeProcessed,
+        EventType::ResumeFailed,
     ];
 
     fn from_stored(stored: &str) -> Option<EventType> {

@@ -21,9 +21,9 @@ pub mod triggers;
 pub mod webhook;
 pub mod workflows;
 
-/// The job handlers of the domain, for the composition root.
-pub const JOB_HANDLERS: &[crate::jobs::Handler<crate::state::AppState>] = &[crate::jobs::Handler {
+/// The job that executes a workflow run, for the composition root.
+pub const RUN_JOB: crate::jobs::Handler<crate::state::AppState> = crate::jobs::Handler {
     kind: runs::JOB_KIND,
     run: execute::run,
     on_dead: Some(execute::on_dead),
-}];
+};

@@ -29,6 +29,9 @@ pub const EVENT_TYPES: &[(&str, &str)] = &[
     ("MATCH_STATUS_CHANGED", "match.status_changed"),
     ("MATCH_DELETED", "match.deleted"),
     ("COLLABORATION_CREATED", "collaboration.created"),
+    ("RESUME_UPLOADED", "resume.uploaded"),
+    ("RESUME_PROCESSED", "resume.processed"),
+    ("RESUME_FAILED", "resume.failed"),
 ];
 
 /// A cron expression (5 fields, or 6 with seconds) in an IANA time zone.

@@ -42,6 +42,10 @@ fn subject(event: &DomainEvent) -> Option<Uuid> {
         DomainEvent::CollaborationCreated {
             collaboration_id, ..
         } => Some(*collaboration_id),
+        DomainEvent::ResumeUploaded { resume_id, .. }
+        | DomainEvent::ResumeProcessed { resume_id, .. }
+        | DomainEvent::ResumeFailed { resume_id, .. }
+        | DomainEvent::ResumeDeleted { resume_id, .. } => Some(*resume_id),
         DomainEvent::UserAccessChanged { .. }
         | DomainEvent::AccessTokenRevoked { .. }
         | DomainEvent::WorkflowRunUpdated { .. } => None,

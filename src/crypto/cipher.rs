@@ -38,6 +38,14 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 fn seal(key: &[u8; KEY_LEN], kid: &str, aad: &[u8], plaintext: &[u8]) -> String {
+    format!(
+        "{FORMAT}:{kid}:{}",
+        B64.encode(seal_raw(key, aad, plaintext))
+    )
+}
+
+/// `nonce || ciphertext` of `plaintext` under `key` and `aad`.
+fn seal_raw(key: &[u8; KEY_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let cipher = Aes256Gcm::new(&(*key).into());
     let nonce_bytes: [u8; NONCE_LEN] = random_bytes();
     let nonce = Nonce::from(nonce_bytes);
@@ -53,7 +61,7 @@ fn seal(key: &[u8; KEY_LEN], kid: &str, aad: &[u8], plaintext: &[u8]) -> String 
     let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
     out.extend_from_slice(&nonce_bytes);
     out.extend_from_slice(&ciphertext);
-    format!("{FORMAT}:{kid}:{}", B64.encode(out))
+    out
 }
 
 /// Splits a sealed value into its key id and raw bytes.
@@ -71,7 +79,9 @@ fn parse(value: &str) -> Result<(&str, Vec<u8>), CryptoError> {
 
 fn open(key: &[u8; KEY_LEN], aad: &[u8], bytes: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let cipher = Aes256Gcm::new(&(*key).into());
-    let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+    let (nonce, ciphertext) = bytes
+        .split_at_checked(NONCE_LEN)
+        .ok_or(CryptoError::Malformed)?;
     let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
     cipher
         .decrypt(
@@ -229,6 +239,17 @@ impl TenantKeys {
         let aad = field_aad(self.tenant_id, table, column, row_id);
         let plain = open(&self.dek, aad.as_bytes(), &bytes)?;
         String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
+    }
+
+    /// Seals bytes (a file) with the data key, bound to `aad`: `nonce || ciphertext`.
+    pub fn seal_bytes(&self, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        seal_raw(&self.dek, aad, plaintext)
+    }
+
+    /// Opens what [`TenantKeys::seal_bytes`] sealed under the same `aad`; fails when it was
+    /// altered or sealed for another object or tenant.
+    pub fn open_bytes(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        open(&self.dek, aad, sealed)
     }
 
     /// Deterministic HMAC-SHA256 of a normalised value, hex, for equality look-ups of encrypted

@@ -119,6 +119,8 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ("fk_workflow_run_workflow", Parent("workflow")),
     ("fk_sent_email_tenant", Parent("organisation")),
     ("fk_webhook_receipt_workflow", Parent("workflow")),
+    ("fk_resume_tenant", Parent("organisation")),
+    ("fk_resume_consultant", Parent("consultant")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

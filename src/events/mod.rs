@@ -88,6 +88,26 @@ pub enum DomainEvent {
     WorkflowRunUpdated {
         run: workflow_run::Model,
     },
+    /// A résumé was uploaded; its extraction is queued.
+    ResumeUploaded {
+        resume_id: Uuid,
+        consultant_id: Uuid,
+    },
+    /// A résumé's text and analysis are ready.
+    ResumeProcessed {
+        resume_id: Uuid,
+        consultant_id: Uuid,
+    },
+    /// A résumé's extraction failed for good.
+    ResumeFailed {
+        resume_id: Uuid,
+        consultant_id: Uuid,
+        error: String,
+    },
+    ResumeDeleted {
+        resume_id: Uuid,
+        consultant_id: Uuid,
+    },
 }
 
 impl DomainEvent {
@@ -135,6 +155,10 @@ impl DomainEvent {
             DomainEvent::UserAccessChanged { .. } => "user.access_changed",
             DomainEvent::AccessTokenRevoked { .. } => "user.access_token_revoked",
             DomainEvent::WorkflowRunUpdated { .. } => "workflow_run.updated",
+            DomainEvent::ResumeUploaded { .. } => "resume.uploaded",
+            DomainEvent::ResumeProcessed { .. } => "resume.processed",
+            DomainEvent::ResumeFailed { .. } => "resume.failed",
+            DomainEvent::ResumeDeleted { .. } => "resume.deleted",
         }
     }
 }

@@ -362,7 +362,16 @@ pub async fn post_handler(
             "multipart requests must carry an `Apollo-Require-Preflight` header",
         );
     }
-    let limit = state.config.limits.max_body_bytes;
+    // A multipart request carries files (uploads) beside its operations.
+    let limit = if multipart {
+        state
+            .config
+            .limits
+            .max_body_bytes
+            .saturating_add(state.config.limits.max_upload_bytes)
+    } else {
+        state.config.limits.max_body_bytes
+    };
     let bytes = match read_bounded(body, limit, state.config.limits.max_discarded_body_bytes).await
     {
         Ok(bytes) => bytes,

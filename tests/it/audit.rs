@@ -479,6 +479,24 @@ async fn no_audited_action_stores_a_sensitive_value() {
         )
         .await,
     );
+    // A résumé whose content is secret: uploaded, then deleted.
+    let body = crate::helpers::files::upload(
+        &app,
+        admin,
+        &consultant,
+        "cv.txt",
+        b"RESUME-SECRET-TEXT +33 6 11 22 33 44".to_vec(),
+    )
+    .await;
+    let resume = data(&body)["uploadResume"]["id"].clone();
+    secrets.extend(["RESUME-SECRET-TEXT", "+33 6 11 22 33 44"].map(String::from));
+    data(
+        &run(
+            "mutation($id: ID!) { deleteResume(id: $id) }",
+            json!({ "id": resume }),
+        )
+        .await,
+    );
     let tender = agency
         .draft_tender(&app, &company, json!({ "budgetMax": "700" }))
         .await;

@@ -30,6 +30,7 @@ mod persisted;
 mod races;
 mod rbac;
 mod read_path;
+mod resumes;
 mod role_matrix;
 mod schema;
 mod talent_catalogue;

@@ -44,12 +44,20 @@ pub fn rate_visible(ctx: &Context<'_>) -> bool {
 /// A consultant of the agency: profile, skills and matches; contact details, rate and
 /// internal notes only for those allowed (and the consultant themself).
 #[derive(MergedObject)]
-pub struct Consultant(pub ConsultantFields, pub ConsultantMatches);
+pub struct Consultant(
+    pub ConsultantFields,
+    pub ConsultantMatches,
+    pub ConsultantDocuments,
+);
 
 impl From<consultant::Model> for Consultant {
     fn from(model: consultant::Model) -> Self {
         let id = model.id;
-        Consultant(ConsultantFields(model), ConsultantMatches(id))
+        Consultant(
+            ConsultantFields(model),
+            ConsultantMatches(id),
+            ConsultantDocuments(id),
+        )
     }
 }
 
@@ -58,6 +66,9 @@ pub struct ConsultantFields(pub consultant::Model);
 
 /// The consultant's `matches`: implemented by the matching domain (`matching::graphql`).
 pub struct ConsultantMatches(pub Uuid);
+
+/// The consultant's `resumes`: implemented by the documents domain (`documents::graphql`).
+pub struct ConsultantDocuments(pub Uuid);
 
 impl ConsultantFields {
     /// Allowed with `permission`, or for the consultant's own profile; otherwise the field is

@@ -7,6 +7,16 @@ pub struct TestDatabase {
     pub url: String,
     postgres: Option<(String, String)>,
     _dir: Option<TempDir>,
+    /// The uploaded files' folder, removed with the database it belongs to.
+    _files: Option<TempDir>,
+}
+
+/// The folder of uploaded files of the database at `url` (every instance on it shares it).
+pub fn files_dir(url: &str) -> std::path::PathBuf {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::hash::DefaultHasher::new();
+    url.hash(&mut hasher);
+    std::env::temp_dir().join(format!("tg_files_{:016x}", hasher.finish()))
 }
 
 /// A temporary directory removed on drop.
@@ -35,8 +45,10 @@ impl TestDatabase {
                     .rsplit_once('/')
                     .map(|(b, _)| b)
                     .unwrap_or(&admin_url);
+                let url = format!("{base}/{name}");
                 TestDatabase {
-                    url: format!("{base}/{name}"),
+                    _files: Some(TempDir(files_dir(&url))),
+                    url,
                     postgres: Some((admin_url.clone(), name)),
                     _dir: None,
                 }
@@ -44,8 +56,10 @@ impl TestDatabase {
             _ => {
                 let dir = std::env::temp_dir().join(&name);
                 std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}/test.db?mode=rwc", dir.display());
                 TestDatabase {
-                    url: format!("sqlite://{}/test.db?mode=rwc", dir.display()),
+                    _files: Some(TempDir(files_dir(&url))),
+                    url,
                     postgres: None,
                     _dir: Some(TempDir(dir)),
                 }
@@ -59,6 +73,7 @@ impl TestDatabase {
             url: url.to_owned(),
             postgres: None,
             _dir: None,
+            _files: None,
         }
     }
 
@@ -68,6 +83,7 @@ impl TestDatabase {
             url: String::new(),
             postgres: None,
             _dir: None,
+            _files: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod agency;
 pub mod database;
+pub mod files;
 pub mod proxy;
 pub mod talent;
 pub mod ws;
@@ -42,6 +43,7 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         webhook_allow_private: "false".to_owned(),
         graphiql: "true".to_owned(),
         playground: "true".to_owned(),
+        storage_url: None,
         trusted_documents: None,
         trusted_documents_mode: "lenient".to_owned(),
         redis_url: None,
@@ -103,6 +105,8 @@ impl TestApp {
         config.throttle.ip_max_failures = 10_000;
         // Every test signs up its own organisations from 127.0.0.1.
         config.throttle.signups_per_ip_per_hour = 10_000;
+        // Each database has its own folder of files, shared by the instances on it.
+        config.storage = talentgraph::storage::Location::Folder(database::files_dir(&database.url));
         tweak(&mut config);
         let mut db = talentgraph::db::connect(url, &config.pool)
             .await
@@ -252,6 +256,11 @@ impl TestApp {
 
     pub fn database_url(&self) -> &str {
         &self.database.url
+    }
+
+    /// The folder this server keeps uploaded files in.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        database::files_dir(&self.database.url)
     }
 
     pub fn url(&self, path: &str) -> String {

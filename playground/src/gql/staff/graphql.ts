@@ -28,6 +28,8 @@ export type Scalars = {
   Decimal: { input: string; output: string; }
   /** A scalar that can represent any JSON value. */
   JSON: { input: unknown; output: unknown; }
+  /** A multipart file upload */
+  Upload: { input: any; output: any; }
 };
 
 /** What joining with an invitation needs. */
@@ -287,6 +289,12 @@ export type EventType =
   | 'MATCH_SCORE_CHANGED'
   /** A match moved along its life cycle (proposed, accepted, rejected, cancelled). */
   | 'MATCH_STATUS_CHANGED'
+  /** A résumé could not be read, for good. */
+  | 'RESUME_FAILED'
+  /** A résumé was read: its text and suggestions are ready. */
+  | 'RESUME_PROCESSED'
+  /** A résumé was uploaded (its extraction is queued). */
+  | 'RESUME_UPLOADED'
   /** A tender was created (DRAFT). */
   | 'TENDER_CREATED'
   /** A tender was deleted. */
@@ -403,6 +411,26 @@ export type RemotePreference =
   | 'ONSITE'
   /** Remote only. */
   | 'REMOTE';
+
+/** What kind of file a résumé is, decided from its content (never its name). */
+export type ResumeFormat =
+  /** A Word document (Office Open XML). */
+  | 'DOCX'
+  /** A PDF document. */
+  | 'PDF'
+  /** Plain text (UTF-8). */
+  | 'TEXT';
+
+/** Where a résumé's reading stands. */
+export type ResumeStatus =
+  /** Read: its text is available. */
+  | 'DONE'
+  /** Could not be read (`error` says why). */
+  | 'FAILED'
+  /** Uploaded; waiting to be read. */
+  | 'PENDING'
+  /** Being read. */
+  | 'PROCESSING';
 
 /** How often and how soon a failing step is tried again. */
 export type RetryPolicyInput = {
@@ -767,6 +795,18 @@ export type UpdateWorkflowInput = {
   steps: Array<WorkflowStepInput>;
   /** What starts it. */
   trigger: WorkflowTriggerInput;
+};
+
+/** A CV to upload for a consultant. */
+export type UploadResumeInput = {
+  /** The consultant (a consultant: themself). */
+  consultantId: Scalars['ID']['input'];
+  /**
+   * The file, as a part of a GraphQL multipart request: a PDF, a DOCX or plain text, at
+   * most `TALENTGRAPH_MAX_UPLOAD_BYTES` (10 MiB by default). Its type is read from its
+   * content, not its name.
+   */
+  file: Scalars['Upload']['input'];
 };
 
 /** Filters of `users`. */
