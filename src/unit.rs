@@ -29,7 +29,9 @@ use crate::jobs::{NewJob, Wake};
 /// a change in one domain reaches a higher one without the lower naming it (a tender's closure
 /// cancels its matches; a consultant's new skills re-score theirs). Reactions may raise events
 /// of their own, which are reacted to in turn; an error aborts the whole unit.
-pub type Reaction = for<'a> fn(&'a UnitOfWork, &'a DomainEvent) -> BoxFuture<'a, Result<()>>;
+/// A reaction is given the event's tenant (a unit acting as the system has no tenant of its
+/// own).
+pub type Reaction = for<'a> fn(&'a UnitOfWork, Uuid, &'a DomainEvent) -> BoxFuture<'a, Result<()>>;
 
 /// Who a unit of work acts for.
 #[derive(Debug, Clone)]
@@ -245,15 +247,15 @@ impl UnitOfWork {
     async fn react(&self) -> Result<()> {
         let mut next = 0;
         loop {
-            let event = {
+            let (tenant_id, event) = {
                 let events = self.events.lock().unwrap_or_else(|p| p.into_inner());
                 match events.get(next) {
-                    Some((_, event)) => event.clone(),
+                    Some(raised) => raised.clone(),
                     None => return Ok(()),
                 }
             };
             for react in self.reactions {
-                react(self, &event).await?;
+                react(self, tenant_id, &event).await?;
             }
             next += 1;
         }

@@ -50,7 +50,8 @@ pub enum Permission {
     EmailRead,
     /// Résumés (a consultant: their own), their files and what was extracted from them.
     ResumeRead,
-    /// Upload, apply and delete résumés (a consultant: their own).
+    /// Upload and delete résumés (a consultant: their own); applying their suggestions to a
+    /// profile also takes `consultant:write`.
     ResumeWrite,
 }
 

@@ -20,8 +20,12 @@ use crate::unit::{Actor, UnitOfWork};
 /// Runs started by runs started by runs…: no deeper than this.
 pub const MAX_DEPTH: i32 = 3;
 
-pub fn react<'a>(uow: &'a UnitOfWork, event: &'a DomainEvent) -> BoxFuture<'a, Result<()>> {
-    Box::pin(start_runs(uow, event))
+pub fn react<'a>(
+    uow: &'a UnitOfWork,
+    tenant_id: Uuid,
+    event: &'a DomainEvent,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(start_runs(uow, tenant_id, event))
 }
 
 /// The entity an event is about, for the per-entity queue.
@@ -52,11 +56,8 @@ fn subject(event: &DomainEvent) -> Option<Uuid> {
     }
 }
 
-async fn start_runs(uow: &UnitOfWork, event: &DomainEvent) -> Result<()> {
+async fn start_runs(uow: &UnitOfWork, tenant_id: Uuid, event: &DomainEvent) -> Result<()> {
     let Some(entity) = subject(event) else {
-        return Ok(());
-    };
-    let Some(tenant_id) = uow.tenant_id() else {
         return Ok(());
     };
     let (depth, acting) = match uow.actor() {

@@ -1,6 +1,7 @@
 //! Reading a résumé, as a job of the durable queue: `PENDING → PROCESSING → DONE | FAILED`.
 //! The file is fetched from storage and opened with the tenant's key, its text read by
-//! `pdf-extract` or `docx-rs` off the async runtime under a time bound, and stored encrypted;
+//! `pdf-extract` or `docx-rs` off the async runtime under a time bound, analysed against the
+//! organisation's skill catalogue (`analysis`), and both stored encrypted;
 //! a file that cannot be read fails at once (`FAILED` with the reason), a storage or database
 //! error is retried (the job's backoff) and fails the résumé after the last attempt.
 
@@ -11,6 +12,7 @@ use entity::{ResumeFormat, ResumeStatus, resume};
 use futures_util::future::BoxFuture;
 use sea_orm::{ActiveModelTrait as _, IntoActiveModel as _, Set};
 
+use super::analysis::{self, CatalogueSkill};
 use super::resumes::{DeleteObjectJob, ExtractJob};
 use super::scope;
 use crate::audit::RequestMeta;
@@ -125,6 +127,23 @@ async fn extract(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
             return Ok(Outcome::Done);
         }
     };
+    let catalogue: Vec<CatalogueSkill> = scope::catalogue(job.tenant_id)
+        .all(state.writer())
+        .await?
+        .into_iter()
+        .map(|s| CatalogueSkill {
+            id: s.id,
+            name: s.name,
+        })
+        .collect();
+    let (text, found) = tokio::task::spawn_blocking(move || {
+        let found = analysis::analyse(&text, &catalogue, Utc::now().date_naive());
+        (text, found)
+    })
+    .await
+    .map_err(|err| AppError::internal(format!("résumé analysis did not finish: {err}")))?;
+    let found = serde_json::to_string(&found)
+        .map_err(|err| AppError::internal(format!("analysis does not serialise: {err}")))?;
 
     let uow = unit(state, &job).await?;
     let Some(current) = lock(&uow, &job).await? else {
@@ -134,6 +153,12 @@ async fn extract(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
     let consultant_id = current.consultant_id;
     let mut done = current.into_active_model();
     done.text = Set(Some(keys.encrypt("resume", "text", job.resume_id, &text)));
+    done.analysis = Set(Some(keys.encrypt(
+        "resume",
+        "analysis",
+        job.resume_id,
+        &found,
+    )));
     done.status = Set(ResumeStatus::Done);
     done.error = Set(None);
     let now = Utc::now();

@@ -6,7 +6,9 @@ use std::io::Read as _;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Upload};
 use entity::resume;
 
+use super::analysis::{Analysis, EducationFound, ExperienceFound, Found, SkillFound};
 use super::resumes::{self, Upload as File};
+use super::suggestions;
 use crate::auth::{Permission, visibility};
 use crate::error::{AppError, Result};
 use crate::graphql::context::{ContextExt as _, load_related, parse_id};
@@ -104,6 +106,12 @@ impl Resume {
             self.0.id,
         ))
     }
+    /// What was found in it, as suggestions to apply (`applyResumeSuggestions`); `null`
+    /// until it was read.
+    async fn analysis(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ResumeAnalysis>> {
+        let keys = ctx.tenant_keys(self.0.tenant_id).await?;
+        Ok(suggestions::analysis_of(&keys, &self.0)?.map(ResumeAnalysis))
+    }
     /// When it was uploaded.
     async fn uploaded_at(&self) -> DateTime {
         DateTime(self.0.created_at)
@@ -111,6 +119,216 @@ impl Resume {
     /// When its reading ended (done or failed).
     async fn processed_at(&self) -> Option<DateTime> {
         self.0.processed_at.map(DateTime)
+    }
+}
+
+pub struct ResumeAnalysis(Analysis);
+
+/// What a résumé says, each item with the line it came from; items with an `id` can be
+/// copied into the consultant's profile with `applyResumeSuggestions`.
+#[Object]
+impl ResumeAnalysis {
+    /// E-mail addresses (`email:<n>` copies one into the profile).
+    async fn emails(&self) -> Vec<ResumeSuggestion> {
+        suggestions_of("email", &self.0.emails)
+    }
+    /// Phone numbers (`phone:<n>`).
+    async fn phones(&self) -> Vec<ResumeSuggestion> {
+        suggestions_of("phone", &self.0.phones)
+    }
+    /// Links (web sites, GitHub, LinkedIn): for reading; the profile has no place for them.
+    async fn links(&self) -> Vec<ResumeFinding> {
+        self.0.links.iter().cloned().map(ResumeFinding).collect()
+    }
+    /// Skills of the organisation's catalogue it names, with the years of the dated
+    /// experiences that mention them (`skill:<skill id>`).
+    async fn skills(&self) -> Vec<ResumeSkillSuggestion> {
+        self.0
+            .skills
+            .iter()
+            .cloned()
+            .map(ResumeSkillSuggestion)
+            .collect()
+    }
+    /// Dated experiences, in the order written.
+    async fn experiences(&self) -> Vec<ResumeExperience> {
+        self.0
+            .experiences
+            .iter()
+            .cloned()
+            .map(ResumeExperience)
+            .collect()
+    }
+    /// Degrees and schools.
+    async fn education(&self) -> Vec<ResumeEducation> {
+        self.0
+            .education
+            .iter()
+            .cloned()
+            .map(ResumeEducation)
+            .collect()
+    }
+    /// A title for the profile: the latest experience's (`title`).
+    async fn title(&self) -> Option<ResumeSuggestion> {
+        self.0.title.as_ref().map(|t| ResumeSuggestion {
+            id: "title".to_owned(),
+            found: t.clone(),
+        })
+    }
+    /// Years of experience in all: the dated experiences, overlaps counted once
+    /// (`totalYears`).
+    async fn total_years(&self) -> Option<ResumeYears> {
+        self.0.total_years.clone().map(ResumeYears)
+    }
+}
+
+fn suggestions_of(kind: &str, found: &[Found<String>]) -> Vec<ResumeSuggestion> {
+    found
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ResumeSuggestion {
+            id: format!("{kind}:{i}"),
+            found: f.clone(),
+        })
+        .collect()
+}
+
+pub struct ResumeSuggestion {
+    id: String,
+    found: Found<String>,
+}
+
+/// A value found in a résumé that can be copied into the profile.
+#[Object]
+impl ResumeSuggestion {
+    /// What to pass in `applyResumeSuggestions(input: { accept })`.
+    async fn id(&self) -> &str {
+        &self.id
+    }
+    /// The value found (an address, a number, a title).
+    async fn value(&self) -> &str {
+        &self.found.value
+    }
+    /// The line it was found on.
+    async fn evidence(&self) -> &str {
+        &self.found.evidence
+    }
+}
+
+pub struct ResumeFinding(Found<String>);
+
+/// A value found in a résumé, for reading.
+#[Object]
+impl ResumeFinding {
+    /// The value found (a link).
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+    /// The line it was found on.
+    async fn evidence(&self) -> &str {
+        &self.0.evidence
+    }
+}
+
+pub struct ResumeYears(Found<f64>);
+
+/// Years of experience found in a résumé.
+#[Object]
+impl ResumeYears {
+    /// `totalYears`.
+    async fn id(&self) -> &str {
+        "totalYears"
+    }
+    /// Years, to one decimal.
+    async fn value(&self) -> f64 {
+        self.0.value
+    }
+    /// The dated lines they were counted from.
+    async fn evidence(&self) -> &str {
+        &self.0.evidence
+    }
+}
+
+pub struct ResumeSkillSuggestion(SkillFound);
+
+/// A skill of the catalogue a résumé names.
+#[Object]
+impl ResumeSkillSuggestion {
+    /// `skill:<skill id>`.
+    async fn id(&self) -> String {
+        suggestions::skill_key(self.0.skill_id)
+    }
+    /// The skill of the catalogue (`null` once deleted from it).
+    async fn skill(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::talent::graphql::skill::Skill>> {
+        let loader = crate::graphql::context::loader::<crate::talent::loaders::SkillLoader>(ctx)?;
+        Ok(Box::pin(loader.load_one(self.0.skill_id))
+            .await?
+            .map(crate::talent::graphql::skill::Skill::from))
+    }
+    /// Its name in the catalogue when the résumé was read.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Years of the dated experiences that mention it; `null` when none does.
+    async fn years(&self) -> Option<f64> {
+        self.0.years
+    }
+    /// The first line that names it.
+    async fn evidence(&self) -> &str {
+        &self.0.evidence
+    }
+}
+
+pub struct ResumeExperience(ExperienceFound);
+
+fn month_text((year, month): super::analysis::Month) -> String {
+    format!("{year:04}-{month:02}")
+}
+
+/// A dated experience found in a résumé.
+#[Object]
+impl ResumeExperience {
+    /// The role held, when the line names one.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// The employer or client, when the line names one.
+    async fn employer(&self) -> Option<&str> {
+        self.0.employer.as_deref()
+    }
+    /// The first month, `YYYY-MM` (January when only the year is written).
+    async fn start(&self) -> String {
+        month_text(self.0.start)
+    }
+    /// The last month, `YYYY-MM`; `null` while ongoing.
+    async fn end(&self) -> Option<String> {
+        self.0.end.map(month_text)
+    }
+    /// The dated line.
+    async fn evidence(&self) -> &str {
+        &self.0.evidence
+    }
+}
+
+pub struct ResumeEducation(EducationFound);
+
+/// A degree or school found in a résumé.
+#[Object]
+impl ResumeEducation {
+    /// The line, as written.
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// The year written on its line, if any.
+    async fn year(&self) -> Option<i32> {
+        self.0.year
+    }
+    /// The line it was found on.
+    async fn evidence(&self) -> &str {
+        &self.0.evidence
     }
 }
 
@@ -167,6 +385,20 @@ pub struct UploadResumeInput {
     pub file: Upload,
 }
 
+/// Suggestions of a résumé to copy into its consultant's profile.
+#[derive(InputObject)]
+pub struct ApplyResumeSuggestionsInput {
+    /// The résumé (its status `DONE`).
+    pub resume_id: ID,
+    /// Ids of its analysis' suggestions: `title`, `totalYears`, `email:<n>`, `phone:<n>`,
+    /// `skill:<skill id>`.
+    pub accept: Vec<String>,
+}
+
+fn apply_visible(ctx: &Context<'_>) -> bool {
+    visibility::resume_write(ctx) && visibility::consultant_write(ctx)
+}
+
 #[derive(Default)]
 pub struct DocumentsMutation;
 
@@ -195,6 +427,29 @@ impl DocumentsMutation {
             stored.discard(&state.storage).await;
         }
         result.map(Resume)
+    }
+
+    /// Copies what was accepted of a résumé's analysis into its consultant's profile: the
+    /// title, the total years, an e-mail or phone (encrypted as always), skills (added, or
+    /// their years raised; levels from the years). Ids not suggested by that résumé are
+    /// `BAD_USER_INPUT` on `accept[i]`; a résumé not read yet is a `CONFLICT`. Needs
+    /// `consultant:write` too (staff).
+    #[graphql(
+        guard = "PermissionGuard(Permission::ResumeWrite).and(PermissionGuard(Permission::ConsultantWrite))",
+        visible = "apply_visible"
+    )]
+    async fn apply_resume_suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The résumé and the suggestions accepted.")]
+        input: ApplyResumeSuggestionsInput,
+    ) -> Result<Consultant> {
+        let id = parse_id("resumeId", &input.resume_id)?;
+        let p = ctx.principal()?;
+        let keys = ctx.tenant_keys(p.tenant_id).await?;
+        let uow = ctx.unit_of_work().await?;
+        let done = suggestions::apply(&uow, &keys, id, input.accept).await;
+        uow.finish(done).await.map(Consultant::from)
     }
 
     /// Deletes a résumé and its file; returns its id.

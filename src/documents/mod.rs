@@ -6,6 +6,7 @@
 //! Above talent in the dependency order (it extends talent's `Consultant`); nothing below
 //! names it.
 
+pub mod analysis;
 pub mod extract;
 pub mod files;
 pub mod formats;
@@ -14,6 +15,7 @@ pub mod links;
 pub mod loaders;
 pub mod resumes;
 pub mod scope;
+pub mod suggestions;
 
 /// The job that reads a résumé, for the composition root.
 pub const EXTRACT_JOB: crate::jobs::Handler<crate::state::AppState> = crate::jobs::Handler {

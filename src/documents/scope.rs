@@ -35,3 +35,8 @@ pub fn resume_of_link(tenant_id: Uuid, resume_id: Uuid) -> Select<resume::Entity
 pub fn resume_for_system(tenant_id: Uuid, resume_id: Uuid) -> Select<resume::Entity> {
     resume_of_link(tenant_id, resume_id)
 }
+
+/// The organisation's skill catalogue, for the server's own reading of a résumé.
+pub fn catalogue(tenant_id: Uuid) -> Select<entity::skill::Entity> {
+    entity::skill::Entity::find().filter(entity::skill::Column::TenantId.eq(tenant_id))
+}

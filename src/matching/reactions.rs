@@ -14,6 +14,7 @@ use futures_util::future::BoxFuture;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
+use uuid::Uuid;
 
 use super::generate::{Rescore, rescore};
 use crate::audit::AuditRecord;
@@ -22,7 +23,11 @@ use crate::events::DomainEvent;
 use crate::unit::UnitOfWork;
 
 /// Matching's [`crate::unit::Reaction`].
-pub fn react<'a>(uow: &'a UnitOfWork, event: &'a DomainEvent) -> BoxFuture<'a, Result<()>> {
+pub fn react<'a>(
+    uow: &'a UnitOfWork,
+    _tenant_id: Uuid,
+    event: &'a DomainEvent,
+) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         match event {
             DomainEvent::TenderUpdated { tender } => {

@@ -490,6 +490,24 @@ async fn no_audited_action_stores_a_sensitive_value() {
     .await;
     let resume = data(&body)["uploadResume"]["id"].clone();
     secrets.extend(["RESUME-SECRET-TEXT", "+33 6 11 22 33 44"].map(String::from));
+    for _ in 0..200 {
+        let body = run(
+            "query($id: ID!) { resume(id: $id) { status } }",
+            json!({ "id": resume }),
+        )
+        .await;
+        if data(&body)["resume"]["status"] == "DONE" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    data(
+        &run(
+            "mutation($id: ID!) { applyResumeSuggestions(input: { resumeId: $id, accept: [\"phone:0\"] }) { id } }",
+            json!({ "id": resume }),
+        )
+        .await,
+    );
     data(
         &run(
             "mutation($id: ID!) { deleteResume(id: $id) }",

@@ -460,3 +460,237 @@ async fn files_are_kept_sealed_in_an_s3_compatible_store() {
     }
     panic!("the deleted résumé's object is still in the bucket");
 }
+
+const ANALYSIS: &str = "query($id: ID!) { resume(id: $id) { status analysis {
+    emails { id value evidence } phones { id value } links { value }
+    skills { id name years evidence skill { id } }
+    experiences { title employer start end evidence }
+    education { text year }
+    title { id value evidence } totalYears { id value }
+} } }";
+
+#[tokio::test]
+async fn a_resume_is_analysed_and_the_accepted_suggestions_go_to_the_profile() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let mut skill = std::collections::HashMap::new();
+    for name in ["Go", "Kubernetes", "PostgreSQL", "Java", "Terraform"] {
+        skill.insert(name, agency.skill(&app, name).await);
+    }
+    let jane = consultant(&app, &agency).await;
+    let docx = files::docx(
+        &[
+            "Jane Doe",
+            "jane.doe@example.com | +33 6 12 34 56 78 | https://github.com/janedoe",
+            "Experience",
+            "Staff Engineer at Acme Payments (Jan 2020 - Dec 2023)",
+            "Designed a Stripe billing service in Golang on k8s",
+            "Software Engineer, Globex | 01/2016 - 12/2019",
+            "Java services over Postgres",
+            "Education",
+            "MSc Computer Science, University of Lyon, 2015",
+        ],
+        &[],
+    );
+    let body = upload(&app, token, &jane, "jane.docx", docx).await;
+    let id = data(&body)["uploadResume"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(processed(&app, token, &id).await["status"], "DONE");
+
+    let body = app.gql(token, ANALYSIS, json!({ "id": id })).await;
+    let a = &data(&body)["resume"]["analysis"];
+    assert_eq!(a["emails"][0]["value"], "jane.doe@example.com");
+    assert_eq!(a["emails"][0]["id"], "email:0");
+    assert_eq!(a["phones"][0]["value"], "+33 6 12 34 56 78");
+    assert_eq!(a["links"][0]["value"], "https://github.com/janedoe");
+    let years: std::collections::HashMap<&str, &Value> = a["skills"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|s| (s["name"].as_str().expect("name"), &s["years"]))
+        .collect();
+    assert_eq!(years["Go"], &json!(4.0), "{a}");
+    assert_eq!(years["Kubernetes"], &json!(4.0));
+    assert_eq!(years["Java"], &json!(4.0));
+    assert_eq!(years["PostgreSQL"], &json!(4.0));
+    assert!(!years.contains_key("Terraform"), "{a}");
+    assert_eq!(
+        a["skills"][0]["evidence"],
+        "Designed a Stripe billing service in Golang on k8s"
+    );
+    assert_eq!(a["skills"][0]["skill"]["id"], skill["Go"].as_str());
+    assert_eq!(a["experiences"][0]["title"], "Staff Engineer");
+    assert_eq!(a["experiences"][0]["employer"], "Acme Payments");
+    assert_eq!(a["experiences"][0]["start"], "2020-01");
+    assert_eq!(a["experiences"][0]["end"], "2023-12");
+    assert_eq!(a["education"][0]["year"], 2015);
+    assert_eq!(a["title"]["value"], "Staff Engineer");
+    assert_eq!(a["totalYears"]["value"], 8.0);
+
+    // What is not a suggestion of this résumé is refused, nothing applied.
+    let apply = "mutation($i: ApplyResumeSuggestionsInput!) { applyResumeSuggestions(input: $i) { title yearsExperience email phone skills { skill { name } level yearsExperience } } }";
+    let body = app
+        .gql(
+            token,
+            apply,
+            json!({ "i": { "resumeId": id, "accept": ["title", "skill:00000000-0000-0000-0000-000000000000", "phone:7"] } }),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let fields = &body["errors"][0]["extensions"]["fields"];
+    assert!(
+        fields["accept[1]"].is_string() && fields["accept[2]"].is_string(),
+        "{body}"
+    );
+
+    let go = format!("skill:{}", skill["Go"]);
+    let k8s = format!("skill:{}", skill["Kubernetes"]);
+    let body = app
+        .gql(
+            token,
+            apply,
+            json!({ "i": { "resumeId": id, "accept": ["title", "totalYears", "email:0", "phone:0", go, k8s] } }),
+        )
+        .await;
+    let profile = &data(&body)["applyResumeSuggestions"];
+    assert_eq!(profile["title"], "Staff Engineer");
+    assert_eq!(profile["yearsExperience"], 8);
+    assert_eq!(profile["email"], "jane.doe@example.com");
+    assert_eq!(profile["phone"], "+33 6 12 34 56 78");
+    let mut skills: Vec<(String, String, i64)> = profile["skills"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|s| {
+            (
+                s["skill"]["name"].as_str().unwrap_or_default().to_owned(),
+                s["level"].as_str().unwrap_or_default().to_owned(),
+                s["yearsExperience"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    skills.sort();
+    assert_eq!(
+        skills,
+        [
+            ("Go".to_owned(), "ADVANCED".to_owned(), 4),
+            ("Kubernetes".to_owned(), "ADVANCED".to_owned(), 4)
+        ]
+    );
+    // The e-mail went through the consultant's encryption like any other.
+    let body = app
+        .gql(
+            token,
+            r#"{ auditEvents(first: 5, filter: { action: "resume.suggestions_applied" }) { edges { node { changes } } } }"#,
+            json!({}),
+        )
+        .await;
+    let changes = data(&body)["auditEvents"]["edges"][0]["node"]["changes"].to_string();
+    assert!(
+        changes.contains("email:0") && !changes.contains("jane.doe@"),
+        "{changes}"
+    );
+
+    // A consultant reads their résumé's suggestions but applies none (profile edits are staff's).
+    let jane_session = agency
+        .linked_member(&app, "CONSULTANT", json!({ "consultantId": jane }))
+        .await;
+    let body = app
+        .gql(jane_session.token(), ANALYSIS, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        data(&body)["resume"]["analysis"]["title"]["value"],
+        "Staff Engineer"
+    );
+    let body = app
+        .gql(
+            jane_session.token(),
+            apply,
+            json!({ "i": { "resumeId": id, "accept": ["title"] } }),
+        )
+        .await;
+    assert!(
+        matches!(code(&body), "FORBIDDEN" | "GRAPHQL_VALIDATION_FAILED"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn resume_events_start_workflows_when_read_and_when_failed() {
+    // No workers here: the file can be taken away before anyone reads it.
+    let app = TestApp::spawn_with(|c| c.jobs.workers = 0).await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    for (name, event) in [("read", "RESUME_PROCESSED"), ("failed", "RESUME_FAILED")] {
+        let body = app
+            .gql(
+                token,
+                "mutation($i: CreateWorkflowInput!) { createWorkflow(input: $i) { id } }",
+                json!({ "i": {
+                    "name": format!("on {name}"),
+                    "trigger": { "kind": "EVENT", "event": event },
+                    "steps": [{ "kind": "SEND_EMAIL", "config": {
+                        "to": "ops@agency.test", "subject": format!("résumé {name}"), "body": "{{ resumeId }}" } }]
+                } }),
+            )
+            .await;
+        data(&body);
+    }
+    let jane = consultant(&app, &agency).await;
+    let body = upload(
+        &app,
+        token,
+        &jane,
+        "cv.txt",
+        b"Jane Doe\nGo developer\n".to_vec(),
+    )
+    .await;
+    let readable = data(&body)["uploadResume"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    for object in files::files_under(&app.files_dir()) {
+        std::fs::remove_file(object).expect("remove object");
+    }
+    let body = upload(&app, token, &jane, "cv2.txt", b"Jane Doe again\n".to_vec()).await;
+    data(&body);
+    // The first file is gone from storage; a worker now reads both.
+    let _ = readable.clone();
+    let workers = app.another_instance().await;
+    let mut subjects = Vec::new();
+    for _ in 0..200 {
+        let body = workers
+            .gql(
+                token,
+                "{ sentEmails(first: 10) { edges { node { subject body } } } }",
+                json!({}),
+            )
+            .await;
+        subjects = data(&body)["sentEmails"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| {
+                (
+                    e["node"]["subject"].as_str().unwrap_or_default().to_owned(),
+                    e["node"]["body"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>();
+        if subjects.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    subjects.sort();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert_eq!(subjects[0].0, "résumé failed");
+    assert_eq!(subjects[0].1, readable);
+    assert_eq!(subjects[1].0, "résumé read");
+    let failed = processed(&workers, token, &readable).await;
+    assert_eq!(failed["status"], "FAILED");
+    assert_eq!(failed["error"], "the file is missing from storage");
+}

@@ -42,6 +42,17 @@ export type AcceptInvitationInput = {
   token: Scalars['String']['input'];
 };
 
+/** Suggestions of a résumé to copy into its consultant's profile. */
+export type ApplyResumeSuggestionsInput = {
+  /**
+   * Ids of its analysis' suggestions: `title`, `totalYears`, `email:<n>`, `phone:<n>`,
+   * `skill:<skill id>`.
+   */
+  accept: Array<Scalars['String']['input']>;
+  /** The résumé (its status `DONE`). */
+  resumeId: Scalars['ID']['input'];
+};
+
 /** A password change of the signed-in user. */
 export type ChangePasswordInput = {
   /** The password now; wrong guesses are throttled like sign-ins. */
