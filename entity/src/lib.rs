@@ -17,6 +17,8 @@ pub mod invitation;
 pub mod job;
 pub mod login_throttle;
 pub mod matching_settings;
+pub mod portfolio_project;
+pub mod portfolio_project_skill;
 pub mod refresh_token;
 pub mod resume;
 pub mod revoked_access_token;

@@ -28,6 +28,7 @@ mod m20261207_000023_create_workflow;
 mod m20261207_000024_create_webhook_receipt;
 mod m20261207_000025_create_rate_count;
 mod m20261207_000026_create_resume;
+mod m20261207_000027_create_portfolio_project;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_create_webhook_receipt::Migration),
             Box::new(m20261207_000025_create_rate_count::Migration),
             Box::new(m20261207_000026_create_resume::Migration),
+            Box::new(m20261207_000027_create_portfolio_project::Migration),
         ]
     }
 }

@@ -53,6 +53,11 @@ pub enum Permission {
     /// Upload and delete résumés (a consultant: their own); applying their suggestions to a
     /// profile also takes `consultant:write`.
     ResumeWrite,
+    /// Consultants' portfolios (within the consultant row rules; a client never sees the
+    /// projects marked internal).
+    PortfolioRead,
+    /// Add, change and remove portfolio projects (a consultant: their own).
+    PortfolioWrite,
 }
 
 impl Permission {
@@ -90,6 +95,8 @@ impl Permission {
             EmailRead => "email:read",
             ResumeRead => "resume:read",
             ResumeWrite => "resume:write",
+            PortfolioRead => "portfolio:read",
+            PortfolioWrite => "portfolio:write",
         }
     }
 }
@@ -128,6 +135,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             EmailRead,
             ResumeRead,
             ResumeWrite,
+            PortfolioRead,
+            PortfolioWrite,
         ],
         Role::Manager => &[
             TenantRead,
@@ -153,6 +162,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             WorkflowRun,
             ResumeRead,
             ResumeWrite,
+            PortfolioRead,
+            PortfolioWrite,
         ],
         Role::Consultant => &[
             TenantRead,
@@ -165,6 +176,8 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             CollaborationRead,
             ResumeRead,
             ResumeWrite,
+            PortfolioRead,
+            PortfolioWrite,
         ],
         Role::Client => &[
             TenantRead,
@@ -175,6 +188,7 @@ pub fn permissions_of(role: Role) -> &'static [Permission] {
             MatchRead,
             MatchDecide,
             CollaborationRead,
+            PortfolioRead,
         ],
     }
 }

@@ -122,3 +122,11 @@ pub fn resume_read(ctx: &Context<'_>) -> bool {
 pub fn resume_write(ctx: &Context<'_>) -> bool {
     principal_can(ctx, Permission::ResumeWrite)
 }
+
+pub fn portfolio_read(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::PortfolioRead)
+}
+
+pub fn portfolio_write(ctx: &Context<'_>) -> bool {
+    principal_can(ctx, Permission::PortfolioWrite)
+}

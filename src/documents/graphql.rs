@@ -350,13 +350,40 @@ impl ConsultantDocuments {
             .map(Resume)
             .collect())
     }
+
+    /// The consultant's past projects, latest first (for a client, those not marked
+    /// internal).
+    #[graphql(
+        guard = "PermissionGuard(Permission::PortfolioRead)",
+        visible = "visibility::portfolio_read"
+    )]
+    async fn portfolio(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::portfolio_graphql::PortfolioProject>> {
+        let loader = crate::graphql::context::loader::<super::loaders::ProjectsByConsultant>(ctx)?;
+        Ok(Box::pin(loader.load_one(self.0))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::portfolio_graphql::PortfolioProject)
+            .collect())
+    }
 }
 
+/// The documents domain's queries.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct DocumentsQuery(ResumeQuery, super::portfolio_graphql::PortfolioQuery);
+
+/// The documents domain's mutations.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct DocumentsMutation(ResumeMutation, super::portfolio_graphql::PortfolioMutation);
+
 #[derive(Default)]
-pub struct DocumentsQuery;
+pub struct ResumeQuery;
 
 #[Object]
-impl DocumentsQuery {
+impl ResumeQuery {
     /// One résumé; `NOT_FOUND` outside what the caller may see.
     #[graphql(
         guard = "PermissionGuard(Permission::ResumeRead)",
@@ -400,10 +427,10 @@ fn apply_visible(ctx: &Context<'_>) -> bool {
 }
 
 #[derive(Default)]
-pub struct DocumentsMutation;
+pub struct ResumeMutation;
 
 #[Object]
-impl DocumentsMutation {
+impl ResumeMutation {
     /// Uploads a résumé: checked, stored encrypted, and queued to be read (`status` goes
     /// `PENDING → PROCESSING → DONE | FAILED`). A file that is not a readable PDF, DOCX or
     /// text, or too large, is `BAD_USER_INPUT` on `file` and nothing is stored.

@@ -1,4 +1,4 @@
-//! Documents (DESIGN §7 Resume): consultants' résumés, uploaded over GraphQL multipart,
+//! Documents (DESIGN §7 Resume, Portfolio): consultants' portfolios of past projects, and their résumés, uploaded over GraphQL multipart,
 //! checked by their content, sealed with the tenant's key in object storage
 //! (`crate::storage`), read by a job of the durable queue, and downloaded through short-lived
 //! signed links (`GET /files/<token>`).
@@ -13,6 +13,8 @@ pub mod formats;
 pub mod graphql;
 pub mod links;
 pub mod loaders;
+pub mod portfolio;
+pub mod portfolio_graphql;
 pub mod resumes;
 pub mod scope;
 pub mod suggestions;

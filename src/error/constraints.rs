@@ -121,6 +121,14 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
     ("fk_webhook_receipt_workflow", Parent("workflow")),
     ("fk_resume_tenant", Parent("organisation")),
     ("fk_resume_consultant", Parent("consultant")),
+    ("fk_portfolio_project_tenant", Parent("organisation")),
+    ("fk_portfolio_project_consultant", Parent("consultant")),
+    ("fk_portfolio_project_company", Parent("company")),
+    (
+        "fk_portfolio_project_skill_project",
+        Parent("portfolio project"),
+    ),
+    ("fk_portfolio_project_skill_skill", Parent("skill")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

@@ -515,6 +515,27 @@ async fn no_audited_action_stores_a_sensitive_value() {
         )
         .await,
     );
+    // A portfolio project: created, changed, removed.
+    let body = run(
+        "mutation($c: ID!) { createPortfolioProject(input: { consultantId: $c, title: \"Billing\" }) { id } }",
+        json!({ "c": consultant }),
+    )
+    .await;
+    let project = data(&body)["createPortfolioProject"]["id"].clone();
+    data(
+        &run(
+            "mutation($id: ID!) { updatePortfolioProject(input: { id: $id, internal: true }) { id } }",
+            json!({ "id": project }),
+        )
+        .await,
+    );
+    data(
+        &run(
+            "mutation($id: ID!) { deletePortfolioProject(id: $id) }",
+            json!({ "id": project }),
+        )
+        .await,
+    );
     let tender = agency
         .draft_tender(&app, &company, json!({ "budgetMax": "700" }))
         .await;

@@ -27,6 +27,7 @@ mod live;
 mod migrations;
 mod ops;
 mod persisted;
+mod portfolio;
 mod races;
 mod rbac;
 mod read_path;

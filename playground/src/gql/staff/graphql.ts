@@ -224,6 +224,30 @@ export type CreateMatchInput = {
   tenderId: Scalars['ID']['input'];
 };
 
+/** A new project of a consultant's portfolio. */
+export type CreatePortfolioProjectInput = {
+  /** The client's name, when it is not a company of the organisation. */
+  clientName?: InputMaybe<Scalars['String']['input']>;
+  /** The client, a company of the organisation. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  /** The consultant (a consultant: themself). */
+  consultantId: Scalars['ID']['input'];
+  /** What was done, and how. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ended; not before `startDate`. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Kept from clients (default `false`). */
+  internal?: Scalars['Boolean']['input'];
+  /** Skills of the catalogue it used. */
+  skillIds?: Array<Scalars['ID']['input']>;
+  /** When it began. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the project was called (at most 200 characters). */
+  title: Scalars['String']['input'];
+  /** A link to the project (http or https). */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A new skill of the catalogue. */
 export type CreateSkillInput = {
   /** Its category, e.g. `Languages`. */
@@ -753,6 +777,30 @@ export type UpdateMatchInput = {
   id: Scalars['ID']['input'];
   /** Internal notes; `null` clears them. */
   notes?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a project: omitted fields stay as they are, `null` clears them. */
+export type UpdatePortfolioProjectInput = {
+  /** The client's name; `null` clears it. */
+  clientName?: InputMaybe<Scalars['String']['input']>;
+  /** The client among the organisation's companies; `null` clears it. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  /** The new description; `null` clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it ended; `null` clears it. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The project. */
+  id: Scalars['ID']['input'];
+  /** Kept from clients, or not. */
+  internal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Replaces the project's skills. */
+  skillIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** When it began; `null` clears it. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The new title. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** The link (http or https); `null` clears it. */
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Changes to a skill: omitted fields stay as they are, `null` clears them. */
