@@ -54,13 +54,17 @@ pub struct Subscription(
     crate::talent::graphql::tender_events::TenderSubscription,
     crate::matching::subscriptions::MatchingSubscription,
     crate::automation::subscriptions::AutomationSubscription,
+    crate::documents::subscriptions::DocumentsSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 fn watches_anything(ctx: &async_graphql::Context<'_>) -> bool {
     use crate::auth::visibility;
-    visibility::tender_read(ctx) || visibility::match_read(ctx) || visibility::workflow_read(ctx)
+    visibility::tender_read(ctx)
+        || visibility::match_read(ctx)
+        || visibility::workflow_read(ctx)
+        || visibility::resume_read(ctx)
 }
 
 /// Every domain's DataLoaders, added to each request by `graphql::context::per_request`.

@@ -17,6 +17,7 @@ pub mod portfolio;
 pub mod portfolio_graphql;
 pub mod resumes;
 pub mod scope;
+pub mod subscriptions;
 pub mod suggestions;
 
 /// The job that reads a résumé, for the composition root.

@@ -694,3 +694,88 @@ async fn resume_events_start_workflows_when_read_and_when_failed() {
     assert_eq!(failed["status"], "FAILED");
     assert_eq!(failed["error"], "the file is missing from storage");
 }
+
+#[tokio::test]
+async fn resume_changes_stream_to_those_who_may_read_them() {
+    use crate::helpers::ws;
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let jane = consultant(&app, &agency).await;
+    let john = consultant(&app, &agency).await;
+    let query = "subscription($c: ID) { resumeUpdated(consultantId: $c) { kind sequence consultantId error resume { id status } } }";
+    let mut staff = ws::open(&app, token).await;
+    ws::subscribe(&mut staff, "jane", query, json!({ "c": jane })).await;
+    // John, a consultant, may watch only his own: Jane's résumés never reach him.
+    let john_session = agency
+        .linked_member(&app, "CONSULTANT", json!({ "consultantId": john }))
+        .await;
+    let mut johns = ws::open(&app, john_session.token()).await;
+    ws::subscribe(&mut johns, "all", query, json!({})).await;
+    let other = app.agency().await;
+    let mut outsider = ws::open(&app, other.admin.token()).await;
+    ws::subscribe(&mut outsider, "all", query, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let body = upload(
+        &app,
+        token,
+        &jane,
+        "cv.txt",
+        b"Jane Doe\nGo developer\n".to_vec(),
+    )
+    .await;
+    let id = data(&body)["uploadResume"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let first = ws::next_payload(&mut staff, "jane").await["data"]["resumeUpdated"].clone();
+    assert_eq!(first["kind"], "UPLOADED", "{first}");
+    assert_eq!(first["consultantId"], jane.as_str());
+    let second = ws::next_payload(&mut staff, "jane").await["data"]["resumeUpdated"].clone();
+    assert_eq!(second["kind"], "PROCESSED", "{second}");
+    assert_eq!(second["resume"]["id"], id.as_str());
+    assert_eq!(second["resume"]["status"], "DONE");
+    assert!(second["sequence"].as_i64() > first["sequence"].as_i64());
+
+    data(
+        &app.gql(
+            token,
+            "mutation($id: ID!) { deleteResume(id: $id) }",
+            json!({ "id": id }),
+        )
+        .await,
+    );
+    let third = ws::next_payload(&mut staff, "jane").await["data"]["resumeUpdated"].clone();
+    assert_eq!(third["kind"], "DELETED");
+    assert!(third["resume"].is_null(), "{third}");
+
+    // Replayed from a sequence: the same events, in order.
+    let mut replay = ws::open(&app, token).await;
+    let replay_query =
+        "subscription($c: ID, $a: Int) { resumeUpdated(consultantId: $c, after: $a) { kind } }";
+    ws::subscribe(
+        &mut replay,
+        "replay",
+        replay_query,
+        json!({ "c": jane, "a": first["sequence"].as_i64().map(|s| s - 1) }),
+    )
+    .await;
+    let kinds: Vec<Value> = [
+        ws::next_payload(&mut replay, "replay").await,
+        ws::next_payload(&mut replay, "replay").await,
+        ws::next_payload(&mut replay, "replay").await,
+    ]
+    .iter()
+    .map(|p| p["data"]["resumeUpdated"]["kind"].clone())
+    .collect();
+    assert_eq!(
+        kinds,
+        [json!("UPLOADED"), json!("PROCESSED"), json!("DELETED")]
+    );
+
+    for socket in [&mut johns, &mut outsider] {
+        let nothing = tokio::time::timeout(Duration::from_millis(300), ws::next_json(socket)).await;
+        assert!(nothing.is_err(), "{nothing:?}");
+    }
+}

@@ -447,6 +447,17 @@ export type RemotePreference =
   /** Remote only. */
   | 'REMOTE';
 
+/** What happened to a résumé. */
+export type ResumeEventKind =
+  /** Deleted, with its file. */
+  | 'DELETED'
+  /** Could not be read (`error` says why). */
+  | 'FAILED'
+  /** Read: its text and analysis are ready. */
+  | 'PROCESSED'
+  /** Uploaded; its reading is queued. */
+  | 'UPLOADED';
+
 /** What kind of file a résumé is, decided from its content (never its name). */
 export type ResumeFormat =
   /** A Word document (Office Open XML). */
