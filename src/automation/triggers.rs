@@ -60,6 +60,15 @@ async fn start_runs(uow: &UnitOfWork, tenant_id: Uuid, event: &DomainEvent) -> R
     let Some(entity) = subject(event) else {
         return Ok(());
     };
+    // The server's own units (the demo seed, key rotation, schedules, hooks) start no runs;
+    // the résumé reader, a job acting for nobody, raises events that workflows wait for.
+    let systems_event = matches!(
+        event,
+        DomainEvent::ResumeProcessed { .. } | DomainEvent::ResumeFailed { .. }
+    );
+    if uow.tenant_id().is_none() && !systems_event {
+        return Ok(());
+    }
     let (depth, acting) = match uow.actor() {
         Actor::Workflow(w) => (w.depth + 1, Some(w.workflow_id)),
         _ => (0, None),

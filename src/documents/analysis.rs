@@ -101,7 +101,6 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b"
 const ALIASES: &[(&str, &str)] = &[
     ("golang", "go"),
     ("nodejs", "node.js"),
-    ("node", "node.js"),
     ("k8s", "kubernetes"),
     ("postgres", "postgresql"),
     ("psql", "postgresql"),
@@ -117,13 +116,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("angularjs", "angular"),
     ("py", "python"),
     ("python3", "python"),
-    ("tf", "terraform"),
 ];
 
 /// Names that are also ordinary words.
 const AMBIGUOUS_WORDS: &[&str] = &[
     "swift", "rust", "ruby", "spring", "express", "flask", "dart", "chef", "puppet", "salt",
-    "julia", "elixir", "crystal", "go", "r", "c", "d",
+    "julia", "elixir", "crystal", "react", "go", "r", "c", "d",
 ];
 
 /// Words that make a line technical.
@@ -297,7 +295,10 @@ impl<'a> Matcher<'a> {
 
     /// The skills a line names, in order of appearance.
     fn skills_of(&self, line: &str) -> Vec<&'a CatalogueSkill> {
-        let raw = tokens(line);
+        // Not inside links and addresses (`github.com/x/rust-tools`).
+        let without_links = LINK.replace_all(line, " ");
+        let line = EMAIL.replace_all(&without_links, " ");
+        let raw = tokens(&line);
         let canon: Vec<String> = raw.iter().map(|t| canonical(t)).collect();
         let technical = canon.iter().any(|t| TECHNICAL_WORDS.contains(&t.as_str()));
         let mut found: Vec<(&CatalogueSkill, bool)> = Vec::new();
@@ -347,13 +348,14 @@ fn month_of(name: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
-/// `Mar 2019`, `03/2019`, `2019` (January).
-fn parse_date(text: &str) -> Option<Month> {
+/// `Mar 2019`, `03/2019`, `2019` (`bare_month` for a year alone: January for a start,
+/// December for an end).
+fn parse_date(text: &str, bare_month: u32) -> Option<Month> {
     let text = text.trim();
     let year: i32 = YEAR.find(text)?.as_str().parse().ok()?;
     let before = text[..YEAR.find(text)?.start()].trim();
     let month = if before.is_empty() {
-        1
+        bare_month
     } else if let Some(m) = before
         .split(['/', '.'])
         .next()
@@ -366,8 +368,8 @@ fn parse_date(text: &str) -> Option<Month> {
     Some((year, month))
 }
 
-/// Months from `start` through `end`, both included (`Jan 2020 - Dec 2023` is 48 months; a
-/// year alone stands for its January: `2019 - 2024` is 61).
+/// Months from `start` through `end`, both included (`Jan 2020 - Dec 2023` is 48 months;
+/// `2019 - 2024` is January 2019 through December 2024, 72).
 fn months_between(start: Month, end: Month) -> i64 {
     i64::from(end.0 - start.0) * 12 + i64::from(end.1) - i64::from(start.1) + 1
 }
@@ -452,7 +454,9 @@ fn contacts(lines: &[&str], analysis: &mut Analysis) {
         for m in PHONE.find_iter(&without_links) {
             let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
             // Years ranges ("2019 - 2024") are not phone numbers.
-            if (8..=15).contains(&digits) && !RANGE.is_match(m.as_str()) {
+            let text = m.as_str().trim();
+            let dialled = text.starts_with(['+', '0', '(']) || digits >= 10;
+            if (8..=15).contains(&digits) && dialled && !RANGE.is_match(text) {
                 push_unique(&mut analysis.phones, m.as_str().trim().to_owned(), line);
             }
         }
@@ -486,8 +490,8 @@ fn experience_at(lines: &[&str], i: usize) -> Option<ExperienceFound> {
     let line = lines[i];
     let range = RANGE.captures(line)?;
     let whole = range.get(0)?;
-    let start = parse_date(range.get(1)?.as_str())?;
-    let end = parse_date(range.get(2)?.as_str());
+    let start = parse_date(range.get(1)?.as_str(), 1)?;
+    let end = parse_date(range.get(2)?.as_str(), 12);
     let rest = format!("{} {}", &line[..whole.start()], &line[whole.end()..]);
     let (mut title, mut employer) = headline(&rest);
     if title.is_none() && i > 0 && !RANGE.is_match(lines[i - 1]) && !is_header(lines[i - 1]) {
@@ -502,13 +506,17 @@ fn experience_at(lines: &[&str], i: usize) -> Option<ExperienceFound> {
     })
 }
 
-fn education_at(line: &str, in_education: bool) -> Option<EducationFound> {
+/// Whether a line names a degree or a school.
+fn names_degree(line: &str) -> bool {
     let lower = line.to_lowercase();
-    let degree = tokens(&lower).iter().any(|t| DEGREE_WORDS.contains(t))
+    tokens(&lower).iter().any(|t| DEGREE_WORDS.contains(t))
         || DEGREE_WORDS
             .iter()
-            .any(|w| w.contains(' ') && lower.contains(w));
-    (in_education || degree).then(|| EducationFound {
+            .any(|w| w.contains(' ') && lower.contains(w))
+}
+
+fn education_at(line: &str, in_education: bool) -> Option<EducationFound> {
+    (in_education || names_degree(line)).then(|| EducationFound {
         text: line.to_owned(),
         year: YEAR
             .find_iter(line)
@@ -535,7 +543,12 @@ fn sections<'a>(lines: &[&'a str]) -> (Vec<Block<'a>>, Vec<EducationFound>) {
             }
             continue;
         }
-        if !in_education && let Some(experience) = experience_at(lines, i) {
+        // "MSc, University of Lyon, 2013 - 2015" is education, not work.
+        if !in_education
+            && !names_degree(line)
+            && blocks.len() < MAX_ITEMS
+            && let Some(experience) = experience_at(lines, i)
+        {
             blocks.push(Block {
                 experience,
                 lines: vec![line],
@@ -546,7 +559,9 @@ fn sections<'a>(lines: &[&'a str]) -> (Vec<Block<'a>>, Vec<EducationFound>) {
         if let Some(block) = blocks.last_mut().filter(|b| !b.closed && !in_education) {
             block.lines.push(line);
         }
-        education.extend(education_at(line, in_education));
+        if education.len() < MAX_ITEMS {
+            education.extend(education_at(line, in_education));
+        }
     }
     (blocks, education)
 }
@@ -635,7 +650,8 @@ fn title(lines: &[&str], blocks: &[Block<'_>], now: Month) -> Option<Found<Strin
         None => lines.iter().take(6).find_map(|line| {
             let lower = line.to_lowercase();
             let role = tokens(&lower).iter().any(|t| ROLE_WORDS.contains(t));
-            (role && line.len() <= 80 && !EMAIL.is_match(line)).then(|| Found {
+            let contact = EMAIL.is_match(line) || PHONE.is_match(line) || LINK.is_match(line);
+            (role && line.len() <= 80 && !contact).then(|| Found {
                 value: (*line).to_owned(),
                 evidence: (*line).to_owned(),
             })
@@ -643,8 +659,13 @@ fn title(lines: &[&str], blocks: &[Block<'_>], now: Month) -> Option<Found<Strin
     }
 }
 
+/// At most this many of each kind of contact data are kept.
+const MAX_CONTACTS: usize = 20;
+/// At most this many experiences and education lines are kept.
+const MAX_ITEMS: usize = 100;
+
 fn push_unique(list: &mut Vec<Found<String>>, value: String, line: &str) {
-    if !list.iter().any(|f| f.value == value) {
+    if list.len() < MAX_CONTACTS && !list.iter().any(|f| f.value == value) {
         list.push(Found {
             value,
             evidence: line.to_owned(),
@@ -787,6 +808,46 @@ mod tests {
         );
         assert_eq!(a.experiences[0].title.as_deref(), Some("Payments"));
         assert_eq!(a.experiences[0].employer.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn degrees_dates_and_links_are_not_mistaken() {
+        let cat = catalogue(&["Rust", "Go", "Node.js", "Terraform", "React"]);
+        let a = analyse(
+            "Engineer — born 12.03.1985 — +33 6 12 34 56 78\n\
+             https://github.com/jane/rust-tools\n\
+             MSc Computer Science, University of Lyon, 2013 - 2015\n\
+             Platform work at Acme, 2023 - 2023\n\
+             Restarted a cluster node, wrote tf files, react to incidents\n",
+            &cat,
+            today(),
+        );
+        assert_eq!(a.phones.len(), 1, "{:?}", a.phones);
+        assert!(a.skills.is_empty(), "{:?}", names(&a));
+        assert_eq!(a.education.len(), 1);
+        assert_eq!(a.experiences.len(), 1, "{:?}", a.experiences);
+        assert_eq!(a.experiences[0].end, Some((2023, 12)));
+        assert_eq!(a.total_years.as_ref().map(|t| t.value), Some(1.0));
+        // A title never copies contact data.
+        let a = analyse("Consultant +33 6 12 34 56 78\n", &cat, today());
+        assert!(a.title.is_none(), "{:?}", a.title);
+    }
+
+    #[test]
+    fn what_is_kept_is_bounded() {
+        let text: String = (0..5_000)
+            .map(|i| {
+                format!(
+                    "x{i}@example.com +33 6 00 00 {:02} {:02} Engineer at A{i} (2001 - 2002)\n",
+                    i % 100,
+                    i / 100 % 100
+                )
+            })
+            .collect();
+        let a = analyse(&text, &[], today());
+        assert_eq!(a.emails.len(), MAX_CONTACTS);
+        assert_eq!(a.phones.len(), MAX_CONTACTS);
+        assert_eq!(a.experiences.len(), MAX_ITEMS);
     }
 
     #[test]

@@ -36,10 +36,13 @@ pub fn run<'a>(state: &'a AppState, attempt: &'a Attempt) -> BoxFuture<'a, Resul
 pub fn on_dead<'a>(state: &'a AppState, job: &'a Job, error: &'a str) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         let payload: ExtractJob = parse(job)?;
+        // The cause (storage, database) is for the logs: users, events and workflows get a
+        // plain reason.
+        tracing::warn!(resume = %payload.resume_id, error, "résumé extraction died");
         fail(
             state,
             &payload,
-            &format!("extraction did not finish: {error}"),
+            "the file could not be read; upload it again, or ask an administrator",
         )
         .await
     })
@@ -241,7 +244,7 @@ fn docx_text(children: &[docx_rs::DocumentChild]) -> String {
     for child in children {
         match child {
             docx_rs::DocumentChild::Paragraph(p) => paragraph_text(&p.children, &mut out),
-            docx_rs::DocumentChild::Table(t) => table_text(t, &mut out),
+            docx_rs::DocumentChild::Table(t) => table_text(t, &mut out, 0),
             _ => {}
         }
     }
@@ -274,13 +277,17 @@ fn run_text(run: &docx_rs::Run, out: &mut String) {
     }
 }
 
-fn table_text(table: &docx_rs::Table, out: &mut String) {
+fn table_text(table: &docx_rs::Table, out: &mut String, depth: usize) {
+    // The upload check refuses deeper nesting; this walk stops there whatever it is given.
+    if depth > 8 {
+        return;
+    }
     for docx_rs::TableChild::TableRow(row) in &table.rows {
         for docx_rs::TableRowChild::TableCell(cell) in &row.cells {
             for content in &cell.children {
                 match content {
                     docx_rs::TableCellContent::Paragraph(p) => paragraph_text(&p.children, out),
-                    docx_rs::TableCellContent::Table(t) => table_text(t, out),
+                    docx_rs::TableCellContent::Table(t) => table_text(t, out, depth + 1),
                     _ => {}
                 }
             }

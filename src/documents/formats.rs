@@ -90,6 +90,7 @@ fn check_docx(bytes: &[u8], bounds: ArchiveBounds) -> Result<()> {
     }
     let mut document = false;
     let mut left = bounds.max_unpacked;
+    let mut text_part = Vec::new();
     let mut sink = vec![0u8; 64 * 1024];
     for index in 0..archive.len() {
         let mut entry = archive
@@ -98,7 +99,8 @@ fn check_docx(bytes: &[u8], bounds: ArchiveBounds) -> Result<()> {
         if entry.encrypted() {
             return Err(refused("is an encrypted DOCX"));
         }
-        document |= entry.name() == "word/document.xml";
+        let is_text_part = entry.name() == "word/document.xml";
+        document |= is_text_part;
         // Counted as it unpacks: the sizes an archive declares may lie.
         loop {
             let n = entry
@@ -106,6 +108,14 @@ fn check_docx(bytes: &[u8], bounds: ArchiveBounds) -> Result<()> {
                 .map_err(|_| refused("is not a readable DOCX (a part does not unpack)"))?;
             if n == 0 {
                 break;
+            }
+            if is_text_part {
+                if text_part.len() + n > MAX_TEXT_PART {
+                    return Err(refused(format!(
+                        "is a DOCX whose text is larger than {MAX_TEXT_PART} bytes"
+                    )));
+                }
+                text_part.extend_from_slice(&sink[..n]);
             }
             left = left.checked_sub(n as u64).ok_or_else(|| {
                 refused(format!(
@@ -120,7 +130,35 @@ fn check_docx(bytes: &[u8], bounds: ArchiveBounds) -> Result<()> {
             "is a ZIP archive but not a DOCX (no word/document.xml)",
         ));
     }
+    if table_depth(&text_part) > MAX_TABLE_DEPTH {
+        return Err(refused(format!(
+            "is a DOCX with tables nested more than {MAX_TABLE_DEPTH} deep"
+        )));
+    }
     Ok(())
+}
+
+/// The largest `word/document.xml` read (the reader builds a tree of it).
+const MAX_TEXT_PART: usize = 16 * 1024 * 1024;
+/// Tables in tables in tables…: the reader follows them recursively.
+const MAX_TABLE_DEPTH: usize = 8;
+
+/// How deep `<w:tbl>` elements nest in a document part.
+fn table_depth(xml: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(at) = xml[i..].iter().position(|&b| b == b'<') {
+        let rest = &xml[i + at..];
+        let opens = rest.starts_with(b"<w:tbl>") || rest.starts_with(b"<w:tbl ");
+        if opens {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if rest.starts_with(b"</w:tbl>") {
+            depth = depth.saturating_sub(1);
+        }
+        i += at + 1;
+    }
+    deepest
 }
 
 /// UTF-8 (a BOM allowed) of printable characters and ordinary white space.
@@ -198,6 +236,24 @@ mod tests {
         let zip = zip_of(&[("hello.txt", b"hello")]);
         let err = code(detect(&zip, ArchiveBounds::default()).expect_err("zip"));
         assert!(err.contains("not a DOCX"), "{err}");
+    }
+
+    #[test]
+    fn deeply_nested_tables_are_refused() {
+        let nested = |n: usize| {
+            let mut xml = String::from("<w:document><w:body>");
+            xml.push_str(&"<w:tbl><w:tr><w:tc>".repeat(n));
+            xml.push_str(&"</w:tc></w:tr></w:tbl>".repeat(n));
+            xml.push_str("</w:body></w:document>");
+            zip_of(&[("word/document.xml", xml.as_bytes())])
+        };
+        let bounds = ArchiveBounds::default();
+        assert_eq!(
+            detect(&nested(3), bounds).expect("3 deep"),
+            ResumeFormat::Docx
+        );
+        let err = code(detect(&nested(10_000), bounds).expect_err("10,000 deep"));
+        assert!(err.contains("nested"), "{err}");
     }
 
     #[test]

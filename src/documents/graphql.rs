@@ -447,13 +447,12 @@ impl ResumeMutation {
         let state = ctx.state()?;
         let file = read_upload(ctx, &input.file, state.config.limits.max_upload_bytes).await?;
         let stored = resumes::store(state, ctx.principal()?, consultant_id, file).await?;
+        // Dropped on any error (or if this future is), `stored` removes its object.
         let uow = ctx.unit_of_work().await?;
         let done = resumes::record(&uow, &stored).await;
-        let result = uow.finish(done).await;
-        if result.is_err() {
-            stored.discard(&state.storage).await;
-        }
-        result.map(Resume)
+        let recorded = uow.finish(done).await?;
+        stored.keep();
+        Ok(Resume(recorded))
     }
 
     /// Copies what was accepted of a résumé's analysis into its consultant's profile: the

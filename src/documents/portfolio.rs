@@ -86,7 +86,16 @@ async fn apply(
         v.fail("endDate", "is before startDate");
     }
     if let Some(internal) = input.internal {
-        model.internal = Set(internal);
+        // Hiding a project is anyone's to do; showing a hidden one to clients is staff's.
+        let hidden = matches!(model.internal.try_as_ref(), Some(true));
+        if hidden && !internal && p.row_rule() != crate::auth::RowRule::WholeTenant {
+            v.fail(
+                "internal",
+                "only the agency's staff may show an internal project to clients",
+            );
+        } else {
+            model.internal = Set(internal);
+        }
     }
     if let Some(company) = input.company_id {
         if let Some(company_id) = company {

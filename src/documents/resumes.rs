@@ -61,8 +61,12 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// A checked file, sealed and stored, waiting to be recorded.
+/// A checked file, sealed and stored, waiting to be recorded: dropped before [`Stored::keep`]
+/// (the unit of work failed, the client went away, the request timed out), it removes its
+/// object.
 pub struct Stored {
+    storage: Storage,
+    kept: bool,
     id: Uuid,
     consultant_id: Uuid,
     file_name: String,
@@ -73,32 +77,79 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// Removes the object again (its unit of work failed).
-    pub async fn discard(&self, storage: &Storage) {
-        if let Err(err) = storage.delete(&self.object_key).await {
-            tracing::warn!(error = %err, "an uploaded file whose record failed stays in storage");
+    /// Its record committed: the object stays.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Stored {
+    fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
+        let (storage, key) = (self.storage.clone(), self.object_key.clone());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(err) = storage.delete(&key).await {
+                        tracing::warn!(error = %err, "an uploaded file whose record failed stays in storage");
+                    }
+                });
+            }
+            Err(_) => tracing::warn!("an uploaded file whose record failed stays in storage"),
         }
     }
 }
 
+/// Unicode format characters (bidi overrides and isolates, zero-width characters): they make
+/// `cv\u{202e}fdp.exe` read as `cvexe.pdf`.
+fn is_format_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{061c}'
+    )
+}
+
 /// A file name fit for display and for `Content-Disposition`: its last path segment, without
-/// control characters, at most 255 bytes; `resume` when nothing is left.
-fn clean_file_name(name: &str) -> String {
+/// control or format characters, ending in the extension of the format its content has (a
+/// text file called `run.bat` downloads as `run.bat.txt`), at most 255 bytes.
+fn clean_file_name(name: &str, format: ResumeFormat) -> String {
+    let extension = match format {
+        ResumeFormat::Pdf => ".pdf",
+        ResumeFormat::Docx => ".docx",
+        ResumeFormat::Text => ".txt",
+    };
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let mut cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !is_format_char(*c))
         .collect::<String>()
         .trim()
+        .trim_matches('.')
         .to_owned();
-    while cleaned.len() > 255 {
-        cleaned.pop();
+    if cleaned.is_empty() {
+        cleaned = "resume".to_owned();
     }
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        "resume".to_owned()
-    } else {
-        cleaned
+    // The extension as written when it is the right one (`CV.DOCX` stays), else appended.
+    let (mut stem, ending) = match cleaned.len().checked_sub(extension.len()) {
+        Some(cut)
+            if cut > 0
+                && cleaned.is_char_boundary(cut)
+                && cleaned[cut..].eq_ignore_ascii_case(extension) =>
+        {
+            (cleaned[..cut].to_owned(), cleaned[cut..].to_owned())
+        }
+        _ => (cleaned, extension.to_owned()),
+    };
+    while stem.len() + ending.len() > 255 {
+        stem.pop();
     }
+    stem + &ending
 }
 
 /// Checks an upload for `consultant_id` and stores it sealed with the tenant's key; nothing is
@@ -140,9 +191,11 @@ pub async fn store(
     let object_key = Storage::new_key(p.tenant_id);
     state.storage.put_sealed(&keys, &object_key, &bytes).await?;
     Ok(Stored {
+        storage: state.storage.clone(),
+        kept: false,
         id: Uuid::now_v7(),
         consultant_id,
-        file_name: clean_file_name(&file_name),
+        file_name: clean_file_name(&file_name, format),
         format,
         size: bytes.len(),
         sha256: crate::crypto::hex_digest(&sha2::Sha256::digest(&bytes)),
@@ -266,15 +319,20 @@ mod tests {
     use super::clean_file_name;
 
     #[test]
-    fn file_names_keep_their_last_segment_and_lose_control_characters() {
+    fn file_names_keep_their_last_segment_and_the_extension_of_their_content() {
+        use entity::ResumeFormat::{Docx, Pdf, Text};
         assert_eq!(
-            clean_file_name("C:\\Users\\jane\\CV 2026.pdf"),
+            clean_file_name("C:\\Users\\jane\\CV 2026.pdf", Pdf),
             "CV 2026.pdf"
         );
-        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name("cv\r\n.pdf"), "cv.pdf");
-        assert_eq!(clean_file_name(".."), "resume");
-        assert_eq!(clean_file_name(""), "resume");
-        assert!(clean_file_name(&"é".repeat(300)).len() <= 255);
+        assert_eq!(clean_file_name("../../etc/passwd", Text), "passwd.txt");
+        assert_eq!(clean_file_name("cv\r\n.pdf", Pdf), "cv.pdf");
+        assert_eq!(clean_file_name("run.bat", Text), "run.bat.txt");
+        assert_eq!(clean_file_name("CV.DOCX", Docx), "CV.DOCX");
+        assert_eq!(clean_file_name("cv\u{202e}fdp.exe", Pdf), "cvfdp.exe.pdf");
+        assert_eq!(clean_file_name("..", Pdf), "resume.pdf");
+        assert_eq!(clean_file_name("", Text), "resume.txt");
+        let long = clean_file_name(&"é".repeat(300), Docx);
+        assert!(long.len() <= 255 && long.ends_with(".docx"), "{long}");
     }
 }

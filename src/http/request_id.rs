@@ -21,6 +21,16 @@ fn acceptable(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// The path as logged: a download link's token is a capability (whoever reads it may fetch the
+/// file until it expires), so it never reaches the logs.
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/files/") {
+        "/files/<token>"
+    } else {
+        path
+    }
+}
+
 pub async fn layer(mut request: Request, next: Next) -> Response {
     let id = request
         .headers()
@@ -34,7 +44,7 @@ pub async fn layer(mut request: Request, next: Next) -> Response {
         "request",
         request_id = %id,
         method = %request.method(),
-        path = %request.uri().path(),
+        path = %logged_path(request.uri().path()),
     );
     let started = std::time::Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;

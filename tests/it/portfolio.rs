@@ -147,6 +147,16 @@ async fn portfolios_follow_the_consultant_rules_and_clients_never_see_internal_p
     let updated = &data(&body)["updatePortfolioProject"];
     assert!(updated["description"].is_null());
     assert_eq!(updated["skills"], json!([]));
+    // Her own project the agency hid stays hidden: only staff show it to clients.
+    let body = app
+        .gql(
+            jane_session.token(),
+            "mutation($id: ID!) { updatePortfolioProject(input: { id: $id, internal: false }) { id } }",
+            json!({ "id": internal }),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(body["errors"][0]["extensions"]["fields"]["internal"].is_string());
 
     // A client sees nothing of Jane until she is proposed to it, then not the internal project.
     let client = agency

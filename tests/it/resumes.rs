@@ -80,23 +80,32 @@ async fn pdf_docx_and_text_are_recognised_by_content_read_and_downloaded() {
     );
     let text = "Jane Doe\nNode.js and C++ since 2015\n".as_bytes().to_vec();
     // Names that lie: the content decides.
+    // The name keeps the extension of the content: a PDF called cv.txt downloads as a PDF.
     let cases = [
         (
             "cv.txt",
+            "cv.txt.pdf",
             pdf.clone(),
             "PDF",
             vec!["Kubernetes, Golang", "Payments at Acme"],
         ),
         (
             "cv.pdf",
+            "cv.pdf.docx",
             docx.clone(),
             "DOCX",
             vec!["Stripe billing service", "Terraform"],
         ),
-        ("cv.docx", text.clone(), "TEXT", vec!["Node.js and C++"]),
+        (
+            "cv\u{202e}txt.exe",
+            "cvtxt.exe.txt",
+            text.clone(),
+            "TEXT",
+            vec!["Node.js and C++"],
+        ),
     ];
-    for (name, bytes, format, expected) in cases {
-        let body = upload(&app, token, &jane, name, bytes.clone()).await;
+    for (sent, name, bytes, format, expected) in cases {
+        let body = upload(&app, token, &jane, sent, bytes.clone()).await;
         let uploaded = &data(&body)["uploadResume"];
         assert_eq!(uploaded["format"], format, "{body}");
         assert_eq!(uploaded["fileName"], name);
@@ -185,7 +194,8 @@ async fn files_that_are_not_readable_documents_are_refused_and_nothing_is_stored
         out.into_inner()
     };
     // 80 MiB of zeros packed into well under the upload limit.
-    let bomb = files::zip_bomb(80 * 1024 * 1024);
+    let bomb = files::zip_bomb("word/media/image1.png", 80 * 1024 * 1024);
+    let huge_text = files::zip_bomb("word/document.xml", 20 * 1024 * 1024);
     assert!(bomb.len() < 512 * 1024, "the bomb is small: {}", bomb.len());
     let too_large = "a".repeat(512 * 1024 + 1).into_bytes();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -194,6 +204,7 @@ async fn files_that_are_not_readable_documents_are_refused_and_nothing_is_stored
         ("cv.docx", truncated_docx, "not a readable DOCX"),
         ("cv.docx", not_a_docx, "not a DOCX"),
         ("cv.docx", bomb, "ZIP bomb"),
+        ("cv.docx", huge_text, "text is larger than"),
         ("cv.txt", too_large, "at most 524288 bytes"),
         ("empty.txt", Vec::new(), "is empty"),
         ("cv.bin", vec![0, 159, 146, 150, 0, 1], "must be a PDF"),
@@ -320,7 +331,7 @@ async fn download_links_expire_and_cannot_be_altered() {
     }
     assert_eq!(download(&app, "/files/nonsense").await.status(), 404);
 
-    // Another server (another secret) does not honour it; an expired link is dead.
+    // An expired link is dead (links signed under another secret: `links` unit tests).
     let expired = TestApp::spawn_with(|c| c.limits.file_link_ttl = Duration::ZERO).await;
     let other = expired.agency().await;
     let bob = consultant(&expired, &other).await;

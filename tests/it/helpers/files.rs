@@ -87,9 +87,9 @@ pub fn docx(lines: &[&str], cells: &[&str]) -> Vec<u8> {
     out.into_inner()
 }
 
-/// A ZIP that looks like a DOCX and unpacks to `unpacked` bytes of zeros (a few hundred KiB
-/// packed).
-pub fn zip_bomb(unpacked: usize) -> Vec<u8> {
+/// A ZIP that looks like a DOCX whose part `part` unpacks to `unpacked` bytes of zeros (a few
+/// hundred KiB packed).
+pub fn zip_bomb(part: &str, unpacked: usize) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut out);
     let options = zip::write::SimpleFileOptions::default()
@@ -98,7 +98,11 @@ pub fn zip_bomb(unpacked: usize) -> Vec<u8> {
     zip.start_file("[Content_Types].xml", options)
         .expect("start");
     zip.write_all(b"<Types/>").expect("write");
-    zip.start_file("word/document.xml", options).expect("start");
+    if part != "word/document.xml" {
+        zip.start_file("word/document.xml", options).expect("start");
+        zip.write_all(b"<w:document/>").expect("write");
+    }
+    zip.start_file(part, options).expect("start");
     let chunk = vec![0u8; 1024 * 1024];
     let mut left = unpacked;
     while left > 0 {
