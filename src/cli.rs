@@ -62,6 +62,14 @@ pub enum Command {
     },
     /// Re-wrap every tenant data key under the current (first) master key.
     RotateEncryptionKey,
+    /// Internal: parse an uploaded file from standard input (its format, or with `--format`
+    /// its text) and print the answer as JSON; the server runs it in a bounded child process.
+    #[command(hide = true)]
+    ReadDocument {
+        /// PDF, DOCX or TEXT: print the text instead of the format.
+        #[arg(long)]
+        format: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

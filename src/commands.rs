@@ -68,10 +68,25 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
     if let Command::ExportSchema { role, out } = &cli.command {
         return export_schema(role, out.as_deref()).await;
     }
+    if let Command::ReadDocument { format } = &cli.command {
+        return read_document(format.as_deref());
+    }
     telemetry::init(LogFormat::parse(&cli.config.log_format)?)?;
     let result = run_command(cli).await;
     telemetry::shutdown();
     result
+}
+
+/// `read-document`: see `documents::reader`.
+fn read_document(format: Option<&str>) -> Result<(), CommandError> {
+    let format = match format {
+        None => None,
+        Some(name) => Some(crate::documents::reader::parse_format(name).ok_or_else(|| {
+            CommandError::App(format!("unknown format `{name}`: PDF, DOCX or TEXT"))
+        })?),
+    };
+    crate::documents::reader::read_document(format)
+        .map_err(|err| CommandError::App(format!("read-document: {err}")))
 }
 
 async fn run_command(cli: Cli) -> Result<(), CommandError> {
@@ -87,7 +102,9 @@ async fn run_command(cli: Cli) -> Result<(), CommandError> {
         Command::Serve { .. } => Some(bind(&cli.config.bind).await?),
         _ => None,
     };
-    let config = Config::from_args(&cli.config, demo)?;
+    let mut config = Config::from_args(&cli.config, demo)?;
+    // Uploaded files are parsed in children of this very binary (`documents::reader`).
+    config.document_reader = std::env::current_exe().ok();
     match cli.command {
         Command::Serve { demo } => match listener {
             Some(listener) => serve(config, listener, demo).await,
@@ -148,7 +165,7 @@ async fn run_command(cli: Cli) -> Result<(), CommandError> {
             tracing::info!("stopped");
             Ok(())
         }
-        Command::ExportSchema { .. } => Ok(()),
+        Command::ExportSchema { .. } | Command::ReadDocument { .. } => Ok(()),
     }
 }
 

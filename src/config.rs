@@ -676,6 +676,9 @@ pub struct Config {
     pub trusted_documents: std::sync::Arc<crate::trusted_documents::TrustedDocuments>,
     /// Where uploaded files are kept (`TALENTGRAPH_STORAGE_URL`).
     pub storage: crate::storage::Location,
+    /// The binary that parses uploaded files in a child process (`read-document`), bounded in
+    /// memory and time; `None`: in this process. `serve` and `worker` set their own binary.
+    pub document_reader: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -860,6 +863,7 @@ impl Config {
             trusted_documents,
             redis,
             storage,
+            document_reader: None,
         })
     }
 

@@ -123,7 +123,10 @@ async fn extract(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
         fail(state, &job, "the file is missing from storage").await?;
         return Ok(Outcome::Done);
     };
-    let text = match read_text(current.format, bytes).await {
+    let reading = super::reader::Reader::of(&state.config)
+        .text(current.format, bytes)
+        .await?;
+    let text = match reading {
         Ok(text) => text,
         Err(reason) => {
             fail(state, &job, &reason).await?;
@@ -215,7 +218,7 @@ pub async fn read_text(
             .unwrap_or_else(|_| Err("the file could not be read".to_owned()))
     });
     match tokio::time::timeout(READ_TIMEOUT, reading).await {
-        Ok(Ok(result)) => result.map(|text| bound(normalise(&text))),
+        Ok(Ok(result)) => result.map(|text| tidy(&text)),
         Ok(Err(_)) => Err("the file could not be read".to_owned()),
         Err(_) => Err(format!(
             "reading the file took longer than {} s",
@@ -293,6 +296,11 @@ fn table_text(table: &docx_rs::Table, out: &mut String, depth: usize) {
             }
         }
     }
+}
+
+/// The text as kept: normalised and bounded.
+pub fn tidy(text: &str) -> String {
+    bound(normalise(text))
 }
 
 /// Lines trimmed at their ends, runs of blank lines folded into one.

@@ -15,6 +15,7 @@ pub mod links;
 pub mod loaders;
 pub mod portfolio;
 pub mod portfolio_graphql;
+pub mod reader;
 pub mod resumes;
 pub mod scope;
 pub mod subscriptions;

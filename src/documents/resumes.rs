@@ -12,7 +12,6 @@ use serde_json::json;
 use sha2::Digest as _;
 use uuid::Uuid;
 
-use super::formats::{self, ArchiveBounds};
 use super::scope;
 use crate::audit::AuditRecord;
 use crate::auth::{Permission, Principal};
@@ -177,15 +176,10 @@ pub async fn store(
         ));
     }
     let Upload { file_name, bytes } = upload;
-    let (bytes, format) = tokio::task::spawn_blocking(move || {
-        // A parser's panic on hostile input is the input's fault: refuse it like the others.
-        let format = std::panic::catch_unwind(|| formats::detect(&bytes, ArchiveBounds::default()))
-            .unwrap_or_else(|_| Err(AppError::invalid("file", "is not a readable document")));
-        (bytes, format)
-    })
-    .await
-    .map_err(|err| AppError::internal(format!("file check did not finish: {err}")))?;
-    let format = format?;
+    // Parsed where a hostile file can do no harm (`reader`).
+    let (bytes, format) = super::reader::Reader::of(&state.config)
+        .detect(bytes)
+        .await?;
     let keys =
         crate::crypto::load_tenant_keys(&state.db, &state.config.master_keys, p.tenant_id).await?;
     let object_key = Storage::new_key(p.tenant_id);

@@ -790,3 +790,29 @@ async fn resume_changes_stream_to_those_who_may_read_them() {
         assert!(nothing.is_err(), "{nothing:?}");
     }
 }
+
+#[tokio::test]
+async fn a_file_that_crashes_its_reader_fails_and_the_server_goes_on() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let token = agency.admin.token();
+    let jane = consultant(&app, &agency).await;
+    let body = upload(&app, token, &jane, "loop.pdf", files::pdf_drawing_itself()).await;
+    let id = data(&body)["uploadResume"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let resume = processed(&app, token, &id).await;
+    assert_eq!(resume["status"], "FAILED", "{resume}");
+    assert_eq!(
+        resume["error"],
+        "the file could not be read (its reader was stopped)"
+    );
+    // The server and its workers are still there.
+    let body = upload(&app, token, &jane, "cv.txt", b"Jane Doe\n".to_vec()).await;
+    let next = data(&body)["uploadResume"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(processed(&app, token, &next).await["status"], "DONE");
+}

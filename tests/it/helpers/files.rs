@@ -164,3 +164,43 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A one-page PDF whose page draws a form that draws itself: a reader that follows forms
+/// without a bound recurses until its stack overflows (which aborts a process).
+pub fn pdf_drawing_itself() -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let form_id = doc.new_object_id();
+    let resources_id = doc.add_object(dictionary! {
+        "XObject" => dictionary! { "X1" => form_id },
+    });
+    doc.objects.insert(
+        form_id,
+        Object::Stream(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+                "Resources" => resources_id,
+            },
+            b"/X1 Do".to_vec(),
+        )),
+    );
+    let content_id = doc.add_object(Stream::new(dictionary! {}, b"/X1 Do".to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => resources_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("pdf saves");
+    out
+}

@@ -107,6 +107,8 @@ impl TestApp {
         config.throttle.signups_per_ip_per_hour = 10_000;
         // Each database has its own folder of files, shared by the instances on it.
         config.storage = talentgraph::storage::Location::Folder(database::files_dir(&database.url));
+        // Uploaded files are parsed in children of the real binary, as `serve` does.
+        config.document_reader = Some(env!("CARGO_BIN_EXE_talentgraph").into());
         tweak(&mut config);
         let mut db = talentgraph::db::connect(url, &config.pool)
             .await
