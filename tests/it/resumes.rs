@@ -25,6 +25,15 @@ async fn processed(app: &TestApp, token: Option<&str>, id: &str) -> Value {
     panic!("résumé {id} was never read");
 }
 
+/// A field of an `uploadResume` answer.
+#[track_caller]
+fn uploaded(body: &Value, field: &str) -> String {
+    data(body)["uploadResume"][field]
+        .as_str()
+        .unwrap_or_else(|| panic!("uploadResume.{field} in {body}"))
+        .to_owned()
+}
+
 async fn download(app: &TestApp, url: &str) -> reqwest::Response {
     app.client
         .get(app.url(url))
@@ -250,10 +259,7 @@ async fn consultants_upload_their_own_clients_never_and_other_tenants_see_nothin
 
     // A consultant uploads for themself, not for a colleague.
     let body = upload(&app, jane_session.token(), &jane, "cv.txt", text()).await;
-    let own = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let own = uploaded(&body, "id");
     let body = upload(&app, jane_session.token(), &john, "cv.txt", text()).await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
 
@@ -271,10 +277,7 @@ async fn consultants_upload_their_own_clients_never_and_other_tenants_see_nothin
 
     // The ADMIN's résumé of John is not Jane's to read.
     let body = upload(&app, agency.admin.token(), &john, "cv.txt", text()).await;
-    let johns = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let johns = uploaded(&body, "id");
     let body = app
         .gql(jane_session.token(), RESUME, json!({ "id": johns }))
         .await;
@@ -315,10 +318,7 @@ async fn download_links_expire_and_cannot_be_altered() {
         b"Jane\n".to_vec(),
     )
     .await;
-    let url = data(&body)["uploadResume"]["downloadUrl"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let url = uploaded(&body, "downloadUrl");
     assert!(url.starts_with("/files/"), "{url}");
     assert_eq!(download(&app, &url).await.status(), 200);
 
@@ -343,10 +343,7 @@ async fn download_links_expire_and_cannot_be_altered() {
         b"Bob\n".to_vec(),
     )
     .await;
-    let dead = data(&body)["uploadResume"]["downloadUrl"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let dead = uploaded(&body, "downloadUrl");
     assert_eq!(download(&expired, &dead).await.status(), 404);
 }
 
@@ -428,10 +425,7 @@ async fn files_are_kept_sealed_in_an_s3_compatible_store() {
     let token = agency.admin.token();
     let pdf = files::pdf(&["Jane Doe", "Kubernetes operator in Rust"]);
     let body = upload(&app, token, &jane, "cv.pdf", pdf.clone()).await;
-    let id = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = uploaded(&body, "id");
     let resume = processed(&app, token, &id).await;
     assert_eq!(resume["status"], "DONE", "{resume}");
     assert!(
@@ -505,10 +499,7 @@ async fn a_resume_is_analysed_and_the_accepted_suggestions_go_to_the_profile() {
         &[],
     );
     let body = upload(&app, token, &jane, "jane.docx", docx).await;
-    let id = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = uploaded(&body, "id");
     assert_eq!(processed(&app, token, &id).await["status"], "DONE");
 
     let body = app.gql(token, ANALYSIS, json!({ "id": id })).await;
@@ -659,10 +650,7 @@ async fn resume_events_start_workflows_when_read_and_when_failed() {
         b"Jane Doe\nGo developer\n".to_vec(),
     )
     .await;
-    let readable = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let readable = uploaded(&body, "id");
     for object in files::files_under(&app.files_dir()) {
         std::fs::remove_file(object).expect("remove object");
     }
@@ -736,10 +724,7 @@ async fn resume_changes_stream_to_those_who_may_read_them() {
         b"Jane Doe\nGo developer\n".to_vec(),
     )
     .await;
-    let id = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = uploaded(&body, "id");
     let first = ws::next_payload(&mut staff, "jane").await["data"]["resumeUpdated"].clone();
     assert_eq!(first["kind"], "UPLOADED", "{first}");
     assert_eq!(first["consultantId"], jane.as_str());
@@ -798,10 +783,7 @@ async fn a_file_that_crashes_its_reader_fails_and_the_server_goes_on() {
     let token = agency.admin.token();
     let jane = consultant(&app, &agency).await;
     let body = upload(&app, token, &jane, "loop.pdf", files::pdf_drawing_itself()).await;
-    let id = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = uploaded(&body, "id");
     let resume = processed(&app, token, &id).await;
     assert_eq!(resume["status"], "FAILED", "{resume}");
     assert_eq!(
@@ -810,9 +792,6 @@ async fn a_file_that_crashes_its_reader_fails_and_the_server_goes_on() {
     );
     // The server and its workers are still there.
     let body = upload(&app, token, &jane, "cv.txt", b"Jane Doe\n".to_vec()).await;
-    let next = data(&body)["uploadResume"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let next = uploaded(&body, "id");
     assert_eq!(processed(&app, token, &next).await["status"], "DONE");
 }
