@@ -11,7 +11,7 @@ use super::resumes::{self, Upload as File};
 use super::suggestions;
 use crate::auth::{Permission, visibility};
 use crate::error::{AppError, Result};
-use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::guard::PermissionGuard;
 use crate::graphql::scalars::DateTime;
 use crate::talent::graphql::consultant::{Consultant, ConsultantDocuments};
@@ -54,13 +54,7 @@ impl Resume {
     }
     /// Whose résumé it is.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
-        load_related::<crate::talent::loaders::ConsultantLoader>(
-            ctx,
-            self.0.consultant_id,
-            "consultant",
-        )
-        .await
-        .map(Consultant::from)
+        Consultant::related(ctx, self.0.consultant_id).await
     }
     /// The name it was uploaded with (display only).
     async fn file_name(&self) -> &str {

@@ -7,7 +7,7 @@ use entity::portfolio_project;
 use super::portfolio::{self, ProjectInput};
 use crate::auth::{Permission, visibility};
 use crate::error::Result;
-use crate::graphql::context::{ContextExt as _, load_related, parse_id};
+use crate::graphql::context::{ContextExt as _, parse_id};
 use crate::graphql::guard::PermissionGuard;
 use crate::graphql::patch::patch;
 use crate::graphql::scalars::{Date, DateTime};
@@ -25,13 +25,7 @@ impl PortfolioProject {
     }
     /// Whose project it is.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
-        load_related::<crate::talent::loaders::ConsultantLoader>(
-            ctx,
-            self.0.consultant_id,
-            "consultant",
-        )
-        .await
-        .map(Consultant::from)
+        Consultant::related(ctx, self.0.consultant_id).await
     }
     /// What the project was called.
     async fn title(&self) -> &str {

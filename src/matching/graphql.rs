@@ -27,7 +27,7 @@ use crate::talent::graphql::company::Company;
 use crate::talent::graphql::consultant::{Consultant, ConsultantMatches};
 use crate::talent::graphql::tender::{Tender, TenderMatches};
 use crate::talent::inputs::to_decimal;
-use crate::talent::loaders::{CompanyLoader, ConsultantLoader, TenderLoader};
+use crate::talent::loaders::{CompanyLoader, TenderLoader};
 
 /// How many matches are in one status.
 #[derive(SimpleObject)]
@@ -109,9 +109,7 @@ impl Match {
     }
     /// The consultant.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
-        load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
-            .await
-            .map(Consultant::from)
+        Consultant::related(ctx, self.0.consultant_id).await
     }
     /// The collaboration that followed, once accepted.
     async fn collaboration(
@@ -177,9 +175,7 @@ impl Collaboration {
     }
     /// The consultant on the mission.
     async fn consultant(&self, ctx: &Context<'_>) -> async_graphql::Result<Consultant> {
-        load_related::<ConsultantLoader>(ctx, self.0.consultant_id, "consultant")
-            .await
-            .map(Consultant::from)
+        Consultant::related(ctx, self.0.consultant_id).await
     }
     /// The client company.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {

@@ -50,6 +50,20 @@ pub struct Consultant(
     pub ConsultantDocuments,
 );
 
+impl Consultant {
+    /// The consultant `id` a row points at, through the request's DataLoader; outside the
+    /// reader's scope it is `NOT_FOUND`.
+    pub async fn related(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Consultant> {
+        crate::graphql::context::load_related::<crate::talent::loaders::ConsultantLoader>(
+            ctx,
+            id,
+            "consultant",
+        )
+        .await
+        .map(Consultant::from)
+    }
+}
+
 impl From<consultant::Model> for Consultant {
     fn from(model: consultant::Model) -> Self {
         let id = model.id;
