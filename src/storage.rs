@@ -213,15 +213,6 @@ impl Storage {
             Err(err) => Err(storage_error("delete", err)),
         }
     }
-
-    /// Whether an object exists under `key` (for tests and checks; reads no content).
-    pub async fn exists(&self, key: &str) -> Result<bool> {
-        match self.store.head(&self.path(key)?).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(err) => Err(storage_error("head", err)),
-        }
-    }
 }
 
 fn aad(tenant_id: Uuid, key: &str) -> String {

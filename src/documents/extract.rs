@@ -80,7 +80,7 @@ async fn unit(state: &AppState, job: &ExtractJob) -> Result<UnitOfWork> {
 async fn lock(uow: &UnitOfWork, job: &ExtractJob) -> Result<Option<resume::Model>> {
     match crate::db::lock_in_scope(
         uow.txn(),
-        scope::resume_for_system(job.tenant_id, job.resume_id),
+        scope::resumes_of_tenant(job.tenant_id),
         resume::Column::Id,
         job.resume_id,
         "resume",

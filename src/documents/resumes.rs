@@ -303,7 +303,9 @@ pub async fn of_link(
     tenant_id: Uuid,
     resume_id: Uuid,
 ) -> Result<Option<resume::Model>> {
-    Ok(scope::resume_of_link(tenant_id, resume_id)
+    use sea_orm::{ColumnTrait as _, QueryFilter as _};
+    Ok(scope::resumes_of_tenant(tenant_id)
+        .filter(resume::Column::Id.eq(resume_id))
         .one(&state.db)
         .await?)
 }

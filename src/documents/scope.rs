@@ -25,17 +25,11 @@ pub fn resumes(p: &Principal) -> Select<resume::Entity> {
     }
 }
 
-/// The résumé a signed download link names: the link, checked by its signature, is the
-/// authority (there is no principal on `GET /files/<token>`); still within its tenant.
-pub fn resume_of_link(tenant_id: Uuid, resume_id: Uuid) -> Select<resume::Entity> {
-    resume::Entity::find()
-        .filter(resume::Column::TenantId.eq(tenant_id))
-        .filter(resume::Column::Id.eq(resume_id))
-}
-
-/// A résumé by id for the server's own work (extraction jobs, which carry the tenant).
-pub fn resume_for_system(tenant_id: Uuid, resume_id: Uuid) -> Select<resume::Entity> {
-    resume_of_link(tenant_id, resume_id)
+/// Résumés of one tenant, where no principal acts and something else is the authority: a
+/// download link checked by its signature (`GET /files/<token>`), an extraction job (which
+/// carries its tenant).
+pub fn resumes_of_tenant(tenant_id: Uuid) -> Select<resume::Entity> {
+    resume::Entity::find().filter(resume::Column::TenantId.eq(tenant_id))
 }
 
 /// The organisation's skill catalogue, for the server's own reading of a résumé.
