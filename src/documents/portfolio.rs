@@ -2,10 +2,8 @@
 //! company of the organisation or a name), link, dates, skills of the catalogue used — under
 //! the consultant's row rules; a project marked `internal` is the agency's alone.
 
-use std::collections::HashSet;
-
 use chrono::{NaiveDate, Utc};
-use entity::{portfolio_project, portfolio_project_skill, skill};
+use entity::{portfolio_project, portfolio_project_skill};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait as _, EntityTrait as _, IntoActiveModel as _, ModelTrait as _,
     QueryFilter as _, Set,
@@ -110,25 +108,16 @@ async fn apply(
         model.company_id = Set(company);
     }
     if let Some(ids) = &input.skill_ids {
-        if ids.len() > 50 {
-            v.fail("skillIds", "at most 50 skills");
-        } else {
-            let known: HashSet<Uuid> = crate::talent::scope::skills(p)
-                .filter(skill::Column::Id.is_in(ids.iter().copied()))
-                .all(uow.txn())
-                .await?
-                .into_iter()
-                .map(|s| s.id)
-                .collect();
-            let mut seen = HashSet::new();
-            for (i, id) in ids.iter().enumerate() {
-                if !known.contains(id) {
-                    v.fail(format!("skillIds[{i}]"), "is not a skill of the catalogue");
-                } else if !seen.insert(*id) {
-                    v.fail(format!("skillIds[{i}]"), "appears more than once");
-                }
-            }
-        }
+        crate::talent::consultants::check_catalogue_skills(
+            uow.txn(),
+            p,
+            ids,
+            50,
+            "skillIds",
+            |i| format!("skillIds[{i}]"),
+            &mut v,
+        )
+        .await?;
     }
     v.finish()?;
     Ok(input.skill_ids)

@@ -437,11 +437,35 @@ pub struct SkillEntry {
 /// `skills[i].skillId`.
 pub async fn check_skill_ids(txn: &DatabaseTransaction, p: &Principal, ids: &[Uuid]) -> Result<()> {
     let mut v = Validation::new();
-    if ids.len() > 100 {
-        v.fail("skills", "at most 100 skills");
-        return v.finish();
+    check_catalogue_skills(
+        txn,
+        p,
+        ids,
+        100,
+        "skills",
+        |i| format!("skills[{i}].skillId"),
+        &mut v,
+    )
+    .await?;
+    v.finish()
+}
+
+/// Checks a list of skill ids (named `list`, at most `max`) against the principal's catalogue,
+/// each listed once, reporting into `v` under `field(i)`; the skills found are locked until
+/// commit, so that none is deleted under the rows about to point at it.
+pub async fn check_catalogue_skills(
+    txn: &DatabaseTransaction,
+    p: &Principal,
+    ids: &[Uuid],
+    max: usize,
+    list: &str,
+    field: impl Fn(usize) -> String,
+    v: &mut Validation,
+) -> Result<()> {
+    if ids.len() > max {
+        v.fail(list, format!("at most {max} skills"));
+        return Ok(());
     }
-    // Held until commit, so that no skill is deleted under the rows about to point at it.
     let known: std::collections::HashSet<Uuid> = lock_parents(
         txn,
         scope::skills(p).filter(skill::Column::Id.is_in(ids.iter().copied())),
@@ -453,15 +477,12 @@ pub async fn check_skill_ids(txn: &DatabaseTransaction, p: &Principal, ids: &[Uu
     let mut seen = std::collections::HashSet::new();
     for (i, id) in ids.iter().enumerate() {
         if !known.contains(id) {
-            v.fail(
-                format!("skills[{i}].skillId"),
-                "is not a skill of the catalogue",
-            );
+            v.fail(field(i), "is not a skill of the catalogue");
         } else if !seen.insert(*id) {
-            v.fail(format!("skills[{i}].skillId"), "appears more than once");
+            v.fail(field(i), "appears more than once");
         }
     }
-    v.finish()
+    Ok(())
 }
 
 /// Replaces a consultant's skills.
