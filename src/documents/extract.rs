@@ -151,59 +151,70 @@ async fn extract(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
     let found = serde_json::to_string(&found)
         .map_err(|err| AppError::internal(format!("analysis does not serialise: {err}")))?;
 
-    let uow = unit(state, &job).await?;
-    let Some(current) = lock(&uow, &job).await? else {
-        return Ok(Outcome::Done);
+    let ending = Ending::Read {
+        text: keys.encrypt("resume", "text", job.resume_id, &text),
+        analysis: keys.encrypt("resume", "analysis", job.resume_id, &found),
     };
-    attempt.fence(uow.txn()).await?;
-    let consultant_id = current.consultant_id;
-    let mut done = current.into_active_model();
-    done.text = Set(Some(keys.encrypt("resume", "text", job.resume_id, &text)));
-    done.analysis = Set(Some(keys.encrypt(
-        "resume",
-        "analysis",
-        job.resume_id,
-        &found,
-    )));
-    done.status = Set(ResumeStatus::Done);
-    done.error = Set(None);
-    let now = Utc::now();
-    done.processed_at = Set(Some(now));
-    done.updated_at = Set(now);
-    done.update(uow.txn()).await?;
-    uow.raise_for(
-        job.tenant_id,
-        DomainEvent::ResumeProcessed {
-            resume_id: job.resume_id,
-            consultant_id,
-        },
-    );
-    uow.commit().await?;
+    end(state, &job, Some(attempt), ending).await?;
     Ok(Outcome::Done)
+}
+
+/// How a reading ended.
+enum Ending {
+    /// DONE, with the text and the analysis, encrypted.
+    Read { text: String, analysis: String },
+    /// FAILED, with a reason for a person.
+    Failed(String),
 }
 
 /// Marks the résumé FAILED with `reason` (a résumé deleted meanwhile is left alone).
 async fn fail(state: &AppState, job: &ExtractJob, reason: &str) -> Result<()> {
+    end(state, job, None, Ending::Failed(reason.to_owned())).await
+}
+
+/// Records how the reading ended, with its event (a résumé deleted meanwhile is left alone);
+/// within `attempt`'s lease when one is given.
+async fn end(
+    state: &AppState,
+    job: &ExtractJob,
+    attempt: Option<&Attempt>,
+    ending: Ending,
+) -> Result<()> {
     let uow = unit(state, job).await?;
     let Some(current) = lock(&uow, job).await? else {
         return Ok(());
     };
-    let consultant_id = current.consultant_id;
-    let mut failed = current.into_active_model();
-    failed.status = Set(ResumeStatus::Failed);
-    failed.error = Set(Some(reason.to_owned()));
+    if let Some(attempt) = attempt {
+        attempt.fence(uow.txn()).await?;
+    }
+    let (resume_id, consultant_id) = (job.resume_id, current.consultant_id);
+    let mut model = current.into_active_model();
     let now = Utc::now();
-    failed.processed_at = Set(Some(now));
-    failed.updated_at = Set(now);
-    failed.update(uow.txn()).await?;
-    uow.raise_for(
-        job.tenant_id,
-        DomainEvent::ResumeFailed {
-            resume_id: job.resume_id,
-            consultant_id,
-            error: reason.to_owned(),
-        },
-    );
+    model.processed_at = Set(Some(now));
+    model.updated_at = Set(now);
+    let event = match ending {
+        Ending::Read { text, analysis } => {
+            model.status = Set(ResumeStatus::Done);
+            model.error = Set(None);
+            model.text = Set(Some(text));
+            model.analysis = Set(Some(analysis));
+            DomainEvent::ResumeProcessed {
+                resume_id,
+                consultant_id,
+            }
+        }
+        Ending::Failed(reason) => {
+            model.status = Set(ResumeStatus::Failed);
+            model.error = Set(Some(reason.clone()));
+            DomainEvent::ResumeFailed {
+                resume_id,
+                consultant_id,
+                error: reason,
+            }
+        }
+    };
+    model.update(uow.txn()).await?;
+    uow.raise_for(job.tenant_id, event);
     uow.commit().await
 }
 
