@@ -109,6 +109,31 @@ pub struct ConfigArgs {
     /// the `AWS_*` variables for credentials and region). Encrypted with each tenant's key.
     #[arg(long, env = "TALENTGRAPH_STORAGE_URL", global = true)]
     pub storage_url: Option<String>,
+    /// A folder with all-MiniLM-L6-v2 (`model.safetensors`, `tokenizer.json`, `config.json`;
+    /// `scripts/fetch-embedding-model` fetches them): search by meaning, in process. Without it
+    /// (and without `TALENTGRAPH_EMBEDDINGS_URL`) search is by words only.
+    #[arg(long, env = "TALENTGRAPH_EMBEDDING_MODEL", global = true)]
+    pub embedding_model: Option<String>,
+    /// An OpenAI-compatible embeddings endpoint (`https://host/v1/embeddings`) to use instead of
+    /// the model in process; it must answer vectors of 384 dimensions.
+    #[arg(long, env = "TALENTGRAPH_EMBEDDINGS_URL", global = true)]
+    pub embeddings_url: Option<String>,
+    /// The bearer token of `TALENTGRAPH_EMBEDDINGS_URL`.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_EMBEDDINGS_API_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub embeddings_api_key: Option<String>,
+    /// The model `TALENTGRAPH_EMBEDDINGS_URL` is asked for.
+    #[arg(
+        long,
+        env = "TALENTGRAPH_EMBEDDINGS_MODEL",
+        default_value = "all-MiniLM-L6-v2",
+        global = true
+    )]
+    pub embeddings_model: String,
     /// `pretty` (default) or `json` log lines.
     #[arg(
         long,
@@ -676,6 +701,8 @@ pub struct Config {
     pub trusted_documents: std::sync::Arc<crate::trusted_documents::TrustedDocuments>,
     /// Where uploaded files are kept (`TALENTGRAPH_STORAGE_URL`).
     pub storage: crate::storage::Location,
+    /// Where sentence embeddings come from, if anywhere.
+    pub embeddings: crate::embeddings::EmbeddingsConfig,
     /// The binary that parses uploaded files in a child process (`read-document`), bounded in
     /// memory and time; `None`: in this process. `serve` and `worker` set their own binary.
     pub document_reader: Option<std::path::PathBuf>,
@@ -795,6 +822,19 @@ impl Config {
                 })?
             }
         };
+        let text = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let embeddings = crate::embeddings::EmbeddingsConfig {
+            model_dir: text(&args.embedding_model).map(std::path::PathBuf::from),
+            url: text(&args.embeddings_url),
+            api_key: text(&args.embeddings_api_key).map(SecretString::from),
+            remote_model: args.embeddings_model.trim().to_owned(),
+        };
         // Validated before any secret is generated.
         let tuning = args.tuning.resolve()?;
         let generate = !postgres || demo;
@@ -863,6 +903,7 @@ impl Config {
             trusted_documents,
             redis,
             storage,
+            embeddings,
             document_reader: None,
         })
     }

@@ -33,6 +33,7 @@ pub struct Query(
     DocumentsQuery,
     MatchingQuery,
     AutomationQuery,
+    crate::search::graphql::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -80,6 +81,7 @@ pub const LOADERS: &[crate::graphql::context::RegisterLoaders] = &[
 /// commits.
 pub const REACTIONS: &[crate::unit::Reaction] = &[
     crate::matching::reactions::react,
+    crate::search::index::react,
     crate::automation::triggers::react,
 ];
 
@@ -88,6 +90,7 @@ pub const JOB_HANDLERS: &[crate::jobs::Handler<AppState>] = &[
     crate::documents::EXTRACT_JOB,
     crate::documents::DELETE_OBJECT_JOB,
     crate::automation::RUN_JOB,
+    crate::search::EMBED_JOB,
 ];
 
 /// Builds the schema with its production limits; `state` is reachable from every resolver.
@@ -130,6 +133,7 @@ pub fn build_schema(state: Option<AppState>) -> AppSchema {
     builder = crate::talent::graphql::describe(builder);
     builder = crate::matching::graphql::describe(builder);
     builder = crate::automation::graphql::describe(builder);
+    builder = crate::search::graphql::describe(builder);
     if let Some(state) = state {
         builder = builder.data(state);
     }

@@ -46,6 +46,10 @@ pub struct Inner {
     pub metrics: crate::metrics::Metrics,
     /// Where uploaded files are kept, sealed with their tenant's key.
     pub storage: crate::storage::Storage,
+    /// Sentence embeddings for search by meaning, when a model is configured.
+    pub embedder: Option<crate::embeddings::Embedder>,
+    /// Each tenant's stored vectors, in memory.
+    pub vectors: crate::embeddings::VectorCache,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -81,6 +85,8 @@ impl AppState {
         let storage = crate::storage::Storage::open(&config.storage).map_err(|reason| {
             crate::error::AppError::internal(format!("TALENTGRAPH_STORAGE_URL: {reason}"))
         })?;
+        let embedder = crate::embeddings::Embedder::from_config(&config.embeddings)
+            .map_err(|err| crate::error::AppError::internal(err.to_string()))?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 writer: db.clone(),
@@ -97,6 +103,8 @@ impl AppState {
                 job_handlers: &[],
                 metrics: crate::metrics::Metrics::default(),
                 storage,
+                embedder,
+                vectors: crate::embeddings::VectorCache::default(),
             }),
             db,
         })

@@ -22,6 +22,8 @@ pub mod portfolio_project_skill;
 pub mod refresh_token;
 pub mod resume;
 pub mod revoked_access_token;
+pub mod search_chunk;
+pub mod search_entry;
 pub mod sent_email;
 pub mod skill;
 pub mod tenant;

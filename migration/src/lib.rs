@@ -29,6 +29,7 @@ mod m20261207_000024_create_webhook_receipt;
 mod m20261207_000025_create_rate_count;
 mod m20261207_000026_create_resume;
 mod m20261207_000027_create_portfolio_project;
+mod m20261207_000028_create_search;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_create_rate_count::Migration),
             Box::new(m20261207_000026_create_resume::Migration),
             Box::new(m20261207_000027_create_portfolio_project::Migration),
+            Box::new(m20261207_000028_create_search::Migration),
         ]
     }
 }

@@ -50,6 +50,8 @@ fn subject(event: &DomainEvent) -> Option<Uuid> {
         | DomainEvent::ResumeProcessed { resume_id, .. }
         | DomainEvent::ResumeFailed { resume_id, .. }
         | DomainEvent::ResumeDeleted { resume_id, .. } => Some(*resume_id),
+        DomainEvent::PortfolioProjectChanged { project_id, .. }
+        | DomainEvent::PortfolioProjectDeleted { project_id, .. } => Some(*project_id),
         DomainEvent::UserAccessChanged { .. }
         | DomainEvent::AccessTokenRevoked { .. }
         | DomainEvent::WorkflowRunUpdated { .. } => None,

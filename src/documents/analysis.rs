@@ -425,6 +425,14 @@ fn headline(text: &str) -> (Option<String>, Option<String>) {
 }
 
 /// Analyses `text` against the organisation's `catalogue`, as of `today`.
+/// `text` without its e-mail addresses, phone numbers and links: what may be indexed for
+/// search (contact data is encrypted at rest and never searchable).
+pub fn without_contacts(text: &str) -> String {
+    let text = EMAIL.replace_all(text, " ");
+    let text = LINK.replace_all(&text, " ");
+    PHONE.replace_all(&text, " ").into_owned()
+}
+
 pub fn analyse(text: &str, catalogue: &[CatalogueSkill], today: NaiveDate) -> Analysis {
     let lines: Vec<&str> = text
         .lines()

@@ -142,9 +142,10 @@ async fn extract(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
             name: s.name,
         })
         .collect();
-    let (text, found) = tokio::task::spawn_blocking(move || {
+    let (text, searchable, found) = tokio::task::spawn_blocking(move || {
         let found = analysis::analyse(&text, &catalogue, Utc::now().date_naive());
-        (text, found)
+        let searchable = analysis::without_contacts(&text);
+        (text, searchable, found)
     })
     .await
     .map_err(|err| AppError::internal(format!("résumé analysis did not finish: {err}")))?;
@@ -154,15 +155,26 @@ async fn extract(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
     let ending = Ending::Read {
         text: keys.encrypt("resume", "text", job.resume_id, &text),
         analysis: keys.encrypt("resume", "analysis", job.resume_id, &found),
+        searchable,
     };
     end(state, &job, Some(attempt), ending).await?;
     Ok(Outcome::Done)
 }
 
+/// The texts read in a unit of work, by résumé, without contact data: for the reactions to
+/// `ResumeProcessed` that index them (the stored text is encrypted).
+#[derive(Debug, Default)]
+pub struct ReadTexts(pub std::collections::HashMap<uuid::Uuid, String>);
+
 /// How a reading ended.
 enum Ending {
-    /// DONE, with the text and the analysis, encrypted.
-    Read { text: String, analysis: String },
+    /// DONE, with the text and the analysis, encrypted, and the text without contact data
+    /// for the search index.
+    Read {
+        text: String,
+        analysis: String,
+        searchable: String,
+    },
     /// FAILED, with a reason for a person.
     Failed(String),
 }
@@ -193,7 +205,12 @@ async fn end(
     model.processed_at = Set(Some(now));
     model.updated_at = Set(now);
     let event = match ending {
-        Ending::Read { text, analysis } => {
+        Ending::Read {
+            text,
+            analysis,
+            searchable,
+        } => {
+            uow.with_local::<ReadTexts, _>(|texts| texts.0.insert(resume_id, searchable));
             model.status = Set(ResumeStatus::Done);
             model.error = Set(None);
             model.text = Set(Some(text));

@@ -16,6 +16,7 @@ use crate::audit::{AuditRecord, Changes};
 use crate::auth::Permission;
 use crate::db::Lock;
 use crate::error::{AppError, Result, Validation};
+use crate::events::DomainEvent;
 use crate::inputs::{optional_text, required_text};
 use crate::state::AppState;
 use crate::unit::UnitOfWork;
@@ -210,6 +211,10 @@ pub async fn create(
             .changes(changes_of(&created, Some(&skills))),
     )
     .await?;
+    uow.raise(DomainEvent::PortfolioProjectChanged {
+        project_id: created.id,
+        consultant_id,
+    })?;
     Ok(created)
 }
 
@@ -247,6 +252,10 @@ pub async fn update(
             .changes(changes_of(&updated, skills.as_deref())),
     )
     .await?;
+    uow.raise(DomainEvent::PortfolioProjectChanged {
+        project_id: id,
+        consultant_id: updated.consultant_id,
+    })?;
     Ok(updated)
 }
 
@@ -260,5 +269,9 @@ pub async fn delete(uow: &UnitOfWork, id: Uuid) -> Result<Uuid> {
             .changes(json!({ "consultantId": consultant_id })),
     )
     .await?;
+    uow.raise(DomainEvent::PortfolioProjectDeleted {
+        project_id: id,
+        consultant_id,
+    })?;
     Ok(id)
 }

@@ -129,6 +129,18 @@ const CONSTRAINTS: &[(&str, Meaning)] = &[
         Parent("portfolio project"),
     ),
     ("fk_portfolio_project_skill_skill", Parent("skill")),
+    // The index is written with `ON CONFLICT` upserts; these are backstops.
+    (
+        "uq_search_entry_entity",
+        Conflict("input", "a concurrent change interfered; retry"),
+    ),
+    (
+        "uq_search_entry_doc",
+        Conflict("input", "a concurrent change interfered; retry"),
+    ),
+    ("fk_search_entry_tenant", Parent("organisation")),
+    ("fk_search_chunk_tenant", Parent("organisation")),
+    ("fk_search_chunk_entry", Parent("search entry")),
 ];
 
 /// The kind of refusal, by SQLSTATE (PostgreSQL) or extended result code (SQLite).

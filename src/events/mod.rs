@@ -108,6 +108,15 @@ pub enum DomainEvent {
         resume_id: Uuid,
         consultant_id: Uuid,
     },
+    /// A portfolio project was added or changed.
+    PortfolioProjectChanged {
+        project_id: Uuid,
+        consultant_id: Uuid,
+    },
+    PortfolioProjectDeleted {
+        project_id: Uuid,
+        consultant_id: Uuid,
+    },
 }
 
 impl DomainEvent {
@@ -159,6 +168,8 @@ impl DomainEvent {
             DomainEvent::ResumeProcessed { .. } => "resume.processed",
             DomainEvent::ResumeFailed { .. } => "resume.failed",
             DomainEvent::ResumeDeleted { .. } => "resume.deleted",
+            DomainEvent::PortfolioProjectChanged { .. } => "portfolio.changed",
+            DomainEvent::PortfolioProjectDeleted { .. } => "portfolio.deleted",
         }
     }
 }

@@ -92,7 +92,11 @@ pub fn config_args(url: &str, bind: &str) -> ConfigArgs {
         KEYS,
         "serve",
     ]);
-    cli.config
+    let mut config = cli.config;
+    // A benchmark that wants search by meaning says so (`TALENTGRAPH_EMBEDDING_MODEL` is set
+    // in CI for the tests).
+    config.embedding_model = None;
+    config
 }
 
 /// The server under load: this build's, or another one's (`TALENTGRAPH_BENCH_BIN`, to compare
@@ -122,6 +126,7 @@ pub fn spawn_server(url: &str, port: u16, env: &[(&str, &str)]) -> Child {
         .env("TALENTGRAPH_RATE_LIMIT_PER_IP", "100000000")
         .env("TALENTGRAPH_RATE_LIMIT_PER_USER", "100000000")
         .env("RUST_LOG", "warn")
+        .env_remove("TALENTGRAPH_EMBEDDING_MODEL")
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

@@ -8,11 +8,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Domains, lowest first: each may use those before it, never those after it.
-const DOMAINS: [&str; 4] = ["tenancy", "talent", "matching", "automation"];
+const DOMAINS: [&str; 6] = [
+    "tenancy",
+    "talent",
+    "documents",
+    "matching",
+    "automation",
+    "search",
+];
 
 /// Folders and files below every domain: they name none.
-const BELOW_DOMAINS: [&str; 15] = [
+const BELOW_DOMAINS: [&str; 17] = [
     "auth",
+    "embeddings",
+    "storage",
     "crypto",
     "db",
     "error",

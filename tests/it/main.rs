@@ -34,6 +34,7 @@ mod read_path;
 mod resumes;
 mod role_matrix;
 mod schema;
+mod search;
 mod talent_catalogue;
 mod talent_consultants;
 mod talent_edges;

@@ -47,6 +47,10 @@ pub fn config_args(database_url: &str, keys: &str) -> ConfigArgs {
         trusted_documents: None,
         trusted_documents_mode: "lenient".to_owned(),
         redis_url: None,
+        embedding_model: None,
+        embeddings_url: None,
+        embeddings_api_key: None,
+        embeddings_model: "all-MiniLM-L6-v2".to_owned(),
         tuning: Default::default(),
     }
 }

@@ -241,6 +241,31 @@ export type Role =
   /** Runs the business: clients, consultants, tenders, matches. */
   | 'MANAGER';
 
+/** Narrows a search. */
+export type SearchFilter = {
+  /** Only this consultant's profile, résumés and portfolio projects. */
+  consultantId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How a hit was found. */
+export type SearchMatch =
+  /** Its text means something close to the query. */
+  | 'MEANING'
+  /** Its text has words of the query. */
+  | 'WORDS';
+
+/** What a search can find. */
+export type SearchType =
+  /**
+   * Consultants' profiles: name, title, skills, location, bio (and, for the agency, its
+   * internal notes).
+   */
+  | 'CONSULTANT'
+  /** Portfolio projects: title, client, skills, description. */
+  | 'PORTFOLIO'
+  /** Tenders: title, company, required skills, location, description. */
+  | 'TENDER';
+
 /** A new organisation and its first ADMIN. */
 export type SignUpInput = {
   /** E-mail of the first ADMIN. */

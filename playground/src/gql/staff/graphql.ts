@@ -518,6 +518,33 @@ export type RunWorkflowInput = {
   workflowId: Scalars['ID']['input'];
 };
 
+/** Narrows a search. */
+export type SearchFilter = {
+  /** Only this consultant's profile, résumés and portfolio projects. */
+  consultantId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How a hit was found. */
+export type SearchMatch =
+  /** Its text means something close to the query. */
+  | 'MEANING'
+  /** Its text has words of the query. */
+  | 'WORDS';
+
+/** What a search can find. */
+export type SearchType =
+  /**
+   * Consultants' profiles: name, title, skills, location, bio (and, for the agency, its
+   * internal notes).
+   */
+  | 'CONSULTANT'
+  /** Portfolio projects: title, client, skills, description. */
+  | 'PORTFOLIO'
+  /** Résumés' text, without contact data. */
+  | 'RESUME'
+  /** Tenders: title, company, required skills, location, description. */
+  | 'TENDER';
+
 /** A consultant's complete set of skills. */
 export type SetConsultantSkillsInput = {
   /** The consultant. */

@@ -1,0 +1,366 @@
+//! Keeping the index up to date: search's reaction to the events of a unit of work (registered
+//! in `schema::REACTIONS`), so an entry is written in the transaction that changed its row and
+//! a rolled-back write leaves the index as it was. Each entry holds the row's text in two parts
+//! (see `search_entry`): what every reader of the row may read, and what only readers of
+//! internal notes may. Contact data is never indexed (it is encrypted at rest); a résumé's text
+//! is indexed without its e-mail addresses, phone numbers and links. A changed entry queues the
+//! job that embeds it (`semantic`).
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{search_entry, skill};
+use futures_util::future::BoxFuture;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::Kind;
+use super::scope;
+use crate::documents::extract::ReadTexts;
+use crate::error::Result;
+use crate::events::DomainEvent;
+use crate::jobs::NewJob;
+use crate::unit::UnitOfWork;
+
+/// The most characters of one entry's text that are indexed.
+const MAX_TEXT_CHARS: usize = 100_000;
+
+/// The job that embeds an entry's text.
+pub const EMBED_KIND: &str = "search.embed";
+
+/// What the embedding job is given.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbedJob {
+    pub tenant_id: Uuid,
+    pub entry_id: Uuid,
+    /// The text's digest when the job was queued: a job for older text does nothing.
+    pub digest: String,
+}
+
+/// Search's [`crate::unit::Reaction`].
+pub fn react<'a>(
+    uow: &'a UnitOfWork,
+    tenant_id: Uuid,
+    event: &'a DomainEvent,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        match event {
+            DomainEvent::ConsultantCreated { consultant_id }
+            | DomainEvent::ConsultantUpdated { consultant_id } => {
+                consultant(uow, tenant_id, *consultant_id).await
+            }
+            DomainEvent::TenderCreated { tender }
+            | DomainEvent::TenderUpdated { tender }
+            | DomainEvent::TenderPublished { tender }
+            | DomainEvent::TenderStatusChanged { tender, .. } => {
+                self::tender(uow, tenant_id, tender.id).await
+            }
+            DomainEvent::TenderDeleted { tender } => {
+                remove(uow, tenant_id, Kind::Tender, tender.id).await
+            }
+            DomainEvent::ResumeProcessed {
+                resume_id,
+                consultant_id,
+            } => resume(uow, tenant_id, *resume_id, *consultant_id).await,
+            DomainEvent::ResumeDeleted { resume_id, .. } => {
+                remove(uow, tenant_id, Kind::Resume, *resume_id).await
+            }
+            DomainEvent::PortfolioProjectChanged { project_id, .. } => {
+                project(uow, tenant_id, *project_id).await
+            }
+            DomainEvent::PortfolioProjectDeleted { project_id, .. } => {
+                remove(uow, tenant_id, Kind::Portfolio, *project_id).await
+            }
+            _ => Ok(()),
+        }
+    })
+}
+
+/// Skill names by id, for the skills of one row.
+async fn skill_names(
+    uow: &UnitOfWork,
+    tenant_id: Uuid,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(scope::skills(tenant_id)
+        .filter(skill::Column::Id.is_in(ids))
+        .all(uow.txn())
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
+/// Lines joined, the empty ones left out.
+fn lines<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn consultant(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
+    use entity::{consultant, consultant_skill};
+    let Some(c) = scope::consultants(tenant_id)
+        .filter(consultant::Column::Id.eq(id))
+        .one(uow.txn())
+        .await?
+    else {
+        return remove(uow, tenant_id, Kind::Consultant, id).await;
+    };
+    let skills = scope::consultant_skills(tenant_id)
+        .filter(consultant_skill::Column::ConsultantId.eq(id))
+        .all(uow.txn())
+        .await?;
+    let names = skill_names(uow, tenant_id, skills.iter().map(|s| s.skill_id)).await?;
+    let mut skill_line: Vec<&str> = skills
+        .iter()
+        .filter_map(|s| names.get(&s.skill_id).map(String::as_str))
+        .collect();
+    skill_line.sort_unstable();
+    let name = format!("{} {}", c.first_name, c.last_name);
+    let skill_line = skill_line.join(", ");
+    let public = lines([
+        Some(name.as_str()),
+        Some(c.title.as_str()),
+        Some(skill_line.as_str()),
+        c.location.as_deref(),
+        c.bio.as_deref(),
+    ]);
+    let staff = lines([c.internal_notes.as_deref()]);
+    put(
+        uow,
+        tenant_id,
+        Kind::Consultant,
+        id,
+        Some(id),
+        &public,
+        &staff,
+    )
+    .await
+}
+
+async fn tender(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
+    use entity::{company, tender, tender_skill};
+    let Some(t) = scope::tenders(tenant_id)
+        .filter(tender::Column::Id.eq(id))
+        .one(uow.txn())
+        .await?
+    else {
+        return remove(uow, tenant_id, Kind::Tender, id).await;
+    };
+    let company = scope::companies(tenant_id)
+        .filter(company::Column::Id.eq(t.company_id))
+        .one(uow.txn())
+        .await?
+        .map(|c| c.name);
+    let skills = scope::tender_skills(tenant_id)
+        .filter(tender_skill::Column::TenderId.eq(id))
+        .all(uow.txn())
+        .await?;
+    let names = skill_names(uow, tenant_id, skills.iter().map(|s| s.skill_id)).await?;
+    let mut skill_line: Vec<&str> = skills
+        .iter()
+        .filter_map(|s| names.get(&s.skill_id).map(String::as_str))
+        .collect();
+    skill_line.sort_unstable();
+    let skill_line = skill_line.join(", ");
+    let public = lines([
+        Some(t.title.as_str()),
+        company.as_deref(),
+        Some(skill_line.as_str()),
+        t.location.as_deref(),
+        t.description.as_deref(),
+    ]);
+    put(uow, tenant_id, Kind::Tender, id, None, &public, "").await
+}
+
+async fn resume(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid, consultant_id: Uuid) -> Result<()> {
+    // The text is in hand only in the unit that read it (it is stored encrypted).
+    let Some(text) = uow.with_local::<ReadTexts, _>(|texts| texts.0.remove(&id)) else {
+        return Ok(());
+    };
+    put(
+        uow,
+        tenant_id,
+        Kind::Resume,
+        id,
+        Some(consultant_id),
+        &text,
+        "",
+    )
+    .await
+}
+
+async fn project(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
+    use entity::{company, portfolio_project, portfolio_project_skill};
+    let Some(p) = scope::projects(tenant_id)
+        .filter(portfolio_project::Column::Id.eq(id))
+        .one(uow.txn())
+        .await?
+    else {
+        return remove(uow, tenant_id, Kind::Portfolio, id).await;
+    };
+    let company = match p.company_id {
+        Some(company_id) => scope::companies(tenant_id)
+            .filter(company::Column::Id.eq(company_id))
+            .one(uow.txn())
+            .await?
+            .map(|c| c.name),
+        None => None,
+    };
+    let skills = scope::project_skills(tenant_id)
+        .filter(portfolio_project_skill::Column::ProjectId.eq(id))
+        .order_by_asc(portfolio_project_skill::Column::Position)
+        .all(uow.txn())
+        .await?;
+    let names = skill_names(uow, tenant_id, skills.iter().map(|s| s.skill_id)).await?;
+    let skill_line: Vec<&str> = skills
+        .iter()
+        .filter_map(|s| names.get(&s.skill_id).map(String::as_str))
+        .collect();
+    let skill_line = skill_line.join(", ");
+    let public = lines([
+        Some(p.title.as_str()),
+        company.as_deref().or(p.client_name.as_deref()),
+        Some(skill_line.as_str()),
+        p.description.as_deref(),
+    ]);
+    put(
+        uow,
+        tenant_id,
+        Kind::Portfolio,
+        id,
+        Some(p.consultant_id),
+        &public,
+        "",
+    )
+    .await
+}
+
+/// Text as indexed: bounded, without the characters snippets mark matches with.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(*c, super::MARK_START | super::MARK_END | '\0'))
+        .take(MAX_TEXT_CHARS)
+        .collect()
+}
+
+fn digest(public: &str, staff: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update(public.as_bytes());
+    hash.update([0]);
+    hash.update(staff.as_bytes());
+    crate::crypto::hex_digest(&hash.finalize())
+}
+
+/// Writes the entry of `(kind, entity_id)` in `uow` unless its text is unchanged, and queues
+/// its embedding.
+async fn put(
+    uow: &UnitOfWork,
+    tenant_id: Uuid,
+    kind: Kind,
+    entity_id: Uuid,
+    consultant_id: Option<Uuid>,
+    public: &str,
+    staff: &str,
+) -> Result<()> {
+    let (public, staff) = (clean(public), clean(staff));
+    let digest = digest(&public, &staff);
+    let current = scope::entries(tenant_id)
+        .filter(search_entry::Column::Kind.eq(kind.as_str()))
+        .filter(search_entry::Column::EntityId.eq(entity_id))
+        .one(uow.txn())
+        .await?;
+    let now = Utc::now();
+    let entry_id = match current {
+        Some(current) if current.digest == digest => return Ok(()),
+        Some(current) => {
+            let id = current.id;
+            let mut model = current.into_active_model();
+            model.public_text = Set(public);
+            model.staff_text = Set(staff);
+            model.digest = Set(digest.clone());
+            model.consultant_id = Set(consultant_id);
+            model.updated_at = Set(now);
+            model.update(uow.txn()).await?;
+            id
+        }
+        None => {
+            let id = Uuid::now_v7();
+            search_entry::ActiveModel {
+                id: Set(id),
+                tenant_id: Set(tenant_id),
+                kind: Set(kind.as_str().to_owned()),
+                entity_id: Set(entity_id),
+                consultant_id: Set(consultant_id),
+                doc_id: Set(doc_id()),
+                public_text: Set(public),
+                staff_text: Set(staff),
+                digest: Set(digest.clone()),
+                updated_at: Set(now),
+            }
+            .insert(uow.txn())
+            .await?;
+            id
+        }
+    };
+    uow.enqueue(
+        NewJob::new(
+            EMBED_KIND,
+            &EmbedJob {
+                tenant_id,
+                entry_id,
+                digest: digest.clone(),
+            },
+        )?
+        .tenant(tenant_id)
+        .idempotency_key(format!("{EMBED_KIND}:{entry_id}:{digest}"))
+        .max_attempts(5),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A random positive row number for SQLite's full-text table (unique: `uq_search_entry_doc`).
+fn doc_id() -> i64 {
+    i64::from_le_bytes(crate::crypto::random_bytes::<8>()) & i64::MAX
+}
+
+/// Removes the entry of `(kind, entity_id)` and its chunks.
+async fn remove(uow: &UnitOfWork, tenant_id: Uuid, kind: Kind, entity_id: Uuid) -> Result<()> {
+    let ids: Vec<Uuid> = scope::entries(tenant_id)
+        .filter(search_entry::Column::Kind.eq(kind.as_str()))
+        .filter(search_entry::Column::EntityId.eq(entity_id))
+        .all(uow.txn())
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    entity::search_chunk::Entity::delete_many()
+        .filter(entity::search_chunk::Column::TenantId.eq(tenant_id))
+        .filter(entity::search_chunk::Column::EntryId.is_in(ids.clone()))
+        .exec(uow.txn())
+        .await?;
+    search_entry::Entity::delete_many()
+        .filter(search_entry::Column::TenantId.eq(tenant_id))
+        .filter(search_entry::Column::Id.is_in(ids))
+        .exec(uow.txn())
+        .await?;
+    Ok(())
+}
