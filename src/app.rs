@@ -15,11 +15,16 @@ pub use crate::state::AppState;
 /// The state over `db` with every domain's DataLoaders and reactions; add SQLite readers with
 /// [`AppState::with_readers`].
 pub fn state(db: DatabaseConnection, config: Config) -> Result<AppState> {
-    Ok(AppState::new(db, config)?.with_parts(
+    let state = AppState::new(db, config)?.with_parts(
         crate::schema::LOADERS,
         crate::schema::REACTIONS,
         crate::schema::JOB_HANDLERS,
-    ))
+    );
+    // Matching's `similarExperience` from search's embeddings, when there is a model.
+    Ok(match crate::search::similar::source(&state) {
+        Some(source) => state.with_extension(source),
+        None => state,
+    })
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.

@@ -62,6 +62,9 @@ pub enum Command {
     },
     /// Re-wrap every tenant data key under the current (first) master key.
     RotateEncryptionKey,
+    /// Rebuild the search index of every organisation from its rows (after an upgrade that
+    /// brought search, or to repair it); embeddings follow through the job queue.
+    ReindexSearch,
     /// Internal: parse an uploaded file from standard input (its format, or with `--format`
     /// its text) and print the answer as JSON; the server runs it in a bounded child process.
     #[command(hide = true)]

@@ -151,6 +151,16 @@ async fn run_command(cli: Cli) -> Result<(), CommandError> {
             Ok(())
         }
         Command::RotateEncryptionKey => rotate(config).await,
+        Command::ReindexSearch => {
+            let db = open(&config).await?;
+            db::migrate(&db)
+                .await
+                .map_err(database_error(config.database_url()))?;
+            let state = app::state(db, config)?;
+            let entries = crate::search::index::reindex_all(&state).await?;
+            println!("search index rebuilt: {entries} entries written");
+            Ok(())
+        }
         Command::Worker => {
             let db = open(&config).await?;
             db::migrate(&db)

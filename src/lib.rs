@@ -17,6 +17,7 @@ pub mod documents;
 pub mod embeddings;
 pub mod error;
 pub mod events;
+pub mod extensions;
 pub mod graphql;
 pub mod http;
 pub mod inputs;

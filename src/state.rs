@@ -49,7 +49,9 @@ pub struct Inner {
     /// Sentence embeddings for search by meaning, when a model is configured.
     pub embedder: Option<crate::embeddings::Embedder>,
     /// Each tenant's stored vectors, in memory.
-    pub vectors: crate::embeddings::VectorCache,
+    pub vectors: Arc<crate::embeddings::VectorCache>,
+    /// The parts a higher layer gives a lower one (`crate::extensions`).
+    extensions: crate::extensions::Extensions,
 }
 
 /// Cheap to clone handle on the shared state.
@@ -104,7 +106,8 @@ impl AppState {
                 metrics: crate::metrics::Metrics::default(),
                 storage,
                 embedder,
-                vectors: crate::embeddings::VectorCache::default(),
+                vectors: Arc::default(),
+                extensions: crate::extensions::Extensions::default(),
             }),
             db,
         })
@@ -122,6 +125,15 @@ impl AppState {
             inner.loaders = loaders;
             inner.reactions = reactions;
             inner.job_handlers = job_handlers;
+        }
+        self
+    }
+
+    /// Adds `value` to the parts given to lower layers (`crate::extensions`). Call before the
+    /// state is shared.
+    pub fn with_extension<T: std::any::Any + Send + Sync>(mut self, value: T) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.extensions = std::mem::take(&mut inner.extensions).with(value);
         }
         self
     }
@@ -172,6 +184,7 @@ impl AppState {
             &self.inner.events,
             &self.inner.jobs,
             self.inner.reactions,
+            &self.inner.extensions,
             actor,
             meta,
         )

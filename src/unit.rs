@@ -72,6 +72,8 @@ pub struct UnitOfWork {
     /// What a reaction keeps for the rest of the unit (see [`UnitOfWork::with_local`]).
     locals: std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>>,
     reactions: &'static [Reaction],
+    /// The parts given at composition (`crate::extensions`).
+    extensions: crate::extensions::Extensions,
 }
 
 impl UnitOfWork {
@@ -81,6 +83,7 @@ impl UnitOfWork {
         bus: &EventBus,
         jobs: &Wake,
         reactions: &'static [Reaction],
+        extensions: &crate::extensions::Extensions,
         actor: Actor,
         meta: RequestMeta,
     ) -> Result<Self> {
@@ -94,7 +97,13 @@ impl UnitOfWork {
             enqueued: std::sync::atomic::AtomicBool::new(false),
             locals: std::sync::Mutex::new(Vec::new()),
             reactions,
+            extensions: extensions.clone(),
         })
+    }
+
+    /// The parts given at composition (`crate::extensions`).
+    pub fn extensions(&self) -> &crate::extensions::Extensions {
+        &self.extensions
     }
 
     /// The transaction every statement of the unit runs in.

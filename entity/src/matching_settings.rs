@@ -12,6 +12,7 @@ pub struct Model {
     pub rate_weight: f64,
     pub location_weight: f64,
     pub experience_weight: f64,
+    pub similar_experience_weight: f64,
     /// Generated matches score at least this (0..1) unless `generateMatches` says otherwise.
     pub min_score: f64,
     pub updated_at: DateTimeUtc,

@@ -30,6 +30,7 @@ mod m20261207_000025_create_rate_count;
 mod m20261207_000026_create_resume;
 mod m20261207_000027_create_portfolio_project;
 mod m20261207_000028_create_search;
+mod m20261207_000029_add_similar_experience_weight;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_create_resume::Migration),
             Box::new(m20261207_000027_create_portfolio_project::Migration),
             Box::new(m20261207_000028_create_search::Migration),
+            Box::new(m20261207_000029_add_similar_experience_weight::Migration),
         ]
     }
 }

@@ -188,7 +188,11 @@ pub async fn generate(uow: &UnitOfWork, input: GenerateInput) -> Result<Vec<tend
     let settings = settings::load(txn, p.tenant_id).await?;
     let threshold = input.min_score.unwrap_or(settings.min_score);
     let tf = tender_facts(txn, p, &t).await?;
-    let candidates = consultant_facts(txn, p, None).await?;
+    let mut candidates = consultant_facts(txn, p, None).await?;
+    let mut past = super::similarity::past_work(uow, p.tenant_id, t.id, None).await?;
+    for (id, cf) in &mut candidates {
+        cf.past_work = past.remove(id);
+    }
     let mut ranked: Vec<(f64, Uuid, &ConsultantFacts)> = candidates
         .iter()
         .filter_map(|(id, cf)| {
@@ -336,8 +340,14 @@ pub async fn rescore(uow: &UnitOfWork, which: Rescore) -> Result<usize> {
         .all(txn)
         .await?;
     let mut tender_facts_by_id = HashMap::with_capacity(tenders.len());
+    let mut past_work = HashMap::new();
     for t in &tenders {
         tender_facts_by_id.insert(t.id, (t.company_id, tender_facts(txn, p, t).await?));
+        for (consultant_id, past) in
+            super::similarity::past_work(uow, p.tenant_id, t.id, Some(&consultant_ids)).await?
+        {
+            past_work.insert((t.id, consultant_id), past);
+        }
     }
     let consultants: HashMap<Uuid, ConsultantFacts> =
         consultant_facts(txn, p, Some(&consultant_ids))
@@ -353,7 +363,9 @@ pub async fn rescore(uow: &UnitOfWork, which: Rescore) -> Result<usize> {
             // A deleted consultant keeps the score they had.
             continue;
         };
-        let (score, breakdown, reasons) = stored(tf, cf, &settings.weights);
+        let mut cf = cf.clone();
+        cf.past_work = past_work.remove(&(m.tender_id, m.consultant_id));
+        let (score, breakdown, reasons) = stored(tf, &cf, &settings.weights);
         let updated = rescore_row(uow, m, *company_id, score, breakdown, reasons).await?;
         moved += usize::from(updated.score != m.score);
     }

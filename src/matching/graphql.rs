@@ -52,6 +52,10 @@ pub struct MatchBreakdown {
     pub location: f64,
     /// Years of experience, overall and in the tender's skills.
     pub experience: f64,
+    /// Likeness of the tender's text to the consultant's portfolio projects and résumés (by
+    /// sentence embeddings); `null` when it could not be measured (no embedding model, or
+    /// nothing to compare yet), and then left out of the score.
+    pub similar_experience: Option<f64>,
 }
 
 pub struct Match(pub tender_match::Model);
@@ -77,6 +81,7 @@ impl Match {
             rate: b.rate,
             location: b.location,
             experience: b.experience,
+            similar_experience: b.similar_experience,
         })
     }
     /// Why the score is what it is, in plain words (without the rate's, where the score leaves

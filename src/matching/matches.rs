@@ -114,18 +114,21 @@ pub async fn funnel(
 /// Gathers what the score needs and scores the pair with the tenant's weights; returns the
 /// score with its stored breakdown and reasons.
 pub async fn score_pair(
-    txn: &DatabaseTransaction,
-    p: &Principal,
+    uow: &UnitOfWork,
     t: &tender::Model,
     c: &consultant::Model,
 ) -> Result<(Score, String, String)> {
+    let (txn, p) = (uow.txn(), uow.principal()?);
     let settings = super::settings::load(txn, p.tenant_id).await?;
     let tf = super::generate::tender_facts(txn, p, t).await?;
-    let cf = super::generate::consultant_facts(txn, p, Some(&[c.id]))
+    let mut cf = super::generate::consultant_facts(txn, p, Some(&[c.id]))
         .await?
         .pop()
         .map(|(_, facts)| facts)
         .ok_or_else(|| AppError::internal("a locked consultant vanished"))?;
+    cf.past_work = super::similarity::past_work(uow, p.tenant_id, t.id, Some(&[c.id]))
+        .await?
+        .remove(&c.id);
     let (score, reasons) = scoring::explain(&tf, &cf, &settings.weights);
     Ok((
         score,
@@ -186,7 +189,7 @@ pub async fn create(
     if taken > 0 {
         return Err(duplicate());
     }
-    let (scored, breakdown, reasons) = score_pair(txn, p, &t, &c).await?;
+    let (scored, breakdown, reasons) = score_pair(uow, &t, &c).await?;
     let now = Utc::now();
     let created = tender_match::ActiveModel {
         id: Set(Uuid::now_v7()),

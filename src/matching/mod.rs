@@ -13,4 +13,5 @@ pub mod score_view;
 pub mod scoring;
 pub mod settings;
 pub mod settings_api;
+pub mod similarity;
 pub mod subscriptions;

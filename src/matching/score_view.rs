@@ -20,6 +20,8 @@ pub struct VisibleBreakdown {
     pub location: f64,
     /// 0 for matches scored before experience counted.
     pub experience: f64,
+    /// `None` when it was not measured.
+    pub similar_experience: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,7 @@ impl ScoreView {
             rate: (self == ScoreView::Full).then(|| get("rate")),
             location: get("location"),
             experience: get("experience"),
+            similar_experience: v["similarExperience"].as_f64(),
         })
     }
 

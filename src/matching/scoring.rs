@@ -1,6 +1,6 @@
 //! The matching score (DESIGN §7): pure functions, no I/O.
 //!
-//! A score in 0..1 is the weighted mean of five components, each in 0..1:
+//! A score in 0..1 is the weighted mean of six components, each in 0..1:
 //!
 //! - **skills**: coverage of the tender's skills, each weighed by its importance (REQUIRED 3,
 //!   PREFERRED 2, NICE_TO_HAVE 1) times the consultant's level against the minimum asked
@@ -16,6 +16,11 @@
 //!   is, 0.5 when they would travel, 0.2 when they work remotely only and the mission is on site.
 //! - **experience**: half the consultant's years of experience (15 and more count fully), half
 //!   their years in the tender's skills (8 and more per skill count fully).
+//! - **similarExperience** ("experience in similar projects"): how alike the tender's text is
+//!   to the closest passage of the consultant's portfolio projects and résumés, by sentence
+//!   embeddings (cosine 0.2 or less counts 0, 0.7 and more fully). Unknown — no embedding model,
+//!   or nothing embedded yet on either side — it is left out of the weighted mean rather than
+//!   counted as 0 ([`PastWork`], given by search through `matching::similarity`).
 //!
 //! Weights and the threshold of generated matches are per-tenant settings ([`Weights`]).
 //! Every score explains itself with [`explain`]: reasons a person can read, each tagged with the
@@ -40,6 +45,12 @@ pub struct Weights {
     pub rate: f64,
     pub location: f64,
     pub experience: f64,
+    #[serde(default = "default_similar_experience")]
+    pub similar_experience: f64,
+}
+
+fn default_similar_experience() -> f64 {
+    0.10
 }
 
 impl Default for Weights {
@@ -50,6 +61,7 @@ impl Default for Weights {
             rate: 0.15,
             location: 0.10,
             experience: 0.15,
+            similar_experience: default_similar_experience(),
         }
     }
 }
@@ -109,6 +121,25 @@ pub struct Held {
     pub years: i32,
 }
 
+/// How alike a tender is to a consultant's past work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastWork {
+    /// Cosine similarity (-1..1) of the closest passages.
+    pub similarity: f64,
+    pub closest: Closest,
+}
+
+/// Where the closest passage is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Closest {
+    /// A portfolio project, by title.
+    Project(String),
+    /// A project marked internal (its title is not for every reader).
+    InternalProject,
+    /// A résumé.
+    Resume,
+}
+
 /// What the score needs of a consultant.
 #[derive(Debug, Clone)]
 pub struct ConsultantFacts {
@@ -120,6 +151,8 @@ pub struct ConsultantFacts {
     pub years_experience: i32,
     /// Sorted by skill id ([`ConsultantFacts::with_skills`] sorts them).
     skills: Vec<Held>,
+    /// Likeness of their past work to the tender being scored; `None`: not measured.
+    pub past_work: Option<PastWork>,
 }
 
 impl ConsultantFacts {
@@ -140,6 +173,7 @@ impl ConsultantFacts {
             remote,
             years_experience,
             skills: Vec::new(),
+            past_work: None,
         }
     }
 
@@ -160,6 +194,9 @@ pub struct Breakdown {
     pub rate: f64,
     pub location: f64,
     pub experience: f64,
+    /// `None` when not measured (then not weighed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similar_experience: Option<f64>,
 }
 
 /// The component of the score a reason explains.
@@ -171,6 +208,7 @@ pub enum Component {
     Rate,
     Location,
     Experience,
+    SimilarExperience,
 }
 
 /// One human-readable reason, tagged with the component it explains (stored as such, so that
@@ -431,10 +469,39 @@ fn experience(t: &TenderFacts, c: &ConsultantFacts, why: &mut impl Sink) -> f64 
     overall / 2.0 + in_skills / t.skills.len() as f64 / 2.0
 }
 
-fn weighted(parts: &[(f64, f64)]) -> f64 {
-    let total: f64 = parts.iter().map(|(_, w)| w).sum();
+/// Cosine similarity under which past work counts nothing, and over which it counts fully
+/// (all-MiniLM-L6-v2 puts unrelated texts below about 0.2; closely related ones above 0.6).
+const SIMILAR_FLOOR: f64 = 0.2;
+const SIMILAR_FULL: f64 = 0.7;
+
+fn similar_experience(_t: &TenderFacts, c: &ConsultantFacts, why: &mut impl Sink) -> Option<f64> {
+    let past = c.past_work.as_ref()?;
+    let value =
+        ((past.similarity - SIMILAR_FLOOR) / (SIMILAR_FULL - SIMILAR_FLOOR)).clamp(0.0, 1.0);
+    let percent = (value * 100.0).round();
+    match &past.closest {
+        Closest::Project(title) => {
+            why.say(|| format!("closest past project: {title} ({percent} % similar)"));
+        }
+        Closest::InternalProject => {
+            why.say(|| format!("a similar past project ({percent} % similar)"));
+        }
+        Closest::Resume => {
+            why.say(|| format!("similar work in their résumé ({percent} % similar)"))
+        }
+    }
+    Some(value)
+}
+
+/// The weighted mean of the measured parts (`None`: not measured, not weighed).
+fn weighted(parts: &[(Option<f64>, f64)]) -> f64 {
+    let total: f64 = parts
+        .iter()
+        .filter(|(v, _)| v.is_some())
+        .map(|(_, w)| w)
+        .sum();
     if total > 0.0 {
-        let sum: f64 = parts.iter().map(|(v, w)| v * w).sum();
+        let sum: f64 = parts.iter().map(|(v, w)| v.unwrap_or(0.0) * w).sum();
         round4((sum / total).clamp(0.0, 1.0))
     } else {
         0.0
@@ -443,17 +510,19 @@ fn weighted(parts: &[(f64, f64)]) -> f64 {
 
 fn combine(breakdown: Breakdown, w: &Weights) -> Score {
     let without_rate = [
-        (breakdown.skills, w.skills),
-        (breakdown.availability, w.availability),
-        (breakdown.location, w.location),
-        (breakdown.experience, w.experience),
+        (Some(breakdown.skills), w.skills),
+        (Some(breakdown.availability), w.availability),
+        (Some(breakdown.location), w.location),
+        (Some(breakdown.experience), w.experience),
+        (breakdown.similar_experience, w.similar_experience),
     ];
     let every = [
         without_rate[0],
         without_rate[1],
         without_rate[2],
         without_rate[3],
-        (breakdown.rate, w.rate),
+        without_rate[4],
+        (Some(breakdown.rate), w.rate),
     ];
     Score {
         score: weighted(&every),
@@ -472,6 +541,7 @@ pub fn score(t: &TenderFacts, c: &ConsultantFacts, w: &Weights) -> Score {
             rate: round4(rate(t, c, why)),
             location: round4(location(t, c, why)),
             experience: round4(experience(t, c, why)),
+            similar_experience: similar_experience(t, c, why).map(round4),
         },
         w,
     )
@@ -493,6 +563,15 @@ pub fn explain(t: &TenderFacts, c: &ConsultantFacts, w: &Weights) -> (Score, Vec
         rate: component(Component::Rate, rate),
         location: component(Component::Location, location),
         experience: component(Component::Experience, experience),
+        similar_experience: {
+            let mut texts = Vec::new();
+            let value = similar_experience(t, c, &mut texts).map(round4);
+            reasons.extend(texts.into_iter().map(|text| Reason {
+                about: Component::SimilarExperience,
+                text,
+            }));
+            value
+        },
     };
     (combine(breakdown, w), reasons)
 }
@@ -810,6 +889,51 @@ mod tests {
     }
 
     #[test]
+    fn similar_experience_counts_only_when_measured() {
+        let t = tender(vec![]);
+        let w = Weights::default();
+        let unknown = consultant(&[]);
+        let (s, reasons) = explain(&t, &unknown, &w);
+        assert_eq!(s.breakdown.similar_experience, None);
+        assert!(
+            reasons
+                .iter()
+                .all(|r| r.about != Component::SimilarExperience)
+        );
+        // Not measured is not zero: the other components alone make the score.
+        let mut unrelated = consultant(&[]);
+        unrelated.past_work = Some(PastWork {
+            similarity: 0.1,
+            closest: Closest::Resume,
+        });
+        assert!(score(&t, &unrelated, &w).score < s.score);
+        let mut close = consultant(&[]);
+        close.past_work = Some(PastWork {
+            similarity: 0.7,
+            closest: Closest::Project("Billing platform".into()),
+        });
+        let (best, reasons) = explain(&t, &close, &w);
+        assert_eq!(best.breakdown.similar_experience, Some(1.0));
+        assert!(best.score > s.score);
+        assert!(reasons.contains(&Reason {
+            about: Component::SimilarExperience,
+            text: "closest past project: Billing platform (100 % similar)".into(),
+        }));
+        let mut internal = consultant(&[]);
+        internal.past_work = Some(PastWork {
+            similarity: 0.45,
+            closest: Closest::InternalProject,
+        });
+        let (half, reasons) = explain(&t, &internal, &w);
+        assert_eq!(half.breakdown.similar_experience, Some(0.5));
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.text == "a similar past project (50 % similar)")
+        );
+    }
+
+    #[test]
     fn scores_stay_in_range_whatever_the_weights() {
         let t = tender(vec![]);
         let c = consultant(&[]);
@@ -820,6 +944,7 @@ mod tests {
                 rate: 0.0,
                 location: 0.0,
                 experience: 0.0,
+                similar_experience: 0.0,
             },
             Weights {
                 skills: 10.0,
@@ -827,6 +952,7 @@ mod tests {
                 rate: 0.0,
                 location: 1.0,
                 experience: 0.0,
+                similar_experience: 0.0,
             },
         ] {
             let s = score(&t, &c, &w).score;

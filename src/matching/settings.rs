@@ -1,4 +1,4 @@
-//! Each tenant's matching settings: the weights of the score's five components and the
+//! Each tenant's matching settings: the weights of the score's six components and the
 //! threshold of generated matches. A tenant that never changed them uses the defaults.
 
 use chrono::Utc;
@@ -38,6 +38,7 @@ impl From<matching_settings::Model> for Settings {
                 rate: m.rate_weight,
                 location: m.location_weight,
                 experience: m.experience_weight,
+                similar_experience: m.similar_experience_weight,
             },
             min_score: m.min_score,
         }
@@ -64,11 +65,13 @@ pub struct SettingsInput {
     pub rate: Option<f64>,
     pub location: Option<f64>,
     pub experience: Option<f64>,
+    pub similar_experience: Option<f64>,
     pub min_score: Option<f64>,
 }
 
 /// Changes the tenant's settings (ADMIN; audited). Each weight is between 0 and 1 and at least
-/// one is positive; the threshold is between 0 and 1. Every bad field is reported at once.
+/// one besides `similarExperience` is positive; the threshold is between 0 and 1. Every bad
+/// field is reported at once.
 #[tracing::instrument(skip_all, fields(tenant = uow.tenant_id().map(tracing::field::display)))]
 pub async fn update(uow: &UnitOfWork, input: SettingsInput) -> Result<Settings> {
     let p = uow.principal()?;
@@ -91,12 +94,22 @@ pub async fn update(uow: &UnitOfWork, input: SettingsInput) -> Result<Settings> 
             rate: unit("weights.rate", input.rate, w.rate),
             location: unit("weights.location", input.location, w.location),
             experience: unit("weights.experience", input.experience, w.experience),
+            similar_experience: unit(
+                "weights.similarExperience",
+                input.similar_experience,
+                w.similar_experience,
+            ),
         },
         min_score: unit("minScore", input.min_score, before.min_score),
     };
     let a = after.weights;
+    // `similarExperience` is not always measured (no embedding model, nothing to compare):
+    // the others must be able to make a score alone.
     if a.skills + a.availability + a.rate + a.location + a.experience <= 0.0 {
-        v.fail("weights", "at least one weight must be positive");
+        v.fail(
+            "weights",
+            "at least one weight besides similarExperience must be positive",
+        );
     }
     v.finish()?;
     if after == before {
@@ -109,6 +122,7 @@ pub async fn update(uow: &UnitOfWork, input: SettingsInput) -> Result<Settings> 
         rate_weight: Set(a.rate),
         location_weight: Set(a.location),
         experience_weight: Set(a.experience),
+        similar_experience_weight: Set(a.similar_experience),
         min_score: Set(after.min_score),
         updated_at: Set(Utc::now()),
     };
@@ -121,6 +135,7 @@ pub async fn update(uow: &UnitOfWork, input: SettingsInput) -> Result<Settings> 
                     matching_settings::Column::RateWeight,
                     matching_settings::Column::LocationWeight,
                     matching_settings::Column::ExperienceWeight,
+                    matching_settings::Column::SimilarExperienceWeight,
                     matching_settings::Column::MinScore,
                     matching_settings::Column::UpdatedAt,
                 ])

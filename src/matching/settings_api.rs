@@ -23,6 +23,8 @@ pub struct MatchingWeights {
     pub location: f64,
     /// Years of experience, overall and in the tender's skills.
     pub experience: f64,
+    /// Likeness of the tender's text to the consultant's portfolio and résumé.
+    pub similar_experience: f64,
 }
 
 /// How the organisation's matches are scored and generated.
@@ -43,6 +45,7 @@ impl From<Settings> for MatchingSettings {
                 rate: s.weights.rate,
                 location: s.weights.location,
                 experience: s.weights.experience,
+                similar_experience: s.weights.similar_experience,
             },
             min_score: s.min_score,
         }
@@ -78,6 +81,8 @@ pub struct MatchingWeightsInput {
     pub location: Option<f64>,
     /// Years of experience (0..1).
     pub experience: Option<f64>,
+    /// Likeness to the consultant's past projects and résumé (0..1).
+    pub similar_experience: Option<f64>,
 }
 
 /// A change of the matching settings (omitted fields stay as they are).
@@ -112,6 +117,7 @@ impl SettingsMutation {
             rate: w.rate,
             location: w.location,
             experience: w.experience,
+            similar_experience: w.similar_experience,
             min_score: input.min_score,
         };
         let uow = ctx.unit_of_work().await?;

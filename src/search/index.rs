@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::Kind;
 use super::scope;
 use crate::documents::extract::ReadTexts;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::events::DomainEvent;
 use crate::jobs::NewJob;
 use crate::unit::UnitOfWork;
@@ -49,7 +49,7 @@ pub fn react<'a>(
     event: &'a DomainEvent,
 ) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
-        match event {
+        let _written = match event {
             DomainEvent::ConsultantCreated { consultant_id }
             | DomainEvent::ConsultantUpdated { consultant_id } => {
                 consultant(uow, tenant_id, *consultant_id).await
@@ -76,8 +76,9 @@ pub fn react<'a>(
             DomainEvent::PortfolioProjectDeleted { project_id, .. } => {
                 remove(uow, tenant_id, Kind::Portfolio, *project_id).await
             }
-            _ => Ok(()),
-        }
+            _ => Ok(false),
+        }?;
+        Ok(())
     })
 }
 
@@ -111,7 +112,7 @@ fn lines<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
         .join("\n")
 }
 
-async fn consultant(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
+async fn consultant(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<bool> {
     use entity::{consultant, consultant_skill};
     let Some(c) = scope::consultants(tenant_id)
         .filter(consultant::Column::Id.eq(id))
@@ -152,7 +153,7 @@ async fn consultant(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
     .await
 }
 
-async fn tender(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
+async fn tender(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<bool> {
     use entity::{company, tender, tender_skill};
     let Some(t) = scope::tenders(tenant_id)
         .filter(tender::Column::Id.eq(id))
@@ -187,10 +188,10 @@ async fn tender(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
     put(uow, tenant_id, Kind::Tender, id, None, &public, "").await
 }
 
-async fn resume(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid, consultant_id: Uuid) -> Result<()> {
+async fn resume(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid, consultant_id: Uuid) -> Result<bool> {
     // The text is in hand only in the unit that read it (it is stored encrypted).
     let Some(text) = uow.with_local::<ReadTexts, _>(|texts| texts.0.remove(&id)) else {
-        return Ok(());
+        return Ok(false);
     };
     put(
         uow,
@@ -204,7 +205,7 @@ async fn resume(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid, consultant_id: Uuid
     .await
 }
 
-async fn project(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<()> {
+async fn project(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<bool> {
     use entity::{company, portfolio_project, portfolio_project_skill};
     let Some(p) = scope::projects(tenant_id)
         .filter(portfolio_project::Column::Id.eq(id))
@@ -267,7 +268,7 @@ fn digest(public: &str, staff: &str) -> String {
 }
 
 /// Writes the entry of `(kind, entity_id)` in `uow` unless its text is unchanged, and queues
-/// its embedding.
+/// its embedding; whether it wrote.
 async fn put(
     uow: &UnitOfWork,
     tenant_id: Uuid,
@@ -276,7 +277,7 @@ async fn put(
     consultant_id: Option<Uuid>,
     public: &str,
     staff: &str,
-) -> Result<()> {
+) -> Result<bool> {
     let (public, staff) = (clean(public), clean(staff));
     let digest = digest(&public, &staff);
     let current = scope::entries(tenant_id)
@@ -286,7 +287,7 @@ async fn put(
         .await?;
     let now = Utc::now();
     let entry_id = match current {
-        Some(current) if current.digest == digest => return Ok(()),
+        Some(current) if current.digest == digest => return Ok(false),
         Some(current) => {
             let id = current.id;
             let mut model = current.into_active_model();
@@ -331,7 +332,7 @@ async fn put(
         .max_attempts(5),
     )
     .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// A random positive row number for SQLite's full-text table (unique: `uq_search_entry_doc`).
@@ -339,8 +340,8 @@ fn doc_id() -> i64 {
     i64::from_le_bytes(crate::crypto::random_bytes::<8>()) & i64::MAX
 }
 
-/// Removes the entry of `(kind, entity_id)` and its chunks.
-async fn remove(uow: &UnitOfWork, tenant_id: Uuid, kind: Kind, entity_id: Uuid) -> Result<()> {
+/// Removes the entry of `(kind, entity_id)` and its chunks; whether there was one.
+async fn remove(uow: &UnitOfWork, tenant_id: Uuid, kind: Kind, entity_id: Uuid) -> Result<bool> {
     let ids: Vec<Uuid> = scope::entries(tenant_id)
         .filter(search_entry::Column::Kind.eq(kind.as_str()))
         .filter(search_entry::Column::EntityId.eq(entity_id))
@@ -350,7 +351,7 @@ async fn remove(uow: &UnitOfWork, tenant_id: Uuid, kind: Kind, entity_id: Uuid) 
         .map(|e| e.id)
         .collect();
     if ids.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     entity::search_chunk::Entity::delete_many()
         .filter(entity::search_chunk::Column::TenantId.eq(tenant_id))
@@ -362,5 +363,110 @@ async fn remove(uow: &UnitOfWork, tenant_id: Uuid, kind: Kind, entity_id: Uuid) 
         .filter(search_entry::Column::Id.is_in(ids))
         .exec(uow.txn())
         .await?;
-    Ok(())
+    Ok(true)
+}
+
+/// Rows re-indexed per unit of work.
+const REINDEX_BATCH: usize = 200;
+
+/// Re-indexes every organisation ([`reindex`]); returns how many entries were written.
+pub async fn reindex_all(state: &crate::state::AppState) -> Result<usize> {
+    let tenants = scope::tenant_ids().all(state.writer()).await?;
+    let mut written = 0;
+    for tenant_id in tenants {
+        written += reindex(state, tenant_id).await?;
+    }
+    Ok(written)
+}
+
+/// Re-indexes every consultant, tender and portfolio project of `tenant_id`, and the text of
+/// its résumés read so far (decrypted with the tenant's key, contact data removed): for rows
+/// written before the index existed, or to repair it. Unchanged entries are left alone; each
+/// batch is one unit of work; changed entries are embedded by jobs. Returns how many entries
+/// were written.
+pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<usize> {
+    use entity::{ResumeStatus, consultant, portfolio_project, resume, tender};
+    use sea_orm::QuerySelect as _;
+    let db = state.writer();
+    let consultants: Vec<Uuid> = scope::consultants(tenant_id)
+        .select_only()
+        .column(consultant::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let tenders: Vec<Uuid> = scope::tenders(tenant_id)
+        .select_only()
+        .column(tender::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let projects: Vec<Uuid> = scope::projects(tenant_id)
+        .select_only()
+        .column(portfolio_project::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut written = 0;
+    let unit = || async {
+        state
+            .unit_of_work(
+                crate::unit::Actor::System,
+                crate::audit::RequestMeta {
+                    request_id: Some(format!("reindex-{tenant_id}")),
+                    ..crate::audit::RequestMeta::default()
+                },
+            )
+            .await
+    };
+    for batch in consultants.chunks(REINDEX_BATCH) {
+        let uow = unit().await?;
+        for id in batch {
+            written += usize::from(consultant(&uow, tenant_id, *id).await?);
+        }
+        uow.commit().await?;
+    }
+    for batch in tenders.chunks(REINDEX_BATCH) {
+        let uow = unit().await?;
+        for id in batch {
+            written += usize::from(self::tender(&uow, tenant_id, *id).await?);
+        }
+        uow.commit().await?;
+    }
+    for batch in projects.chunks(REINDEX_BATCH) {
+        let uow = unit().await?;
+        for id in batch {
+            written += usize::from(project(&uow, tenant_id, *id).await?);
+        }
+        uow.commit().await?;
+    }
+    let read = crate::documents::scope::resumes_of_tenant(tenant_id)
+        .filter(resume::Column::Status.eq(ResumeStatus::Done))
+        .all(db)
+        .await?;
+    if !read.is_empty() {
+        let keys =
+            crate::crypto::load_tenant_keys(db, &state.config.master_keys, tenant_id).await?;
+        for batch in read.chunks(REINDEX_BATCH) {
+            let uow = unit().await?;
+            for r in batch {
+                let Some(sealed) = &r.text else { continue };
+                let text: String = keys
+                    .decrypt("resume", "text", r.id, sealed)
+                    .map_err(|err| AppError::internal(format!("résumé text: {err}")))?;
+                let text = crate::documents::analysis::without_contacts(&text);
+                let put = put(
+                    &uow,
+                    tenant_id,
+                    Kind::Resume,
+                    r.id,
+                    Some(r.consultant_id),
+                    &text,
+                    "",
+                );
+                written += usize::from(put.await?);
+            }
+            uow.commit().await?;
+        }
+    }
+    Ok(written)
 }

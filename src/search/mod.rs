@@ -15,6 +15,7 @@ pub mod index;
 pub mod scope;
 pub mod semantic;
 pub mod service;
+pub mod similar;
 
 /// What a search can find.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]

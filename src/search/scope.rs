@@ -15,6 +15,15 @@ use entity::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
+/// Every organisation's id (re-indexing).
+pub fn tenant_ids() -> sea_orm::Selector<sea_orm::SelectGetableTuple<Uuid>> {
+    use sea_orm::QuerySelect as _;
+    entity::tenant::Entity::find()
+        .select_only()
+        .column(entity::tenant::Column::Id)
+        .into_tuple()
+}
+
 pub fn entries(tenant_id: Uuid) -> Select<search_entry::Entity> {
     search_entry::Entity::find().filter(search_entry::Column::TenantId.eq(tenant_id))
 }

@@ -18,9 +18,10 @@ const DOMAINS: [&str; 6] = [
 ];
 
 /// Folders and files below every domain: they name none.
-const BELOW_DOMAINS: [&str; 17] = [
+const BELOW_DOMAINS: [&str; 18] = [
     "auth",
     "embeddings",
+    "extensions",
     "storage",
     "crypto",
     "db",

@@ -508,3 +508,173 @@ async fn meaning_outranks_mere_words() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn matching_weighs_experience_in_similar_projects() {
+    let Some(dir) = model_dir() else {
+        return;
+    };
+    let app = TestApp::spawn_with(|c| c.embeddings.model_dir = Some(dir)).await;
+    let agency = app.agency().await;
+    let admin = agency.admin.token();
+    let acme = agency.company(&app, "Acme").await;
+    let payments = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Pay", "availabilityDate": "2020-01-01" }),
+        )
+        .await;
+    let gardener = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Garden", "availabilityDate": "2020-01-01" }),
+        )
+        .await;
+    let nothing = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Blank", "availabilityDate": "2020-01-01" }),
+        )
+        .await;
+    for (consultant, title, description, internal) in [
+        (
+            &payments,
+            "Subscription billing",
+            "Built a Stripe billing and invoicing service in Go",
+            false,
+        ),
+        (
+            &payments,
+            "Secret ledger",
+            "Card payment reconciliation for a bank",
+            true,
+        ),
+        (
+            &gardener,
+            "Allotment irrigation",
+            "Planned drip irrigation for community gardens",
+            false,
+        ),
+    ] {
+        let body = app
+            .gql(
+                admin,
+                "mutation($i: CreatePortfolioProjectInput!) { createPortfolioProject(input: $i) { id } }",
+                json!({ "i": { "consultantId": consultant, "title": title, "description": description, "internal": internal } }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    let tender = agency
+        .open_tender(
+            &app,
+            &acme,
+            json!({ "title": "Payments platform", "description": "We need to rebuild our subscription billing and payment processing." }),
+        )
+        .await;
+    // The tender's and the projects' passages are embedded by jobs.
+    for _ in 0..300 {
+        let body = search(&app, admin, "subscription billing payments", json!({})).await;
+        let by_meaning = data(&body)["search"]["edges"]
+            .as_array()
+            .map(|edges| {
+                edges
+                    .iter()
+                    .filter(|e| {
+                        e["node"]["matchedBy"]
+                            .as_array()
+                            .is_some_and(|m| m.contains(&json!("MEANING")))
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        if by_meaning >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let body = app
+        .gql(
+            admin,
+            "mutation($t: ID!) { generateMatches(input: { tenderId: $t, minScore: 0 }) { consultant { id } score breakdown { similarExperience } reasons } }",
+            json!({ "t": tender }),
+        )
+        .await;
+    let matches = data(&body)["generateMatches"]
+        .as_array()
+        .expect("matches")
+        .clone();
+    let of = |id: &str| {
+        matches
+            .iter()
+            .find(|m| m["consultant"]["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {body}"))
+            .clone()
+    };
+    let (pay, garden, blank) = (of(&payments), of(&gardener), of(&nothing));
+    let similar = |m: &Value| m["breakdown"]["similarExperience"].as_f64();
+    assert!(similar(&pay) > similar(&garden), "{body}");
+    assert!(similar(&pay).is_some_and(|s| s > 0.3), "{body}");
+    assert_eq!(
+        similar(&blank),
+        None,
+        "nothing to compare: not weighed ({body})"
+    );
+    assert!(pay["score"].as_f64() > garden["score"].as_f64(), "{body}");
+    let reasons = pay["reasons"].to_string();
+    assert!(
+        reasons.contains("closest past project: Subscription billing")
+            || reasons.contains("a similar past project"),
+        "{reasons}"
+    );
+    assert!(!reasons.contains("Secret ledger"), "{reasons}");
+    // The weight is a setting like the others.
+    let body = app
+        .gql(
+            admin,
+            "mutation { updateMatchingSettings(input: { weights: { similarExperience: 2 } }) { weights { similarExperience } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let body = app
+        .gql(
+            admin,
+            "mutation { updateMatchingSettings(input: { weights: { similarExperience: 0.5 } }) { weights { similarExperience } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data(&body)["updateMatchingSettings"]["weights"]["similarExperience"],
+        0.5
+    );
+}
+
+#[tokio::test]
+async fn the_index_can_be_rebuilt_from_the_rows() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let admin = agency.admin.token();
+    let jane = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Jane", "bio": "Quantum annealing" }),
+        )
+        .await;
+    // As if the rows predated the index (an upgrade), or it was damaged.
+    app.sql("DELETE FROM search_entry").await;
+    let body = search(&app, admin, "annealing", json!({})).await;
+    assert!(hits(&body).is_empty(), "{body}");
+    let written = talentgraph::search::index::reindex_all(&app.state)
+        .await
+        .expect("reindex");
+    assert_eq!(written, 1);
+    let body = search(&app, admin, "annealing", json!({})).await;
+    assert_eq!(ids(&body), [jane.as_str()]);
+    // Nothing changed since: nothing is written again.
+    let written = talentgraph::search::index::reindex_all(&app.state)
+        .await
+        .expect("reindex");
+    assert_eq!(written, 0);
+}
