@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use entity::search_entry;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait as _, JoinType, Order, Query};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait as _, Order, Query};
 use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
@@ -156,13 +156,13 @@ pub async fn find(
             (search_entry::Entity, search_entry::Column::Kind),
             (search_entry::Entity, search_entry::Column::EntityId),
         ])
-        .from(search_entry::Entity)
         .cond_where(scope)
         .limit(limit);
     match backend {
         DatabaseBackend::Postgres => {
             let column = if staff { "all_tsv" } else { "public_tsv" };
             select
+                .from(search_entry::Entity)
                 .expr_as(
                     Expr::cust_with_values(
                         format!(
@@ -179,13 +179,13 @@ pub async fn find(
                 .order_by(Alias::new("rank"), Order::Desc);
         }
         _ => {
+            // The full-text table drives the join (CROSS JOIN fixes SQLite's order): the other
+            // way round, the match would be evaluated once per entry of the tenant.
             select
+                .from(Alias::new("search_fts"))
+                .cross_join(search_entry::Entity)
                 .expr_as(Expr::cust("-bm25(search_fts)"), Alias::new("rank"))
-                .join(
-                    JoinType::InnerJoin,
-                    Alias::new("search_fts"),
-                    Expr::cust("search_fts.rowid = search_entry.doc_id"),
-                )
+                .and_where(Expr::cust("search_fts.rowid = search_entry.doc_id"))
                 .and_where(Expr::cust_with_values("search_fts MATCH ?", [expression]))
                 .order_by(Alias::new("rank"), Order::Desc);
         }
@@ -217,7 +217,6 @@ pub async fn snippets(
     let mut select = Query::select();
     select
         .column((search_entry::Entity, search_entry::Column::Id))
-        .from(search_entry::Entity)
         .and_where(
             Expr::col((search_entry::Entity, search_entry::Column::TenantId)).eq(p.tenant_id),
         )
@@ -235,7 +234,7 @@ pub async fn snippets(
                 "StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\", MaxFragments=2, \
                  MaxWords=18, MinWords=6, FragmentDelimiter=\" … \""
             );
-            select.expr_as(
+            select.from(search_entry::Entity).expr_as(
                 Expr::cust_with_values(
                     format!("ts_headline('simple', {text}, to_tsquery('simple', $1), $2)"),
                     [expression, options],
@@ -246,6 +245,8 @@ pub async fn snippets(
         _ => {
             let column = if staff { -1 } else { 0 };
             select
+                .from(search_entry::Entity)
+                .cross_join(Alias::new("search_fts"))
                 .expr_as(
                     Expr::cust_with_values(
                         format!("snippet(search_fts, {column}, ?, ?, '…', 16)"),
@@ -253,11 +254,7 @@ pub async fn snippets(
                     ),
                     Alias::new("snippet"),
                 )
-                .join(
-                    JoinType::InnerJoin,
-                    Alias::new("search_fts"),
-                    Expr::cust("search_fts.rowid = search_entry.doc_id"),
-                )
+                .and_where(Expr::cust("search_fts.rowid = search_entry.doc_id"))
                 .and_where(Expr::cust_with_values("search_fts MATCH ?", [expression]));
         }
     }

@@ -46,7 +46,7 @@ const QUERIES: [&str; 20] = [
     "data pipelines with kafka and spark",
     "machine learning in python",
     "java spring boot microservices",
-    "postgres performance tuning",
+    "postgresql performance tuning",
     "terraform aws infrastructure as code",
     "mobile apps for banking",
     "security audits and penetration testing",
