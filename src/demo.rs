@@ -73,6 +73,8 @@ pub async fn seed(state: &AppState) -> Result<()> {
         .is_some();
     if !seeded {
         fill(state, tenant_id).await?;
+        // The rows went in by bulk, without the events the index follows.
+        crate::search::index::reindex(state, tenant_id).await?;
         tracing::info!("seeded the demo organisation");
     }
     println!("Demo organisation `{DEMO_SLUG}` — every login uses the password `{DEMO_PASSWORD}`:");

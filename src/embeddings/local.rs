@@ -153,11 +153,18 @@ impl Model for Local {
         let running = self.running.clone();
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
-                let _one_at_a_time = running.lock().unwrap_or_else(|p| p.into_inner());
-                match loaded.get_or_init(|| Loaded::read(&dir)) {
-                    Ok(model) => model.embed(&texts),
-                    Err(reason) => Err(EmbedError::Load(reason.clone())),
+                let model = match loaded.get_or_init(|| Loaded::read(&dir)) {
+                    Ok(model) => model,
+                    Err(reason) => return Err(EmbedError::Load(reason.clone())),
+                };
+                // One batch at a time, so that a search's query waits for one batch of a long
+                // job, not for all of it.
+                let mut out = Vec::with_capacity(texts.len());
+                for batch in texts.chunks(BATCH) {
+                    let _one_at_a_time = running.lock().unwrap_or_else(|p| p.into_inner());
+                    out.extend(model.embed(batch)?);
                 }
+                Ok(out)
             })
             .await
             .map_err(|err| EmbedError::Inference(format!("the model's task ended: {err}")))?

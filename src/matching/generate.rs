@@ -191,7 +191,7 @@ pub async fn generate(uow: &UnitOfWork, input: GenerateInput) -> Result<Vec<tend
     let mut candidates = consultant_facts(txn, p, None).await?;
     let mut past = super::similarity::past_work(uow, p.tenant_id, t.id, None).await?;
     for (id, cf) in &mut candidates {
-        cf.past_work = past.remove(id);
+        cf.past_work = past.take(id);
     }
     let mut ranked: Vec<(f64, Uuid, &ConsultantFacts)> = candidates
         .iter()
@@ -343,10 +343,12 @@ pub async fn rescore(uow: &UnitOfWork, which: Rescore) -> Result<usize> {
     let mut past_work = HashMap::new();
     for t in &tenders {
         tender_facts_by_id.insert(t.id, (t.company_id, tender_facts(txn, p, t).await?));
-        for (consultant_id, past) in
-            super::similarity::past_work(uow, p.tenant_id, t.id, Some(&consultant_ids)).await?
-        {
-            past_work.insert((t.id, consultant_id), past);
+        let mut measured =
+            super::similarity::past_work(uow, p.tenant_id, t.id, Some(&consultant_ids)).await?;
+        for consultant_id in &consultant_ids {
+            if let Some(past) = measured.take(consultant_id) {
+                past_work.insert((t.id, *consultant_id), past);
+            }
         }
     }
     let consultants: HashMap<Uuid, ConsultantFacts> =

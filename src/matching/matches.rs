@@ -128,7 +128,7 @@ pub async fn score_pair(
         .ok_or_else(|| AppError::internal("a locked consultant vanished"))?;
     cf.past_work = super::similarity::past_work(uow, p.tenant_id, t.id, Some(&[c.id]))
         .await?
-        .remove(&c.id);
+        .take(&c.id);
     let (score, reasons) = scoring::explain(&tf, &cf, &settings.weights);
     Ok((
         score,

@@ -18,9 +18,10 @@
 //!   their years in the tender's skills (8 and more per skill count fully).
 //! - **similarExperience** ("experience in similar projects"): how alike the tender's text is
 //!   to the closest passage of the consultant's portfolio projects and résumés, by sentence
-//!   embeddings (cosine 0.2 or less counts 0, 0.7 and more fully). Unknown — no embedding model,
-//!   or nothing embedded yet on either side — it is left out of the weighted mean rather than
-//!   counted as 0 ([`PastWork`], given by search through `matching::similarity`).
+//!   embeddings (cosine 0.2 or less counts 0, 0.7 and more fully); 0 for a consultant with no
+//!   project or résumé to compare. Unknown — no embedding model, or the tender's text not
+//!   embedded yet — it is left out of the weighted mean rather than counted as 0 ([`PastWork`],
+//!   given by search through `matching::similarity`).
 //!
 //! Weights and the threshold of generated matches are per-tenant settings ([`Weights`]).
 //! Every score explains itself with [`explain`]: reasons a person can read, each tagged with the
@@ -138,6 +139,18 @@ pub enum Closest {
     InternalProject,
     /// A résumé.
     Resume,
+    /// Nothing: no portfolio project or résumé to compare with the tender.
+    Nothing,
+}
+
+impl PastWork {
+    /// A consultant without past work to compare, against a tender that has text to compare.
+    pub fn nothing() -> PastWork {
+        PastWork {
+            similarity: -1.0,
+            closest: Closest::Nothing,
+        }
+    }
 }
 
 /// What the score needs of a consultant.
@@ -489,6 +502,7 @@ fn similar_experience(_t: &TenderFacts, c: &ConsultantFacts, why: &mut impl Sink
         Closest::Resume => {
             why.say(|| format!("similar work in their résumé ({percent} % similar)"))
         }
+        Closest::Nothing => why.say(|| "no portfolio project or résumé to compare".to_owned()),
     }
     Some(value)
 }

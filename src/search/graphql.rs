@@ -149,7 +149,9 @@ impl SearchQuery {
             ));
         }
         let offset = match after {
-            Some(cursor) => decode_offset(&cursor)? + 1,
+            Some(cursor) => decode_offset(&cursor)?
+                .checked_add(1)
+                .ok_or_else(|| AppError::invalid("after", "is not a valid cursor"))?,
             None => 0,
         };
         let consultant_id = match filter.unwrap_or_default().consultant_id {

@@ -235,10 +235,12 @@ async fn project(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<bool> {
     let skill_line = skill_line.join(", ");
     let public = lines([
         Some(p.title.as_str()),
-        company.as_deref().or(p.client_name.as_deref()),
+        p.client_name.as_deref(),
         Some(skill_line.as_str()),
         p.description.as_deref(),
     ]);
+    // A client company's name is for those who may see that company: the agency.
+    let staff = lines([company.as_deref()]);
     put(
         uow,
         tenant_id,
@@ -246,7 +248,7 @@ async fn project(uow: &UnitOfWork, tenant_id: Uuid, id: Uuid) -> Result<bool> {
         id,
         Some(p.consultant_id),
         &public,
-        "",
+        &staff,
     )
     .await
 }
@@ -290,6 +292,13 @@ async fn put(
         Some(current) if current.digest == digest => return Ok(false),
         Some(current) => {
             let id = current.id;
+            // The old text's passages go with it: until the new ones are embedded, the entry is
+            // found by its words only, never by text it no longer has.
+            entity::search_chunk::Entity::delete_many()
+                .filter(entity::search_chunk::Column::TenantId.eq(tenant_id))
+                .filter(entity::search_chunk::Column::EntryId.eq(id))
+                .exec(uow.txn())
+                .await?;
             let mut model = current.into_active_model();
             model.public_text = Set(public);
             model.staff_text = Set(staff);
@@ -328,7 +337,6 @@ async fn put(
             },
         )?
         .tenant(tenant_id)
-        .idempotency_key(format!("{EMBED_KIND}:{entry_id}:{digest}"))
         .max_attempts(5),
     )
     .await?;

@@ -32,6 +32,11 @@ pub const CHUNK_WORDS: usize = 80;
 /// between about -0.1 and 0.25).
 pub const MIN_SIMILARITY: f32 = 0.3;
 
+/// Of the passages the reader may find, only those at least this share as alike as the best
+/// one count as found by meaning: a passage that barely clears [`MIN_SIMILARITY`] and shares a
+/// word with the query would otherwise outrank, through fusion, the passage that means it.
+pub const RELATIVE_SIMILARITY: f32 = 0.75;
+
 /// The passages of an entry: its public text's, then its staff-only text's.
 pub fn passages(entry: &search_entry::Model) -> Vec<(bool, String)> {
     let public = embeddings::chunks(&entry.public_text, CHUNK_WORDS)
@@ -133,14 +138,25 @@ async fn embed_entry(state: &AppState, attempt: &Attempt) -> Result<Outcome> {
 /// failed (logged).
 pub async fn query_vector(embedder: Option<&Embedder>, query: &str) -> Option<Vec<f32>> {
     let embedder = embedder?;
-    match embedder.embed(vec![query.to_owned()]).await {
-        Ok(mut vectors) => vectors.pop(),
-        Err(err) => {
+    let embedded = tokio::time::timeout(
+        QUERY_EMBEDDING_TIMEOUT,
+        embedder.embed(vec![query.to_owned()]),
+    );
+    match embedded.await {
+        Ok(Ok(mut vectors)) => vectors.pop(),
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, "search by meaning skipped");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("search by meaning skipped: the query's embedding took too long");
             None
         }
     }
 }
+
+/// How long a search waits for its query's embedding before searching by words only.
+const QUERY_EMBEDDING_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(FromQueryResult)]
 struct Visible {
@@ -173,8 +189,14 @@ pub async fn find(
         .rows(&state.db, p.tenant_id, embedder.name())
         .await?;
     let staff = super::fulltext::reads_staff_text(p);
-    // Scope is applied after: take more than needed.
-    let near = embeddings::cache::nearest(&rows, query, staff, MIN_SIMILARITY, limit * 4);
+    // A scan of the tenant's vectors is milliseconds of CPU: off the async workers. Scope is
+    // applied after, so more than needed are taken.
+    let query = query.to_vec();
+    let near = tokio::task::spawn_blocking(move || {
+        embeddings::cache::nearest(&rows, &query, staff, MIN_SIMILARITY, limit * 4)
+    })
+    .await
+    .map_err(|err| AppError::internal(format!("vector scan: {err}")))?;
     if near.is_empty() {
         return Ok(Vec::new());
     }
@@ -199,7 +221,7 @@ pub async fn find(
             .into_iter()
             .map(|v| (v.id, v))
             .collect();
-    Ok(near
+    let found: Vec<Found> = near
         .into_iter()
         .filter_map(|near| {
             let v = visible.get(&near.entry_id)?;
@@ -209,6 +231,11 @@ pub async fn find(
                 entity_id: v.entity_id,
             })
         })
+        .collect();
+    let best = found.first().map_or(1.0, |f| f.near.similarity);
+    Ok(found
+        .into_iter()
+        .take_while(|f| f.near.similarity >= best * RELATIVE_SIMILARITY)
         .take(limit)
         .collect())
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{Kind, scope};
 use crate::embeddings::VectorCache;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::matching::scoring::{Closest, PastWork};
 use crate::matching::similarity::{PastWorkSource, Source};
 use crate::state::AppState;
@@ -55,7 +55,7 @@ impl PastWorkSource for FromEmbeddings {
         tenant_id: Uuid,
         tender_id: Uuid,
         only: Option<&'a [Uuid]>,
-    ) -> BoxFuture<'a, Result<HashMap<Uuid, PastWork>>> {
+    ) -> BoxFuture<'a, Result<Option<HashMap<Uuid, PastWork>>>> {
         Box::pin(async move {
             let Some(tender_entry) = scope::entries(tenant_id)
                 .select_only()
@@ -66,16 +66,16 @@ impl PastWorkSource for FromEmbeddings {
                 .one(txn)
                 .await?
             else {
-                return Ok(HashMap::new());
+                return Ok(None);
             };
             let rows = self.vectors.rows(txn, tenant_id, &self.model).await?;
-            let tender: Vec<&[f32]> = rows
+            let tender: Vec<Vec<f32>> = rows
                 .iter()
                 .filter(|r| r.entry_id == tender_entry && !r.staff_only)
-                .map(|r| &*r.vector)
+                .map(|r| r.vector.to_vec())
                 .collect();
             if tender.is_empty() {
-                return Ok(HashMap::new());
+                return Ok(None);
             }
             let mut owners = scope::entries(tenant_id)
                 .select_only()
@@ -100,31 +100,18 @@ impl PastWorkSource for FromEmbeddings {
                 .into_iter()
                 .map(|o| (o.id, o))
                 .collect();
-            // The best passage per consultant: (similarity, its entry).
-            let mut best: HashMap<Uuid, (f32, &Owner)> = HashMap::new();
-            for row in rows.iter() {
-                let Some(owner) = owners.get(&row.entry_id) else {
-                    continue;
-                };
-                let Some(consultant_id) = owner.consultant_id else {
-                    continue;
-                };
-                let similarity = tender
-                    .iter()
-                    .map(|t| crate::embeddings::dot(t, &row.vector))
-                    .fold(f32::MIN, f32::max);
-                best.entry(consultant_id)
-                    .and_modify(|b| {
-                        if similarity > b.0 {
-                            *b = (similarity, owner);
-                        }
-                    })
-                    .or_insert((similarity, owner));
-            }
+            // The scan is milliseconds of CPU over a large tenant: off the async workers.
+            let (best, owners) = tokio::task::spawn_blocking(move || {
+                let best = closest(&rows, &tender, &owners);
+                (best, owners)
+            })
+            .await
+            .map_err(|err| AppError::internal(format!("past work scan: {err}")))?;
             let project_ids: Vec<Uuid> = best
                 .values()
-                .filter(|(_, o)| o.kind == Kind::Portfolio.as_str())
-                .map(|(_, o)| o.entity_id)
+                .filter_map(|(_, entry)| owners.get(entry))
+                .filter(|o| o.kind == Kind::Portfolio.as_str())
+                .map(|o| o.entity_id)
                 .collect();
             let projects: HashMap<Uuid, Project> = if project_ids.is_empty() {
                 HashMap::new()
@@ -144,24 +131,55 @@ impl PastWorkSource for FromEmbeddings {
                     .map(|p| (p.id, p))
                     .collect()
             };
-            Ok(best
-                .into_iter()
-                .map(|(consultant_id, (similarity, owner))| {
-                    let closest = match projects.get(&owner.entity_id) {
-                        Some(p) if p.internal => Closest::InternalProject,
-                        Some(p) => Closest::Project(p.title.clone()),
-                        None if owner.kind == Kind::Portfolio.as_str() => Closest::InternalProject,
-                        None => Closest::Resume,
-                    };
-                    (
-                        consultant_id,
-                        PastWork {
-                            similarity: f64::from(similarity),
-                            closest,
-                        },
-                    )
-                })
-                .collect())
+            Ok(Some(
+                best.into_iter()
+                    .filter_map(|(consultant_id, (similarity, entry))| {
+                        let owner = owners.get(&entry)?;
+                        let closest = match projects.get(&owner.entity_id) {
+                            Some(p) if p.internal => Closest::InternalProject,
+                            Some(p) => Closest::Project(p.title.clone()),
+                            None if owner.kind == Kind::Portfolio.as_str() => {
+                                Closest::InternalProject
+                            }
+                            None => Closest::Resume,
+                        };
+                        Some((
+                            consultant_id,
+                            PastWork {
+                                similarity: f64::from(similarity),
+                                closest,
+                            },
+                        ))
+                    })
+                    .collect(),
+            ))
         })
     }
+}
+
+/// The best passage of each consultant's past work against the tender's passages:
+/// `consultant → (cosine, entry)`.
+fn closest(
+    rows: &[crate::embeddings::cache::Row],
+    tender: &[Vec<f32>],
+    owners: &HashMap<Uuid, Owner>,
+) -> HashMap<Uuid, (f32, Uuid)> {
+    let mut best: HashMap<Uuid, (f32, Uuid)> = HashMap::new();
+    for row in rows {
+        let Some(consultant_id) = owners.get(&row.entry_id).and_then(|o| o.consultant_id) else {
+            continue;
+        };
+        let similarity = tender
+            .iter()
+            .map(|t| crate::embeddings::dot(t, &row.vector))
+            .fold(f32::MIN, f32::max);
+        best.entry(consultant_id)
+            .and_modify(|b| {
+                if similarity > b.0 {
+                    *b = (similarity, row.entry_id);
+                }
+            })
+            .or_insert((similarity, row.entry_id));
+    }
+    best
 }

@@ -243,6 +243,8 @@ async fn a_signed_webhook_starts_a_run_and_bad_or_replayed_ones_start_nothing() 
 /// A `talentgraph worker` process on `app`'s database.
 fn worker_process(app: &TestApp) -> Child {
     Command::new(BIN)
+        // Not this test's subject: no embedding jobs in the background.
+        .env_remove("TALENTGRAPH_EMBEDDING_MODEL")
         .arg("worker")
         .env("DATABASE_URL", app.database_url())
         .env("TALENTGRAPH_JWT_SECRET", JWT_SECRET)

@@ -8,6 +8,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_talentgraph");
 
 fn talentgraph(dir: &std::path::Path, args: &[&str], keys: &str) -> std::process::Output {
     Command::new(BIN)
+        // Not this test's subject: no embedding jobs in the background.
+        .env_remove("TALENTGRAPH_EMBEDDING_MODEL")
         .args(args)
         .current_dir(dir)
         .env(

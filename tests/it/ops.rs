@@ -57,6 +57,8 @@ fn spawn_server_with(
     envs: &[(&str, &str)],
 ) -> std::process::Child {
     Command::new(BIN)
+        // Not this test's subject: no embedding jobs in the background.
+        .env_remove("TALENTGRAPH_EMBEDDING_MODEL")
         .arg("serve")
         .current_dir(dir)
         .env(
@@ -158,6 +160,7 @@ fn run_in(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> std::p
         "TALENTGRAPH_ENCRYPTION_KEYS",
         "TALENTGRAPH_BIND",
         "TALENTGRAPH_LOG_FORMAT",
+        "TALENTGRAPH_EMBEDDING_MODEL",
     ] {
         command.env_remove(var);
     }
