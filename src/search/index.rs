@@ -387,11 +387,61 @@ pub async fn reindex_all(state: &crate::state::AppState) -> Result<usize> {
     Ok(written)
 }
 
+/// Queues the embedding of `tenant_id`'s entries that have no passages (written while no model
+/// was configured, or whose jobs died).
+async fn embed_missing(state: &crate::state::AppState, tenant_id: Uuid) -> Result<()> {
+    use entity::search_chunk;
+    use sea_orm::QuerySelect as _;
+    use sea_orm::sea_query::Query;
+    let embedded = Query::select()
+        .distinct()
+        .column(search_chunk::Column::EntryId)
+        .from(search_chunk::Entity)
+        .and_where(search_chunk::Column::TenantId.eq(tenant_id))
+        .to_owned();
+    let missing: Vec<(Uuid, String)> = scope::entries(tenant_id)
+        .select_only()
+        .columns([search_entry::Column::Id, search_entry::Column::Digest])
+        .filter(search_entry::Column::Id.not_in_subquery(embedded))
+        .into_tuple()
+        .all(state.writer())
+        .await?;
+    for batch in missing.chunks(REINDEX_BATCH) {
+        let uow = state
+            .unit_of_work(
+                crate::unit::Actor::System,
+                crate::audit::RequestMeta::default(),
+            )
+            .await?;
+        for (entry_id, digest) in batch {
+            uow.enqueue(
+                NewJob::new(
+                    EMBED_KIND,
+                    &EmbedJob {
+                        tenant_id,
+                        entry_id: *entry_id,
+                        digest: digest.clone(),
+                    },
+                )?
+                .tenant(tenant_id)
+                .max_attempts(5),
+            )
+            .await?;
+        }
+        uow.commit().await?;
+    }
+    if !missing.is_empty() {
+        tracing::info!(tenant = %tenant_id, entries = missing.len(), "embedding queued for entries without vectors");
+    }
+    Ok(())
+}
+
 /// Re-indexes every consultant, tender and portfolio project of `tenant_id`, and the text of
 /// its résumés read so far (decrypted with the tenant's key, contact data removed): for rows
 /// written before the index existed, or to repair it. Unchanged entries are left alone; each
-/// batch is one unit of work; changed entries are embedded by jobs. Returns how many entries
-/// were written.
+/// batch is one unit of work; changed entries, and with a model any entry without vectors
+/// (written while there was none), are embedded by jobs. Returns how many entries were
+/// written.
 pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<usize> {
     use entity::{ResumeStatus, consultant, portfolio_project, resume, tender};
     use sea_orm::QuerySelect as _;
@@ -475,6 +525,9 @@ pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<
             }
             uow.commit().await?;
         }
+    }
+    if state.embedder.is_some() {
+        embed_missing(state, tenant_id).await?;
     }
     Ok(written)
 }

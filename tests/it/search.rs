@@ -803,3 +803,44 @@ async fn an_openai_compatible_endpoint_can_serve_the_embeddings() {
     );
     assert!(answered.load(std::sync::atomic::Ordering::Relaxed) >= 2);
 }
+
+#[tokio::test]
+async fn a_model_configured_later_embeds_what_was_indexed_before() {
+    let Some(dir) = model_dir() else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let ada = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Ada", "title": "Backend developer",
+                    "bio": "Designed a Stripe billing service in Golang." }),
+        )
+        .await;
+    // Indexed for words only: this server has no model.
+    app.stop().await;
+    let upgraded = app
+        .another_instance_with(|c| c.embeddings.model_dir = Some(dir))
+        .await;
+    let written = talentgraph::search::index::reindex_all(&upgraded.state)
+        .await
+        .expect("reindex");
+    assert_eq!(written, 0, "the text did not change");
+    every_entry_embedded(&upgraded).await;
+    let body = search(
+        &upgraded,
+        agency.admin.token(),
+        "payment processing developer",
+        json!({}),
+    )
+    .await;
+    let first = &data(&body)["search"]["edges"][0]["node"];
+    assert_eq!(first["consultant"]["id"], ada.as_str(), "{body}");
+    assert!(
+        first["matchedBy"]
+            .as_array()
+            .is_some_and(|m| m.contains(&json!("MEANING"))),
+        "{body}"
+    );
+}
