@@ -446,6 +446,10 @@ pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<
     use entity::{ResumeStatus, consultant, portfolio_project, resume, tender};
     use sea_orm::QuerySelect as _;
     let db = state.writer();
+    // First, so that the entries written below (which queue their own) are not queued twice.
+    if state.embedder.is_some() {
+        embed_missing(state, tenant_id).await?;
+    }
     let consultants: Vec<Uuid> = scope::consultants(tenant_id)
         .select_only()
         .column(consultant::Column::Id)
@@ -525,9 +529,6 @@ pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<
             }
             uow.commit().await?;
         }
-    }
-    if state.embedder.is_some() {
-        embed_missing(state, tenant_id).await?;
     }
     Ok(written)
 }
