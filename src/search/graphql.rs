@@ -118,7 +118,7 @@ impl SearchQuery {
     /// Finds consultants, tenders, résumés and portfolio projects by the query's words and by
     /// its meaning, best first: only rows the caller may see, matched on text the caller may
     /// read (a CLIENT: the consultants proposed to it, without internal notes). By meaning
-    /// only when the server has an embedding model. At most 200 hits in all.
+    /// only when the server has an embedding model. At most 200 hits from each ranking.
     #[graphql(
         visible = "visibility::authenticated",
         complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity + 10"

@@ -480,26 +480,25 @@ pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<
             )
             .await
     };
-    for batch in consultants.chunks(REINDEX_BATCH) {
-        let uow = unit().await?;
-        for id in batch {
-            written += usize::from(consultant(&uow, tenant_id, *id).await?);
+    for (kind, ids) in [
+        (Kind::Consultant, consultants),
+        (Kind::Tender, tenders),
+        (Kind::Portfolio, projects),
+    ] {
+        for batch in ids.chunks(REINDEX_BATCH) {
+            let uow = unit().await?;
+            for id in batch {
+                let changed = match kind {
+                    Kind::Consultant => consultant(&uow, tenant_id, *id).await?,
+                    Kind::Tender => self::tender(&uow, tenant_id, *id).await?,
+                    Kind::Portfolio => project(&uow, tenant_id, *id).await?,
+                    // Read below, from their decrypted text.
+                    Kind::Resume => false,
+                };
+                written += usize::from(changed);
+            }
+            uow.commit().await?;
         }
-        uow.commit().await?;
-    }
-    for batch in tenders.chunks(REINDEX_BATCH) {
-        let uow = unit().await?;
-        for id in batch {
-            written += usize::from(self::tender(&uow, tenant_id, *id).await?);
-        }
-        uow.commit().await?;
-    }
-    for batch in projects.chunks(REINDEX_BATCH) {
-        let uow = unit().await?;
-        for id in batch {
-            written += usize::from(project(&uow, tenant_id, *id).await?);
-        }
-        uow.commit().await?;
     }
     let read = crate::documents::scope::resumes_of_tenant(tenant_id)
         .filter(resume::Column::Status.eq(ResumeStatus::Done))

@@ -90,15 +90,19 @@ pub async fn search(state: &AppState, p: &Principal, request: Request) -> Result
     };
     let scope = fulltext::in_scope(p, &kinds, request.consultant_id);
     let terms = fulltext::terms(query);
-    let by_words = fulltext::find(
-        &state.db,
-        p,
-        &terms,
-        scope.clone(),
-        u64::try_from(CANDIDATES).unwrap_or(200),
-    )
-    .await?;
-    let by_meaning = match semantic::query_vector(state.embedder.as_ref(), query).await {
+    // The database ranks the words while the model embeds the query.
+    let (by_words, vector) = tokio::join!(
+        fulltext::find(
+            &state.db,
+            p,
+            &terms,
+            scope.clone(),
+            u64::try_from(CANDIDATES).unwrap_or(200),
+        ),
+        semantic::query_vector(state.embedder.as_ref(), query),
+    );
+    let by_words = by_words?;
+    let by_meaning = match vector {
         Some(vector) => semantic::find(state, p, &vector, scope, CANDIDATES).await?,
         None => Vec::new(),
     };
