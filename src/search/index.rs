@@ -327,20 +327,29 @@ async fn put(
             id
         }
     };
+    queue_embedding(uow, tenant_id, entry_id, digest).await?;
+    Ok(true)
+}
+
+/// Queues the job that embeds entry `entry_id` as of `digest`.
+async fn queue_embedding(
+    uow: &UnitOfWork,
+    tenant_id: Uuid,
+    entry_id: Uuid,
+    digest: String,
+) -> Result<()> {
+    let job = EmbedJob {
+        tenant_id,
+        entry_id,
+        digest,
+    };
     uow.enqueue(
-        NewJob::new(
-            EMBED_KIND,
-            &EmbedJob {
-                tenant_id,
-                entry_id,
-                digest: digest.clone(),
-            },
-        )?
-        .tenant(tenant_id)
-        .max_attempts(5),
+        NewJob::new(EMBED_KIND, &job)?
+            .tenant(tenant_id)
+            .max_attempts(5),
     )
     .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// A random positive row number for SQLite's full-text table (unique: `uq_search_entry_doc`).
@@ -414,19 +423,7 @@ async fn embed_missing(state: &crate::state::AppState, tenant_id: Uuid) -> Resul
             )
             .await?;
         for (entry_id, digest) in batch {
-            uow.enqueue(
-                NewJob::new(
-                    EMBED_KIND,
-                    &EmbedJob {
-                        tenant_id,
-                        entry_id: *entry_id,
-                        digest: digest.clone(),
-                    },
-                )?
-                .tenant(tenant_id)
-                .max_attempts(5),
-            )
-            .await?;
+            queue_embedding(&uow, tenant_id, *entry_id, digest.clone()).await?;
         }
         uow.commit().await?;
     }
@@ -450,24 +447,6 @@ pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<
     if state.embedder.is_some() {
         embed_missing(state, tenant_id).await?;
     }
-    let consultants: Vec<Uuid> = scope::consultants(tenant_id)
-        .select_only()
-        .column(consultant::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let tenders: Vec<Uuid> = scope::tenders(tenant_id)
-        .select_only()
-        .column(tender::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let projects: Vec<Uuid> = scope::projects(tenant_id)
-        .select_only()
-        .column(portfolio_project::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
     let mut written = 0;
     let unit = || async {
         state
@@ -480,11 +459,28 @@ pub async fn reindex(state: &crate::state::AppState, tenant_id: Uuid) -> Result<
             )
             .await
     };
-    for (kind, ids) in [
-        (Kind::Consultant, consultants),
-        (Kind::Tender, tenders),
-        (Kind::Portfolio, projects),
-    ] {
+    for kind in [Kind::Consultant, Kind::Tender, Kind::Portfolio] {
+        let ids: Vec<Uuid> = match kind {
+            Kind::Consultant => {
+                let ids = scope::consultants(tenant_id).select_only();
+                ids.column(consultant::Column::Id)
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            Kind::Tender => {
+                let ids = scope::tenders(tenant_id).select_only();
+                ids.column(tender::Column::Id).into_tuple().all(db).await?
+            }
+            Kind::Portfolio => {
+                let ids = scope::projects(tenant_id).select_only();
+                ids.column(portfolio_project::Column::Id)
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            Kind::Resume => Vec::new(),
+        };
         for batch in ids.chunks(REINDEX_BATCH) {
             let uow = unit().await?;
             for id in batch {

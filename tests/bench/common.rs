@@ -187,3 +187,12 @@ pub async fn sign_up(state: &AppState) -> (String, Session) {
     .unwrap_or_else(|e| fail(&e.to_string()));
     (slug, session)
 }
+
+/// The `p`-th percentile (nearest rank) of ascending `sorted`; 0 when empty.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}

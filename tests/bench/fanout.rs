@@ -42,14 +42,6 @@ const WATCH: &str = "subscription { tenderUpdated { kind sequence } }";
 const CREATE: &str =
     "mutation($c: ID!, $t: String!) { createTender(input: { companyId: $c, title: $t }) { id } }";
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 /// The number after `"sequence":` in a frame, if any.
 fn sequence_of(text: &str) -> Option<i64> {
     let at = text.find("\"sequence\":")? + "\"sequence\":".len();
@@ -341,15 +333,15 @@ async fn main() {
     println!("fan-out on {kind}, {subscribers} subscribers, {events} events:");
     println!(
         "  mutation start → last delivery: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        percentile(&last_delivery, 50.0),
-        percentile(&last_delivery, 99.0),
+        common::percentile(&last_delivery, 50.0),
+        common::percentile(&last_delivery, 99.0),
         last_delivery.last().copied().unwrap_or(0.0)
     );
     println!(
         "  every delivery: p50 {:.1} ms, p99 {:.1} ms; the mutation itself: p50 {:.1} ms",
-        percentile(&every, 50.0),
-        percentile(&every, 99.0),
-        percentile(&mutation_ms, 50.0)
+        common::percentile(&every, 50.0),
+        common::percentile(&every, 99.0),
+        common::percentile(&mutation_ms, 50.0)
     );
     println!(
         "  server RSS: {rss_idle:.1} MB idle → {rss_subscribed:.1} MB with the subscribers: {:.1} KiB per subscription (socket included)",

@@ -28,14 +28,6 @@ use seed::Scale;
 
 const GENERATE: &str = "mutation($t: ID!) { generateMatches(input: { tenderId: $t, minScore: 0, limit: 20 }) { id score } }";
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 async fn tender_ids(db: &sea_orm::DatabaseConnection) -> Vec<uuid::Uuid> {
     use sea_orm::{EntityTrait as _, QueryOrder as _};
     #[expect(
@@ -148,8 +140,8 @@ async fn run(kind: &str, consultants: usize, runs: usize) {
         ms.sort_by(f64::total_cmp);
         println!(
             "{kind:<8} generateMatches {name:<5} over {consultants} consultants: p50 {:.1} ms, p99 {:.1} ms, min {:.1} ms ({} runs)",
-            percentile(&ms, 50.0),
-            percentile(&ms, 99.0),
+            common::percentile(&ms, 50.0),
+            common::percentile(&ms, 99.0),
             ms.first().copied().unwrap_or(0.0),
             ms.len()
         );

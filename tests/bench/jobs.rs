@@ -78,14 +78,6 @@ fn args() -> Args {
     }
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 async fn count_succeeded(state: &AppState) -> i64 {
     let db = state.writer();
     db.query_one_raw(Statement::from_string(
@@ -288,8 +280,8 @@ async fn main() {
         println!(
             "{kind:8} event → run start over {} events: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             latencies.len(),
-            percentile(&latencies, 50.0),
-            percentile(&latencies, 99.0),
+            common::percentile(&latencies, 50.0),
+            common::percentile(&latencies, 99.0),
             latencies.last().copied().unwrap_or(0.0)
         );
     }

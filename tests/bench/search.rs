@@ -125,14 +125,6 @@ const WORDS: [&str; 60] = [
     "designed",
 ];
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
 /// A deterministic pseudo-random sequence (xorshift).
 struct Random(u64);
 
@@ -194,7 +186,7 @@ fn embedding_throughput(dir: &std::path::Path, sentences: usize) {
         "embedding: {:.0} sentences/s ({sentences} sentences of 15 words, batches of 16, RAYON_NUM_THREADS={}); one query: p50 {:.1} ms",
         sentences as f64 / elapsed,
         std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset (every core)".to_owned()),
-        percentile(&one, 50.0),
+        common::percentile(&one, 50.0),
     );
 }
 
@@ -391,8 +383,8 @@ async fn run(kind: &str, consultants: usize, runs: usize, model: Option<&std::pa
     ms.sort_by(f64::total_cmp);
     println!(
         "{kind:<8} search over {consultants} consultants + résumés ({model_name}): p50 {:.1} ms, p99 {:.1} ms, min {:.1} ms ({} searches)",
-        percentile(&ms, 50.0),
-        percentile(&ms, 99.0),
+        common::percentile(&ms, 50.0),
+        common::percentile(&ms, 99.0),
         ms.first().copied().unwrap_or(0.0),
         ms.len()
     );
