@@ -6,8 +6,9 @@
 //!   by the model in process, on the threads `RAYON_NUM_THREADS` allows (run with
 //!   `RAYON_NUM_THREADS=1` for one core); sentences per second, and one short query's latency.
 //! - **Search**: one organisation seeded straight into the database — consultants with skills
-//!   (`seed.rs`), one read résumé each, and their index entries (profile and résumé text drawn
-//!   from a technical vocabulary) with their passages' vectors. The stored vectors are
+//!   (`seed.rs`), one read résumé each, and their index entries (profile and résumé text
+//!   written by `corpus.rs`: realistic by default, `--corpus uniform` for the worst case) with
+//!   their passages' vectors. The stored vectors are
 //!   pseudo-random unit vectors (embedding 30,000 passages would take longer than the search
 //!   it measures; a scan costs the same whatever the values); queries are embedded by the real
 //!   model on the request path. The server runs in this process on `127.0.0.1:0`; ADMIN
@@ -16,11 +17,14 @@
 //! ```text
 //! TALENTGRAPH_EMBEDDING_MODEL=DIR RAYON_NUM_THREADS=1 cargo bench --bench search
 //! cargo bench --bench search -- --db sqlite --consultants 10000 --runs 200
+//! cargo bench --bench search -- --corpus uniform   # every query word in ~93 % of texts
 //! cargo test  --bench search        # what CI runs: 300 consultants, 20 searches
 //! ```
 
 #[path = "common.rs"]
 mod common;
+#[path = "corpus.rs"]
+mod corpus;
 #[path = "seed.rs"]
 mod seed;
 
@@ -35,6 +39,7 @@ use talentgraph::embeddings::{self, DIMENSIONS};
 use uuid::Uuid;
 
 use common::{BenchDatabase, config_args, fail};
+use corpus::{Corpus, Random, Writer};
 use seed::Scale;
 
 const SEARCH: &str = "query($q: String!) { search(query: $q, first: 20) { totalCount edges { node { type score snippet } } } }";
@@ -62,98 +67,13 @@ const QUERIES: [&str; 20] = [
     "migrating a monolith to services",
 ];
 
-const WORDS: [&str; 60] = [
-    "payments",
-    "billing",
-    "invoicing",
-    "Go",
-    "Golang",
-    "Rust",
-    "Kubernetes",
-    "Docker",
-    "Terraform",
-    "AWS",
-    "GCP",
-    "Azure",
-    "PostgreSQL",
-    "MySQL",
-    "Redis",
-    "Kafka",
-    "Spark",
-    "Python",
-    "Java",
-    "Spring",
-    "Kotlin",
-    "Scala",
-    "React",
-    "TypeScript",
-    "GraphQL",
-    "REST",
-    "microservices",
-    "monolith",
-    "migration",
-    "observability",
-    "Prometheus",
-    "Grafana",
-    "security",
-    "audit",
-    "pipelines",
-    "CI",
-    "search",
-    "relevance",
-    "mobile",
-    "banking",
-    "insurance",
-    "retail",
-    "logistics",
-    "firmware",
-    "embedded",
-    "C++",
-    "agile",
-    "coaching",
-    "data",
-    "machine",
-    "learning",
-    "platform",
-    "latency",
-    "scaling",
-    "teams",
-    "design",
-    "led",
-    "built",
-    "operated",
-    "designed",
-];
-
-/// A deterministic pseudo-random sequence (xorshift).
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).unwrap_or(0)
-    }
-
-    fn words(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| WORDS[self.below(WORDS.len())])
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    fn unit_vector(&mut self) -> Vec<u8> {
-        let mut v: Vec<f32> = (0..DIMENSIONS)
-            .map(|_| (self.next() % 2_000) as f32 / 1_000.0 - 1.0)
-            .collect();
-        embeddings::normalise(&mut v);
-        embeddings::to_bytes(&v)
-    }
+/// A pseudo-random unit vector, as stored bytes.
+fn unit_vector(random: &mut Random) -> Vec<u8> {
+    let mut v: Vec<f32> = (0..DIMENSIONS)
+        .map(|_| (random.next() % 2_000) as f32 / 1_000.0 - 1.0)
+        .collect();
+    embeddings::normalise(&mut v);
+    embeddings::to_bytes(&v)
 }
 
 fn model_dir() -> Option<std::path::PathBuf> {
@@ -203,7 +123,12 @@ where
 }
 
 /// One read résumé per consultant, and the index entries and passages of both.
-async fn seed_index(db: &DatabaseConnection, tenant_id: Uuid, model: &str) -> usize {
+async fn seed_index(
+    db: &DatabaseConnection,
+    tenant_id: Uuid,
+    model: &str,
+    corpus: Corpus,
+) -> usize {
     #[expect(
         clippy::disallowed_methods,
         reason = "the benchmark's own organisation"
@@ -214,6 +139,7 @@ async fn seed_index(db: &DatabaseConnection, tenant_id: Uuid, model: &str) -> us
         .unwrap_or_else(|e| fail(&format!("consultants: {e}")));
     let now = Utc::now();
     let mut random = Random(42);
+    let mut writer = Writer::new(corpus, 42);
     let (mut resumes, mut entries, mut chunks) = (Vec::new(), Vec::new(), Vec::new());
     for c in &consultants {
         let resume_id = Uuid::now_v7();
@@ -235,20 +161,7 @@ async fn seed_index(db: &DatabaseConnection, tenant_id: Uuid, model: &str) -> us
             updated_at: Set(now),
             processed_at: Set(Some(now)),
         });
-        let profile = format!(
-            "{} {}\n{}\n{}\n{}",
-            c.first_name,
-            c.last_name,
-            c.title,
-            random.words(8),
-            random.words(20)
-        );
-        let cv = format!(
-            "{}.\n{}.\n{}.",
-            random.words(60),
-            random.words(60),
-            random.words(40)
-        );
+        let (profile, cv) = writer.consultant(&format!("{} {}", c.first_name, c.last_name));
         for (kind, entity_id, text, passages) in [
             ("CONSULTANT", c.id, profile, 1),
             ("RESUME", resume_id, cv, 2),
@@ -275,7 +188,7 @@ async fn seed_index(db: &DatabaseConnection, tenant_id: Uuid, model: &str) -> us
                     staff_only: Set(false),
                     text: Set(text.chars().take(300).collect()),
                     model: Set(model.to_owned()),
-                    vector: Set(random.unit_vector()),
+                    vector: Set(unit_vector(&mut random)),
                     created_at: Set(now),
                 });
             }
@@ -288,7 +201,13 @@ async fn seed_index(db: &DatabaseConnection, tenant_id: Uuid, model: &str) -> us
     count
 }
 
-async fn run(kind: &str, consultants: usize, runs: usize, model: Option<&std::path::Path>) {
+async fn run(
+    kind: &str,
+    consultants: usize,
+    runs: usize,
+    model: Option<&std::path::Path>,
+    corpus: Corpus,
+) {
     let database = BenchDatabase::create(kind).await;
     let mut config = Config::from_args(&config_args(&database.url, "127.0.0.1:0"), false)
         .unwrap_or_else(|e| fail(&e.to_string()));
@@ -328,9 +247,17 @@ async fn run(kind: &str, consultants: usize, runs: usize, model: Option<&std::pa
     )
     .await
     .unwrap_or_else(|e| fail(&format!("seed: {e}")));
-    let passages = seed_index(&db, session.user.tenant_id, &model_name).await;
+    let passages = seed_index(&db, session.user.tenant_id, &model_name, corpus).await;
+    // As a database in service would be: autovacuum analyses tables that grew and merges the
+    // GIN indexes' pending lists (read linearly by every search until then).
+    if kind == "postgres" {
+        sea_orm::ConnectionTrait::execute_unprepared(&db, "VACUUM ANALYZE")
+            .await
+            .unwrap_or_else(|e| fail(&format!("vacuum: {e}")));
+    }
     eprintln!(
-        "{kind}: seeded {consultants} consultants with a résumé each, {} entries, {passages} passages in {:.1} s",
+        "{kind}: seeded {consultants} consultants with a résumé each ({} corpus), {} entries, {passages} passages in {:.1} s",
+        corpus.name(),
         consultants * 2,
         started.elapsed().as_secs_f64()
     );
@@ -382,11 +309,12 @@ async fn run(kind: &str, consultants: usize, runs: usize, model: Option<&std::pa
         .collect();
     ms.sort_by(f64::total_cmp);
     println!(
-        "{kind:<8} search over {consultants} consultants + résumés ({model_name}): p50 {:.1} ms, p99 {:.1} ms, min {:.1} ms ({} searches)",
+        "{kind:<8} search over {consultants} consultants + résumés ({} corpus, {model_name}): p50 {:.1} ms, p99 {:.1} ms, min {:.1} ms ({} searches)",
+        corpus.name(),
         common::percentile(&ms, 50.0),
         common::percentile(&ms, 99.0),
         ms.first().copied().unwrap_or(0.0),
-        ms.len()
+        ms.len(),
     );
     if passages > 0 && model.is_some() {
         let bytes = vectors.bytes();
@@ -419,6 +347,10 @@ async fn main() {
     let consultants = value("--consultants")
         .and_then(|r| r.parse().ok())
         .unwrap_or(if full { 10_000 } else { 300 });
+    let corpus = value("--corpus").map_or(Corpus::Realistic, |name| {
+        Corpus::parse(&name)
+            .unwrap_or_else(|| fail(&format!("--corpus {name}: realistic or uniform")))
+    });
     let model = model_dir();
     match &model {
         Some(dir) => embedding_throughput(dir, if full { 256 } else { 32 }),
@@ -428,7 +360,7 @@ async fn main() {
     }
     for kind in ["sqlite", "postgres"] {
         if db == kind || db == "both" {
-            run(kind, consultants, runs, model.as_deref()).await;
+            run(kind, consultants, runs, model.as_deref(), corpus).await;
         }
     }
 }
