@@ -31,6 +31,7 @@ mod m20261207_000026_create_resume;
 mod m20261207_000027_create_portfolio_project;
 mod m20261207_000028_create_search;
 mod m20261207_000029_add_similar_experience_weight;
+mod m20261207_000030_scope_search_index_by_tenant;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_create_portfolio_project::Migration),
             Box::new(m20261207_000028_create_search::Migration),
             Box::new(m20261207_000029_add_similar_experience_weight::Migration),
+            Box::new(m20261207_000030_scope_search_index_by_tenant::Migration),
         ]
     }
 }

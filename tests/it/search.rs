@@ -844,3 +844,128 @@ async fn a_model_configured_later_embeds_what_was_indexed_before() {
         "{body}"
     );
 }
+
+/// `count` index entries of `text` in the tenant, of rows nobody can read (as if the tenant had
+/// that many more): they make the words of `text` common without being found.
+async fn unreadable_entries(app: &TestApp, tenant_id: &str, text: &str, count: usize) {
+    use sea_orm::{EntityTrait as _, Set};
+    let tenant_id: uuid::Uuid = tenant_id.parse().expect("tenant id");
+    let now = chrono::Utc::now();
+    let rows: Vec<entity::search_entry::ActiveModel> = (0..count)
+        .map(|i| entity::search_entry::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            tenant_id: Set(tenant_id),
+            kind: Set("TENDER".to_owned()),
+            entity_id: Set(uuid::Uuid::now_v7()),
+            consultant_id: Set(None),
+            doc_id: Set(i64::try_from(uuid::Uuid::new_v4().as_u128() >> 65).unwrap_or(0)),
+            public_text: Set(format!("{text} {i}")),
+            staff_text: Set(String::new()),
+            digest: Set("0".repeat(64)),
+            updated_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(250) {
+        entity::search_entry::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.state.db)
+            .await
+            .expect("filler entries");
+    }
+}
+
+#[tokio::test]
+async fn common_words_rank_what_rare_words_find() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let admin = agency.admin.token();
+    let both = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Both", "title": "SRE", "bio": "Kubernetes operators, engineer at heart" }),
+        )
+        .await;
+    let rare = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Rare", "title": "Operator", "bio": "Kubernetes clusters" }),
+        )
+        .await;
+    let common = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Common", "title": "Landscaper", "bio": "Gardener and engineer" }),
+        )
+        .await;
+    let consultants = json!({ "types": ["CONSULTANT"] });
+
+    // Few entries: every word finds.
+    let body = search(&app, admin, "kubernetes engineer", consultants.clone()).await;
+    assert_eq!(ids(&body).len(), 3, "{body}");
+
+    // "engineer" in more entries than COMMON_ENTRIES: it only ranks what "kubernetes" finds.
+    let filler = usize::try_from(talentgraph::search::fulltext::COMMON_ENTRIES).expect("usize");
+    unreadable_entries(&app, &agency.tenant_id, "engineer", filler).await;
+    let body = search(&app, admin, "kubernetes engineer", consultants.clone()).await;
+    let mut found = ids(&body);
+    found.sort();
+    let mut expected = vec![both.clone(), rare.clone()];
+    expected.sort();
+    assert_eq!(found, expected, "{body}");
+    assert_eq!(data(&body)["search"]["totalCount"], 2);
+    // A query of common words only finds the entries that have all of them …
+    unreadable_entries(&app, &agency.tenant_id, "gardener", filler).await;
+    let body = search(&app, admin, "engineer", consultants.clone()).await;
+    found = ids(&body);
+    found.sort();
+    expected = vec![both.clone(), common.clone()];
+    expected.sort();
+    assert_eq!(found, expected, "{body}");
+    let body = search(&app, admin, "gardener engineer", consultants.clone()).await;
+    assert_eq!(ids(&body), [common.as_str()], "{body}");
+    // … or, when no entry the reader may find has them all, any of them.
+    data(
+        &app.gql(
+            admin,
+            "mutation($i: UpdateConsultantInput!) { updateConsultant(input: $i) { id } }",
+            json!({ "i": { "id": common, "bio": "Gardener" } }),
+        )
+        .await,
+    );
+    let body = search(&app, admin, "gardener engineer", consultants).await;
+    found = ids(&body);
+    found.sort();
+    assert_eq!(found, expected, "{body}");
+}
+
+#[tokio::test]
+async fn entries_indexed_before_the_tenant_scoped_index_stay_searchable() {
+    use migration::{Migrator, MigratorTrait as _};
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let admin = agency.admin.token();
+    let jane = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Jane", "bio": "Quantum annealing" }),
+        )
+        .await;
+    // Back to the index of migration 000028, a row written there, and forward again.
+    Migrator::down(&app.state.db, Some(1)).await.expect("down");
+    let joe = agency
+        .consultant(
+            &app,
+            json!({ "firstName": "Joe", "bio": "Annealing furnaces" }),
+        )
+        .await;
+    Migrator::up(&app.state.db, None).await.expect("up");
+    let body = search(&app, admin, "annealing", json!({})).await;
+    let mut found = ids(&body);
+    found.sort();
+    let mut expected = vec![jane, joe];
+    expected.sort();
+    assert_eq!(found, expected, "{body}");
+    // Another organisation finds neither.
+    let other = app.agency().await;
+    let body = search(&app, other.admin.token(), "annealing", json!({})).await;
+    assert!(hits(&body).is_empty(), "{body}");
+}
