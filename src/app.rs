@@ -77,8 +77,9 @@ pub async fn serve(
 }
 
 /// Periodic housekeeping of a serving instance: closing summaries of denied-access windows,
-/// and forgetting revoked access tokens once expired. Safe to run on every instance at once
-/// (each summary is claimed once).
+/// forgetting revoked access tokens once expired, pruning, and (SQLite) the query planner's
+/// statistics refreshed for tables that grew ([`crate::db::optimize`]: a size check per table
+/// when none did). Safe to run on every instance at once (each summary is claimed once).
 async fn maintenance(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -91,6 +92,9 @@ async fn maintenance(state: AppState) {
             err.log_if_internal();
         }
         prune(&state).await;
+        if let Err(err) = crate::db::optimize(state.writer()).await {
+            tracing::warn!(error = %err, "the database's planner statistics were not refreshed");
+        }
         if let Err(err) =
             crate::automation::execute::sweep_abandoned(&state, chrono::Duration::minutes(1)).await
         {

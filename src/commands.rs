@@ -201,6 +201,10 @@ async fn serve(
     db::migrate(&db)
         .await
         .map_err(database_error(config.database_url()))?;
+    // Before the readers open: they read the planner's statistics when they do.
+    if let Err(err) = db::optimize(&db).await {
+        tracing::warn!(error = %err, "the database's planner statistics were not refreshed");
+    }
     let bind = listener.local_addr().unwrap_or(config.bind);
     let readers = db::connect_readers(config.database_url(), &config.pool)
         .await

@@ -220,12 +220,9 @@ async fn run(
     talentgraph::db::migrate(&db)
         .await
         .unwrap_or_else(|e| fail(&format!("migrate: {e}")));
-    let readers = talentgraph::db::connect_readers(&database.url, &config.pool)
-        .await
-        .unwrap_or_else(|e| fail(&format!("readers: {e}")));
-    let state = talentgraph::app::state(db.clone(), config)
-        .unwrap_or_else(|e| fail(&e.to_string()))
-        .with_readers(readers);
+    let pool = config.pool.clone();
+    let state =
+        talentgraph::app::state(db.clone(), config).unwrap_or_else(|e| fail(&e.to_string()));
     let model_name = state
         .embedder
         .as_ref()
@@ -250,11 +247,20 @@ async fn run(
     let passages = seed_index(&db, session.user.tenant_id, &model_name, corpus).await;
     // As a database in service would be: autovacuum analyses tables that grew and merges the
     // GIN indexes' pending lists (read linearly by every search until then).
+    // On SQLite the server does it (at start, then when a table grows tenfold) before its
+    // readers open.
     if kind == "postgres" {
         sea_orm::ConnectionTrait::execute_unprepared(&db, "VACUUM ANALYZE")
             .await
             .unwrap_or_else(|e| fail(&format!("vacuum: {e}")));
     }
+    talentgraph::db::optimize(&db)
+        .await
+        .unwrap_or_else(|e| fail(&format!("optimize: {e}")));
+    let readers = talentgraph::db::connect_readers(&database.url, &pool)
+        .await
+        .unwrap_or_else(|e| fail(&format!("readers: {e}")));
+    let state = state.with_readers(readers);
     eprintln!(
         "{kind}: seeded {consultants} consultants with a résumé each ({} corpus), {} entries, {passages} passages in {:.1} s",
         corpus.name(),

@@ -366,3 +366,74 @@ async fn plain_objects_answer_like_the_derived_ones() {
         ]
     );
 }
+
+/// SQLite plans a look-up of a few rows of a tenant by id down the primary key once the server
+/// has gathered the planner's statistics (`db::optimize`, run when an instance starts and in
+/// its housekeeping). Without them SQLite guesses that `tenant_id = ?` matches a handful of
+/// rows and walks the tenant's whole index instead: every DataLoader batch and a search's
+/// snippets read that way (7.7 ms against 0.3 ms at 20,000 index entries).
+#[tokio::test]
+async fn sqlite_gathers_planner_statistics_and_reads_by_id_down_the_primary_key() {
+    use sea_orm::ConnectionTrait as _;
+    let app = TestApp::spawn().await;
+    if app.is_postgres() {
+        // PostgreSQL's autovacuum analyses tables itself; `optimize` does nothing there.
+        return;
+    }
+    let agency = app.agency().await;
+    for i in 0..40 {
+        agency
+            .consultant(&app, json!({ "lastName": format!("Planned{i}") }))
+            .await;
+    }
+    let backend = app.state.db.get_database_backend();
+    let analysed = |db: sea_orm::DatabaseConnection| async move {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'search_entry'".to_owned(),
+        ))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|row| row.try_get::<i64>("", "n").ok())
+        .unwrap_or(0)
+    };
+
+    // Another instance starts (the first gathered statistics when it started, with the index
+    // empty; next in a minute): its housekeeping analyses what has grown.
+    let second = app.another_instance().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while analysed(second.state.writer().clone()).await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no statistics were gathered for search_entry"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The plan does not depend on the values looked up.
+    let (one, two) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    let plan = second
+        .state
+        .writer()
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            format!(
+                "EXPLAIN QUERY PLAN SELECT id, public_text FROM search_entry \
+                 WHERE tenant_id = {} AND id IN ({}, {})",
+                app.id_literal(&agency.tenant_id),
+                app.id_literal(&one.to_string()),
+                app.id_literal(&two.to_string()),
+            ),
+        ))
+        .await
+        .expect("explain");
+    let details: Vec<String> = plan
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "detail").ok())
+        .collect();
+    assert!(
+        details.iter().any(|d| d.contains("(id=?)")),
+        "a look-up by id walks the tenant's index: {details:?}"
+    );
+}
