@@ -38,6 +38,10 @@ use common::{BenchDatabase, config_args, cpu_seconds, fail, free_port, rss_mb, s
 /// Each subscriber's arrivals: (sequence, when).
 type Arrivals = Arc<Vec<std::sync::Mutex<Vec<(i64, Instant)>>>>;
 
+/// How many subscribers have received their n-th event, for each n: the benchmark waits on
+/// one number per event instead of looking at every subscriber's arrivals while they arrive.
+type Received = Arc<Vec<std::sync::atomic::AtomicUsize>>;
+
 const WATCH: &str = "subscription { tenderUpdated { kind sequence } }";
 const CREATE: &str =
     "mutation($c: ID!, $t: String!) { createTender(input: { companyId: $c, title: $t }) { id } }";
@@ -95,6 +99,7 @@ async fn subscriber(
     token: Arc<String>,
     ready: tokio::sync::mpsc::Sender<()>,
     arrivals: Arrivals,
+    received: Received,
     index: usize,
 ) {
     let mut request = format!("ws://127.0.0.1:{port}/graphql/ws")
@@ -137,8 +142,12 @@ async fn subscriber(
         match sequence_of(&text) {
             Some(seq) => {
                 let now = Instant::now();
-                if let Ok(mut mine) = arrivals[index].lock() {
+                let nth = arrivals[index].lock().map(|mut mine| {
                     mine.push((seq, now));
+                    mine.len() - 1
+                });
+                if let Some(count) = nth.ok().and_then(|n| received.get(n)) {
+                    count.fetch_add(1, std::sync::atomic::Ordering::Release);
                 }
             }
             None => fail(&format!("subscriber {index}: {text}")),
@@ -220,6 +229,11 @@ async fn main() {
             .map(|_| std::sync::Mutex::new(Vec::with_capacity(events)))
             .collect(),
     );
+    let received: Received = Arc::new(
+        (0..events)
+            .map(|_| std::sync::atomic::AtomicUsize::new(0))
+            .collect(),
+    );
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(subscribers);
     let connect_started = Instant::now();
     let mut tasks = Vec::with_capacity(subscribers);
@@ -229,6 +243,7 @@ async fn main() {
             token.clone(),
             ready_tx.clone(),
             arrivals.clone(),
+            received.clone(),
             index,
         )));
         // In waves, so that the listen backlog is never overrun.
@@ -281,14 +296,10 @@ async fn main() {
         )
         .await;
         mutation_ms.push(sent.elapsed().as_secs_f64() * 1_000.0);
-        // The sequence of this event: the warm-up and the company's events came before.
+        // Until every subscriber has received this event (its n-th).
         let deadline = Instant::now() + Duration::from_secs(30);
-        let expected = n + 1;
         loop {
-            let done = arrivals
-                .iter()
-                .filter(|a| a.lock().map(|a| a.len() >= expected).unwrap_or(false))
-                .count();
+            let done = received[n].load(std::sync::atomic::Ordering::Acquire);
             if done == subscribers {
                 break;
             }
