@@ -247,8 +247,8 @@ async fn run(
     let passages = seed_index(&db, session.user.tenant_id, &model_name, corpus).await;
     // As a database in service would be: autovacuum analyses tables that grew and merges the
     // GIN indexes' pending lists (read linearly by every search until then).
-    // On SQLite the server does it (at start, then when a table grows tenfold) before its
-    // readers open.
+    // On SQLite the server gathers the planner's statistics itself (`db::optimize`: at start,
+    // before its readers open, then each minute for tables that grew tenfold); so does this.
     if kind == "postgres" {
         sea_orm::ConnectionTrait::execute_unprepared(&db, "VACUUM ANALYZE")
             .await
