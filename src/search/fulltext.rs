@@ -152,22 +152,39 @@ pub fn in_scope(p: &Principal, kinds: &[Kind], consultant_id: Option<Uuid>) -> C
     all
 }
 
-/// `terms` joined by `operator` in PostgreSQL's tsquery syntax: `'a' | 'b'`.
-fn tsquery(terms: &[String], operator: &str) -> String {
+/// How the words of a full-text expression are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Join {
+    /// Entries with any of the words.
+    Any,
+    /// Entries with every word.
+    Every,
+}
+
+/// `terms` joined by `join` in PostgreSQL's tsquery syntax: `'a' | 'b'`.
+fn tsquery(terms: &[String], join: Join) -> String {
+    let operator = match join {
+        Join::Any => " | ",
+        Join::Every => " & ",
+    };
     terms
         .iter()
         .map(|t| format!("'{t}'"))
         .collect::<Vec<_>>()
-        .join(&format!(" {operator} "))
+        .join(operator)
 }
 
-/// `terms` joined by `operator` in FTS5's syntax: `"a" OR "b"`.
-fn fts5(terms: &[String], operator: &str) -> String {
+/// `terms` joined by `join` in FTS5's syntax: `"a" OR "b"`.
+fn fts5(terms: &[String], join: Join) -> String {
+    let operator = match join {
+        Join::Any => " OR ",
+        Join::Every => " AND ",
+    };
     terms
         .iter()
         .map(|t| format!("\"{t}\""))
         .collect::<Vec<_>>()
-        .join(&format!(" {operator} "))
+        .join(operator)
 }
 
 /// The word every index entry of `tenant_id` holds (migration 000030): full-text queries
@@ -176,13 +193,9 @@ pub fn tenant_token(tenant_id: Uuid) -> String {
     format!("tenant{}", tenant_id.simple())
 }
 
-/// A tsquery of `tenant_id`'s entries with `terms` joined by `operator`.
-fn tenant_tsquery(tenant_id: Uuid, terms: &[String], operator: &str) -> String {
-    format!(
-        "'{}' & ({})",
-        tenant_token(tenant_id),
-        tsquery(terms, operator)
-    )
+/// A tsquery of `tenant_id`'s entries with `terms` joined by `join`.
+fn tenant_tsquery(tenant_id: Uuid, terms: &[String], join: Join) -> String {
+    format!("'{}' & ({})", tenant_token(tenant_id), tsquery(terms, join))
 }
 
 /// An FTS5 expression of `tenant_id`'s entries, on the public column unless `staff`.
@@ -223,7 +236,7 @@ async fn count(
         let from = match backend {
             DatabaseBackend::Postgres => {
                 let column = if staff { "all_tsv" } else { "public_tsv" };
-                values.push(tenant_tsquery(p.tenant_id, word, "|").into());
+                values.push(tenant_tsquery(p.tenant_id, word, Join::Any).into());
                 format!(
                     "SELECT 1 FROM search_entry \
                      WHERE search_entry.{column} @@ to_tsquery('simple', ${})",
@@ -231,7 +244,7 @@ async fn count(
                 )
             }
             _ => {
-                values.push(tenant_fts5(p.tenant_id, fts5(word, "OR"), staff).into());
+                values.push(tenant_fts5(p.tenant_id, fts5(word, Join::Any), staff).into());
                 "SELECT 1 FROM search_fts WHERE search_fts MATCH ?".to_owned()
             }
         };
@@ -281,12 +294,12 @@ pub async fn find(
     let counted = count(db, p, terms).await?;
     match plan(&counted) {
         Plan::Nothing => Ok(Vec::new()),
-        Plan::Any(rare) => ranked(db, p, &rare, "|", terms, scope, limit).await,
+        Plan::Any(rare) => ranked(db, p, &rare, Join::Any, terms, scope, limit).await,
         Plan::Every(common) => {
-            let found = ranked(db, p, &common, "&", terms, scope.clone(), limit).await?;
+            let found = ranked(db, p, &common, Join::Every, terms, scope.clone(), limit).await?;
             if found.is_empty() && common.len() > 1 {
                 // No entry has them all: any of them, ranked.
-                ranked(db, p, &common, "|", terms, scope, limit).await
+                ranked(db, p, &common, Join::Any, terms, scope, limit).await
             } else {
                 Ok(found)
             }
@@ -294,13 +307,13 @@ pub async fn find(
     }
 }
 
-/// The `limit` best entries among those `scope` admits that have any (`operator` `|`) or all
-/// (`&`) of `finding`, ranked by all of `ranking`.
+/// The `limit` best entries among those `scope` admits that have any or all (`join`) of
+/// `finding`, ranked by all of `ranking`.
 async fn ranked(
     db: &impl ConnectionTrait,
     p: &Principal,
     finding: &[String],
-    operator: &str,
+    join: Join,
     ranking: &[String],
     scope: Condition,
     limit: u64,
@@ -326,25 +339,24 @@ async fn ranked(
                 .expr_as(
                     Expr::cust_with_values(
                         format!("ts_rank(search_entry.{column}, to_tsquery('simple', $1))::float8"),
-                        [tsquery(ranking, "|")],
+                        [tsquery(ranking, Join::Any)],
                     ),
                     Alias::new("rank"),
                 )
                 .and_where(Expr::cust_with_values(
                     format!("search_entry.{column} @@ to_tsquery('simple', $1)"),
-                    [tenant_tsquery(p.tenant_id, finding, operator)],
+                    [tenant_tsquery(p.tenant_id, finding, join)],
                 ))
                 .order_by(Alias::new("rank"), Order::Desc);
         }
         _ => {
             // BM25 scores the phrases of the MATCH expression: the words that do not find are
             // ANDed in as a clause that every found entry meets.
-            let operator = if operator == "&" { "AND" } else { "OR" };
-            let finds = fts5(finding, operator);
+            let finds = fts5(finding, join);
             let expression = if finding.len() == ranking.len() {
                 finds
             } else {
-                format!("({finds}) AND ({})", fts5(ranking, "OR"))
+                format!("({finds}) AND ({})", fts5(ranking, Join::Any))
             };
             // The full-text table drives the join (CROSS JOIN fixes SQLite's order): the other
             // way round, the match would be evaluated once per entry of the tenant.
@@ -554,17 +566,17 @@ mod tests {
     fn expressions_quote_every_word_and_name_the_tenant() {
         let t = vec!["go".to_owned(), "rust".to_owned()];
         let tenant = Uuid::from_u128(0xab);
-        assert_eq!(tsquery(&t, "&"), "'go' & 'rust'");
+        assert_eq!(tsquery(&t, Join::Every), "'go' & 'rust'");
         assert_eq!(
-            tenant_tsquery(tenant, &t, "|"),
+            tenant_tsquery(tenant, &t, Join::Any),
             "'tenant000000000000000000000000000000ab' & ('go' | 'rust')"
         );
         assert_eq!(
-            tenant_fts5(tenant, fts5(&t, "OR"), false),
+            tenant_fts5(tenant, fts5(&t, Join::Any), false),
             "{tenant} : \"tenant000000000000000000000000000000ab\" AND {public_text} : (\"go\" OR \"rust\")"
         );
         assert!(
-            tenant_fts5(tenant, fts5(&t, "AND"), true)
+            tenant_fts5(tenant, fts5(&t, Join::Every), true)
                 .ends_with("{public_text staff_text} : (\"go\" AND \"rust\")")
         );
     }
