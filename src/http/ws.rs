@@ -6,245 +6,121 @@
 //! graphql-transport-ws's close codes: 4400 for a message that is not one of the protocol's,
 //! 4401 for `subscribe` before `connection_ack`, 4403 for a refused token, 4408 when
 //! `connection_init` does not come in time, 4409 for a second `subscribe` with an id still
-//! running, 4429 for a second `connection_init`. A page of an origin that is not allowed
-//! (`http::origin`) cannot open the socket (403). A client that stops reading holds at most 32
-//! frames of the server's, then is disconnected after `ws_send_timeout`; what it misses stays
-//! in the outbox (subscriptions resume with `after`).
+//! running, 4429 for a second `connection_init`. The legacy protocol (`start`, `data`, `stop`,
+//! `connection_terminate`) answers a refused token or a second `connection_init` with
+//! `connection_error`. A page of an origin that is not allowed (`http::origin`) cannot open the
+//! socket (403). A client that stops reading holds at most 32 frames of the server's, then is
+//! disconnected after `ws_send_timeout`; what it misses stays in the outbox (subscriptions
+//! resume with `after`).
+//!
+//! The protocol is spoken here rather than by `async_graphql::http::WebSocket`: a delivery to
+//! one of 10,000 subscribers is on the fan-out's critical path, and this way it is the
+//! operation's own response stream, polled and serialised straight into the frame, with no
+//! stream adapters and no poll of the client's side in between (`cargo bench --bench fanout`).
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
-use async_graphql::{BatchRequest, BatchResponse, Data, Executor, Request, Response};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
+use async_graphql::{Data, Request, Response, ServerError};
 use axum::Extension;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response as HttpResponse;
+use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use futures_util::{SinkExt as _, StreamExt as _};
+use serde::{Deserialize, Serialize};
 
 use super::RequestId;
 use super::server::{Slot, Stopping};
 use crate::audit::RequestMeta;
 use crate::error::ensure_codes;
+use crate::graphql::order::RootOrder;
 use crate::graphql::prepare::{self, WsSession};
 use crate::http::HttpState;
-use crate::schema::AppSchema;
-use crate::state::AppState;
 
-/// Reason async-graphql closes with (1002) when `on_connection_init` fails; sent as 4403.
+/// Reason of the close (4403) or `connection_error` that answers a refused token.
 const AUTH_FAILED: &str = "Forbidden: invalid access token";
 const CLOSE_FORBIDDEN: u16 = 4403;
-
-/// The schema as the socket sees it: each operation is prepared as over HTTP (the token of
-/// `connection_init` re-checked, rate limits, the document held to the limits) and every
-/// response gets its error codes and its keys in query order.
-#[derive(Clone)]
-struct CodedSchema {
-    schema: AppSchema,
-    state: AppState,
-    documents: std::sync::Arc<crate::graphql::prepare::DocumentCache>,
-}
-
-fn failed(err: async_graphql::ServerError) -> Response {
-    let mut response = Response::from_errors(vec![err]);
-    ensure_codes(&mut response);
-    response
-}
-
-impl Executor for CodedSchema {
-    async fn execute(&self, request: Request) -> Response {
-        match prepare::check(&self.state.config.limits, &self.documents, request) {
-            Ok(checked) => {
-                let order = checked.order();
-                let response = self.schema.execute(checked.request).await;
-                let mut response = prepare::Checked::finish(order.as_ref(), response);
-                ensure_codes(&mut response);
-                response
-            }
-            Err(err) => failed(err),
-        }
-    }
-
-    async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
-        match batch {
-            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
-            BatchRequest::Batch(requests) => {
-                let mut responses = Vec::with_capacity(requests.len());
-                for request in requests {
-                    responses.push(self.execute(request).await);
-                }
-                BatchResponse::Batch(responses)
-            }
-        }
-    }
-
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<std::sync::Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
-        let (schema, state) = (self.schema.clone(), self.state.clone());
-        let documents = self.documents.clone();
-        let data = session_data.unwrap_or_default();
-        futures_util::stream::once(async move {
-            let session = data
-                .get(&std::any::TypeId::of::<WsSession>())
-                .and_then(|d| d.downcast_ref::<WsSession>())
-                .cloned();
-            let prepared = match (
-                prepare::check(&state.config.limits, &documents, request),
-                session,
-            ) {
-                (Ok(checked), Some(session)) => {
-                    prepare::ws_operation(&state, &session, checked).await
-                }
-                (checked, _) => checked,
-            };
-            match prepared {
-                Ok(checked) => {
-                    let order = checked.order();
-                    schema
-                        .execute_stream_with_session_data(checked.request, data)
-                        .map(move |response| {
-                            let mut response = prepare::Checked::finish(order.as_ref(), response);
-                            ensure_codes(&mut response);
-                            response
-                        })
-                        .boxed()
-                }
-                Err(err) => futures_util::stream::once(async move { failed(err) }).boxed(),
-            }
-        })
-        .flatten()
-        .boxed()
-    }
-}
-
-/// Reads the client's messages in a task of its own, so that sending a result never polls the
-/// socket's read side (with the writer below: 22 → 15.5 µs of CPU per delivery to 10,000
-/// subscribers, `cargo bench --bench fanout`), holds them to graphql-transport-ws (the first
-/// breach closes the socket with its code and ends the reading; the legacy protocol has no such
-/// codes), and hands the protocol their text. Ends when the client is gone or the protocol no
-/// longer listens.
-async fn read<S>(
-    mut stream: S,
-    checked: bool,
-    session: Arc<Session>,
-    mut input: futures_channel::mpsc::Sender<axum::body::Bytes>,
-    breach: tokio::sync::oneshot::Sender<Message>,
-) where
-    S: futures_util::Stream<Item = Result<Message, axum::Error>> + Unpin,
-{
-    while let Some(Ok(message)) = stream.next().await {
-        if checked && let Some((code, reason)) = session.breach(&message) {
-            let _ = breach.send(close(code, reason));
-            return;
-        }
-        let data = match message {
-            Message::Text(_) | Message::Binary(_) => message.into_data(),
-            _ => continue,
-        };
-        if input.send(data).await.is_err() {
-            return;
-        }
-    }
-}
-
 /// Close code of a socket the server closes because it is shutting down (RFC 6455 "going
 /// away"), so that clients reconnect elsewhere.
 const CLOSE_GOING_AWAY: u16 = 1001;
-
 /// graphql-transport-ws's close code for a client that did not complete `connection_init`.
 const CLOSE_INIT_TIMEOUT: u16 = 4408;
-/// Initial read buffer of a socket.
-const WS_BUFFER: usize = 4 * 1024;
-
-/// graphql-transport-ws's close codes the server sends itself.
+/// graphql-transport-ws's close codes for a client's breach of the protocol.
 const CLOSE_INVALID_MESSAGE: u16 = 4400;
 const CLOSE_UNAUTHORIZED: u16 = 4401;
 const CLOSE_DUPLICATE_ID: u16 = 4409;
+const CLOSE_TOO_MANY_INITS: u16 = 4429;
+/// The legacy protocol's closes (it has no codes of its own): a message it does not know,
+/// `start` before the handshake.
+const CLOSE_PROTOCOL_ERROR: u16 = 1002;
+const CLOSE_NOT_INITIALISED: u16 = 1011;
+/// Initial read buffer of a socket.
+const WS_BUFFER: usize = 4 * 1024;
 
-/// What the reader of the client's messages and the writer of the server's share: whether the
-/// connection was acknowledged, and which operation ids are running.
-#[derive(Default)]
-struct Session {
-    acknowledged: AtomicBool,
-    running: std::sync::Mutex<HashSet<String>>,
+/// A message of the client, under either protocol's names.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientMessage {
+    ConnectionInit {
+        #[serde(default)]
+        payload: Option<serde_json::Value>,
+    },
+    Subscribe {
+        id: String,
+        payload: Request,
+    },
+    Complete {
+        id: String,
+    },
+    Ping {},
+    Pong {},
+    /// The legacy protocol's `subscribe`.
+    Start {
+        id: String,
+        payload: Request,
+    },
+    /// The legacy protocol's `complete`.
+    Stop {
+        id: String,
+    },
+    /// The legacy protocol's goodbye.
+    ConnectionTerminate {},
 }
 
-impl Session {
-    fn running(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.running.lock().unwrap_or_else(|p| p.into_inner())
+impl ClientMessage {
+    /// Whether graphql-transport-ws has this message (the legacy protocol takes all of them).
+    fn in_transport_ws(&self) -> bool {
+        !matches!(
+            self,
+            ClientMessage::Start { .. }
+                | ClientMessage::Stop { .. }
+                | ClientMessage::ConnectionTerminate {}
+        )
     }
+}
 
-    /// Notes what the server tells the client (an operation that ended, the acknowledgement).
-    fn sent(&self, message: &Message) {
-        let Message::Text(text) = message else {
-            return;
-        };
-        // The bulk of what is sent are results (`{"type":"next",…}`, the tag first): not parsed.
-        if text.as_str().starts_with(r#"{"type":"next""#) {
-            return;
-        }
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(text.as_str()) else {
-            return;
-        };
-        match value["type"].as_str() {
-            Some("connection_ack") => self.acknowledged.store(true, Ordering::SeqCst),
-            Some("complete" | "error") => {
-                if let Some(id) = value["id"].as_str() {
-                    self.running().remove(id);
-                }
-            }
-            _ => {}
-        }
-    }
+/// A message of the server.
+#[derive(Serialize)]
+struct Frame<'a, P: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<P>,
+}
 
-    /// The close code a client's message calls for under graphql-transport-ws, if any.
-    fn breach(&self, message: &Message) -> Option<(u16, String)> {
-        let text = match message {
-            Message::Text(text) => text.as_str(),
-            Message::Binary(_) => {
-                return Some((CLOSE_INVALID_MESSAGE, "Invalid message received".into()));
-            }
-            _ => return None,
-        };
-        let invalid = || Some((CLOSE_INVALID_MESSAGE, "Invalid message received".into()));
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-            return invalid();
-        };
-        match value["type"].as_str() {
-            Some("connection_init" | "ping" | "pong") => None,
-            Some("subscribe") => {
-                let Some(id) = value["id"].as_str().filter(|id| !id.is_empty()) else {
-                    return invalid();
-                };
-                if !value["payload"].is_object() {
-                    return invalid();
-                }
-                if !self.acknowledged.load(Ordering::SeqCst) {
-                    return Some((CLOSE_UNAUTHORIZED, "Unauthorized".into()));
-                }
-                if !self.running().insert(id.to_owned()) {
-                    return Some((
-                        CLOSE_DUPLICATE_ID,
-                        format!("Subscriber for {id} already exists"),
-                    ));
-                }
-                None
-            }
-            Some("complete") => match value["id"].as_str() {
-                Some(id) => {
-                    self.running().remove(id);
-                    None
-                }
-                None => invalid(),
-            },
-            _ => invalid(),
+fn text<P: Serialize>(kind: &'static str, id: Option<&str>, payload: Option<P>) -> Message {
+    match serde_json::to_string(&Frame { kind, id, payload }) {
+        Ok(text) => Message::Text(text.into()),
+        Err(err) => {
+            tracing::error!(error = %err, "a WebSocket message could not be serialised");
+            close(1011, "internal error")
         }
     }
 }
@@ -256,90 +132,358 @@ fn close(code: u16, reason: impl Into<String>) -> Message {
     }))
 }
 
-/// What the socket's writer needs besides the socket and the protocol.
+fn failed(err: ServerError) -> Response {
+    let mut response = Response::from_errors(vec![err]);
+    ensure_codes(&mut response);
+    response
+}
+
+/// One operation of a socket: prepared as over HTTP (the token of `connection_init` re-checked,
+/// rate limits, the document held to the limits), then the engine's responses, each with its
+/// error codes and its keys in query order.
+enum Operation {
+    Preparing(BoxFuture<'static, Result<Running, ServerError>>),
+    Running(Running),
+    Ended,
+}
+
+struct Running {
+    responses: BoxStream<'static, Response>,
+    order: Option<RootOrder>,
+}
+
+impl Operation {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Response>> {
+        loop {
+            match self {
+                Operation::Preparing(preparing) => match preparing.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(running)) => *self = Operation::Running(running),
+                    Poll::Ready(Err(err)) => {
+                        *self = Operation::Ended;
+                        return Poll::Ready(Some(failed(err)));
+                    }
+                },
+                Operation::Running(running) => {
+                    return running.responses.poll_next_unpin(cx).map(|response| {
+                        response.map(|response| {
+                            let mut response =
+                                prepare::Checked::finish(running.order.as_ref(), response);
+                            ensure_codes(&mut response);
+                            response
+                        })
+                    });
+                }
+                Operation::Ended => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+/// The `connection_init` payload's token, checked; `None` when it is refused. (Not a method of
+/// [`Connection`]: the socket's task holds no shared borrow of it across an await, so that the
+/// connection need not be `Sync`.)
+async fn authenticate(
+    state: &HttpState,
+    meta: &RequestMeta,
+    payload: serde_json::Value,
+) -> Option<(WsSession, Arc<Data>)> {
+    let authorization = payload
+        .get("Authorization")
+        .or_else(|| payload.get("authorization"))
+        .and_then(|v| v.as_str());
+    crate::http::graphql::principal_from(state, authorization)
+        .await
+        .ok()?;
+    let session = WsSession {
+        token: authorization
+            .and_then(crate::http::graphql::bearer_token)
+            .map(str::to_owned),
+        meta: meta.clone(),
+    };
+    let mut data = Data::default();
+    data.insert(session.clone());
+    Some((session, Arc::new(data)))
+}
+
+/// What the client's message calls for.
+enum Reply {
+    Nothing,
+    Send(Message),
+    /// These, then the socket is closed.
+    End(Vec<Message>),
+}
+
+/// One socket's side of the protocol: the handshake, and the operations running.
+struct Connection {
+    protocol: WebSocketProtocols,
+    state: HttpState,
+    meta: RequestMeta,
+    /// `connection_init` came (a second one is refused).
+    initialised: bool,
+    /// Once acknowledged: what every operation runs with.
+    session: Option<(WsSession, Arc<Data>)>,
+    operations: Vec<(String, Operation)>,
+    /// Where the next poll of the operations starts, so that a busy one does not starve the rest.
+    cursor: usize,
+}
+
+impl Connection {
+    fn transport_ws(&self) -> bool {
+        self.protocol == WebSocketProtocols::GraphQLWS
+    }
+
+    fn acknowledged(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// The protocol's answer to a message it does not know.
+    fn invalid(&self) -> Reply {
+        let code = if self.transport_ws() {
+            CLOSE_INVALID_MESSAGE
+        } else {
+            CLOSE_PROTOCOL_ERROR
+        };
+        Reply::End(vec![close(code, "Invalid message received")])
+    }
+
+    /// The connection refused (legacy protocol: `connection_error`, then closed).
+    fn refused(&self, code: u16, reason: &str) -> Reply {
+        if self.transport_ws() {
+            Reply::End(vec![close(code, reason)])
+        } else {
+            Reply::End(vec![
+                text(
+                    "connection_error",
+                    None,
+                    Some(serde_json::json!({ "message": reason })),
+                ),
+                close(code, reason),
+            ])
+        }
+    }
+
+    async fn on_message(&mut self, message: Message) -> Reply {
+        let bytes = match message {
+            Message::Text(_) => message.into_data(),
+            Message::Binary(_) if !self.transport_ws() => message.into_data(),
+            _ => return self.invalid(),
+        };
+        let Ok(message) = serde_json::from_slice::<ClientMessage>(&bytes) else {
+            return self.invalid();
+        };
+        if self.transport_ws() && !message.in_transport_ws() {
+            return self.invalid();
+        }
+        match message {
+            ClientMessage::ConnectionInit { payload } => {
+                if std::mem::replace(&mut self.initialised, true) {
+                    return self.refused(CLOSE_TOO_MANY_INITS, "Too many initialisation requests.");
+                }
+                match authenticate(&self.state, &self.meta, payload.unwrap_or_default()).await {
+                    Some(session) => {
+                        self.session = Some(session);
+                        Reply::Send(text::<()>("connection_ack", None, None))
+                    }
+                    None => self.refused(CLOSE_FORBIDDEN, AUTH_FAILED),
+                }
+            }
+            ClientMessage::Subscribe { id, payload } | ClientMessage::Start { id, payload } => {
+                if self.transport_ws() && id.is_empty() {
+                    return self.invalid();
+                }
+                let Some((session, data)) = self.session.clone() else {
+                    return if self.transport_ws() {
+                        Reply::End(vec![close(CLOSE_UNAUTHORIZED, "Unauthorized")])
+                    } else {
+                        Reply::End(vec![close(
+                            CLOSE_NOT_INITIALISED,
+                            "The handshake is not completed.",
+                        )])
+                    };
+                };
+                let transport_ws = self.transport_ws();
+                let operation = self.start(payload, session, data);
+                match self
+                    .operations
+                    .iter_mut()
+                    .find(|(running, _)| *running == id)
+                {
+                    Some(_) if transport_ws => Reply::End(vec![close(
+                        CLOSE_DUPLICATE_ID,
+                        format!("Subscriber for {id} already exists"),
+                    )]),
+                    // The legacy protocol has no such rule: the new one replaces the old.
+                    Some((_, running)) => {
+                        *running = operation;
+                        Reply::Nothing
+                    }
+                    None => {
+                        self.operations.push((id, operation));
+                        Reply::Nothing
+                    }
+                }
+            }
+            ClientMessage::Complete { id } | ClientMessage::Stop { id } => {
+                match self
+                    .operations
+                    .iter()
+                    .position(|(running, _)| *running == id)
+                {
+                    Some(at) => {
+                        self.operations.swap_remove(at);
+                        Reply::Send(text::<()>("complete", Some(&id), None))
+                    }
+                    None => Reply::Nothing,
+                }
+            }
+            ClientMessage::Ping {} => Reply::Send(text::<()>("pong", None, None)),
+            ClientMessage::Pong {} => Reply::Nothing,
+            ClientMessage::ConnectionTerminate {} => Reply::End(Vec::new()),
+        }
+    }
+
+    fn start(&self, request: Request, session: WsSession, data: Arc<Data>) -> Operation {
+        let (schema, state) = (self.state.schema.clone(), self.state.app.clone());
+        let documents = self.state.documents.clone();
+        Operation::Preparing(Box::pin(async move {
+            let checked = prepare::check(&state.config.limits, &documents, request)?;
+            let checked = prepare::ws_operation(&state, &session, checked).await?;
+            let order = checked.order();
+            Ok(Running {
+                responses: schema
+                    .execute_stream_with_session_data(checked.request, data)
+                    .boxed(),
+                order,
+            })
+        }))
+    }
+
+    /// The next response of any operation (`None`: the operation at that index ended).
+    fn poll_operations(&mut self, cx: &mut Context<'_>) -> Poll<(usize, Option<Response>)> {
+        let count = self.operations.len();
+        for step in 0..count {
+            let at = (self.cursor + step) % count;
+            if let Poll::Ready(item) = self.operations[at].1.poll_next(cx) {
+                self.cursor = at + 1;
+                return Poll::Ready((at, item));
+            }
+        }
+        Poll::Pending
+    }
+
+    /// The frame for a response of the operation at `at`, or its `complete` (then it is gone).
+    fn deliver(&mut self, at: usize, response: Option<Response>) -> Message {
+        match response {
+            Some(response) => {
+                let kind = if self.transport_ws() { "next" } else { "data" };
+                text(kind, Some(&self.operations[at].0), Some(&response))
+            }
+            None => {
+                let (id, _) = self.operations.swap_remove(at);
+                text::<()>("complete", Some(&id), None)
+            }
+        }
+    }
+}
+
+/// Reads the client's messages in a task of its own, so that sending a result never polls the
+/// socket's read side (with the writer below: 22 → 15.5 µs of CPU per delivery to 10,000
+/// subscribers, `cargo bench --bench fanout`), and hands them to the writer. Ends when the
+/// client is gone or the writer no longer listens.
+async fn read<S>(mut stream: S, mut input: futures_channel::mpsc::Sender<Message>)
+where
+    S: futures_util::Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
+    while let Some(Ok(message)) = stream.next().await {
+        if matches!(message, Message::Text(_) | Message::Binary(_))
+            && input.send(message).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// What the socket's writer needs besides the socket and the connection.
 struct Writer {
     stopping: Option<Stopping>,
     init_timeout: Duration,
     send_timeout: Duration,
-    session: Arc<Session>,
-    breach: tokio::sync::oneshot::Receiver<Message>,
 }
 
-/// The protocol's message as a WebSocket frame; a refused `connection_init` closes with 4403.
-fn frame(message: WsMessage) -> Message {
-    match message {
-        WsMessage::Text(text) => Message::Text(text.into()),
-        WsMessage::Close(_, reason) if reason == AUTH_FAILED => close(CLOSE_FORBIDDEN, reason),
-        WsMessage::Close(code, reason) => close(code, reason),
-    }
+/// What wakes the writer.
+enum Wake {
+    Delivery(usize, Option<Response>),
+    Client(Option<Message>),
+    Stop,
+    InitTimeout,
 }
 
-/// Sends what the protocol writes to the client as it comes (one task per socket: a result is
-/// executed, serialised and written in the same poll), and closes the socket itself when the
-/// client breached the protocol, when the server shuts down (1001 going away, instead of
-/// dropping it), when `connection_init` does not complete within `init_timeout` (4408), or
-/// when the client stops reading for `send_timeout`.
-async fn write<S, P>(mut sink: S, protocol: P, writer: Writer)
-where
+/// Speaks the protocol on one socket (one task: a result is executed, serialised and written
+/// in the same poll), and closes the socket itself when the client breaches the protocol, when
+/// the server shuts down (1001 going away, instead of dropping it), when `connection_init` does
+/// not complete within `init_timeout` (4408), or when the client stops reading for
+/// `send_timeout`.
+async fn write<S>(
+    mut sink: S,
+    mut client: futures_channel::mpsc::Receiver<Message>,
+    mut connection: Connection,
+    writer: Writer,
+) where
     S: futures_util::Sink<Message> + Unpin,
-    P: futures_util::Stream<Item = WsMessage>,
 {
     let Writer {
         mut stopping,
         init_timeout,
         send_timeout,
-        session,
-        breach,
     } = writer;
-    let mut breached = std::pin::pin!(async {
-        match breach.await {
-            Ok(close) => close,
-            // The reader ended without a breach: the protocol's end says the rest.
-            Err(_) => std::future::pending().await,
-        }
-    });
-    let mut protocol = std::pin::pin!(protocol);
-    // Each future is made once: a delivery polls them, it does not rebuild them. The protocol
-    // comes first in the `select!` below; the others are polled only when it has nothing.
+    // Made once: a delivery polls them (only when no operation has anything), it does not
+    // rebuild them.
     let mut stop = std::pin::pin!(async {
         match stopping.as_mut() {
             Some(s) => s.wait().await,
             None => std::future::pending().await,
         }
     });
-    let mut init_sleep = std::pin::pin!(tokio::time::sleep(init_timeout));
-    let mut init_expired = std::pin::pin!(std::future::poll_fn(|cx| {
-        if session.acknowledged.load(Ordering::SeqCst) {
-            // Never to fire: no need to wake.
-            std::task::Poll::Pending
-        } else {
-            init_sleep.as_mut().poll(cx)
-        }
-    }));
+    let mut init_expired = std::pin::pin!(tokio::time::sleep(init_timeout));
     let last = loop {
-        tokio::select! {
+        let initialising = !connection.acknowledged();
+        let wake = tokio::select! {
             biased;
-            message = protocol.next() => {
-                let Some(message) = message else {
-                    // The reader stopped: a breach of the protocol, if that was why, is said.
-                    match futures_util::FutureExt::now_or_never(breached.as_mut()) {
-                        Some(close) => break close,
-                        None => return,
-                    }
-                };
-                let message = frame(message);
-                session.sent(&message);
-                let closing = matches!(message, Message::Close(_));
-                match tokio::time::timeout(send_timeout, sink.send(message)).await {
-                    Ok(Ok(())) if !closing => {}
-                    _ => return,
-                }
+            (at, response) = std::future::poll_fn(|cx| connection.poll_operations(cx)) => {
+                Wake::Delivery(at, response)
             }
-            close = &mut breached => break close,
-            () = &mut stop => break close(CLOSE_GOING_AWAY, "server shutting down"),
-            () = &mut init_expired => {
+            message = client.next() => Wake::Client(message),
+            () = &mut stop => Wake::Stop,
+            () = &mut init_expired, if initialising => Wake::InitTimeout,
+        };
+        let message = match wake {
+            Wake::Delivery(at, response) => connection.deliver(at, response),
+            // The client is gone.
+            Wake::Client(None) => return,
+            Wake::Client(Some(message)) => match connection.on_message(message).await {
+                Reply::Nothing => continue,
+                Reply::Send(message) => message,
+                Reply::End(last) => {
+                    for message in last {
+                        if tokio::time::timeout(send_timeout, sink.send(message))
+                            .await
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                    return;
+                }
+            },
+            Wake::Stop => break close(CLOSE_GOING_AWAY, "server shutting down"),
+            Wake::InitTimeout => {
                 break close(CLOSE_INIT_TIMEOUT, "Connection initialisation timeout");
             }
+        };
+        match tokio::time::timeout(send_timeout, sink.send(message)).await {
+            Ok(Ok(())) => {}
+            _ => return,
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(last)).await;
@@ -393,9 +537,12 @@ pub async fn handler(
         request_id: Some(request_id.0),
         ip: Some(client),
     };
-    let send_timeout = state.config.limits.ws_send_timeout;
+    let writer = Writer {
+        stopping: stopping.map(|Extension(s)| s),
+        init_timeout: state.config.limits.ws_init_timeout,
+        send_timeout: state.config.limits.ws_send_timeout,
+    };
     let max = state.config.limits.max_body_bytes;
-    let init_timeout = state.config.limits.ws_init_timeout;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(max)
@@ -410,46 +557,17 @@ pub async fn handler(
             let _slot = slot;
             let _open = crate::metrics::Held::new(&state.app.metrics.ws_connections);
             let (sink, stream) = socket.split();
-            let session = Arc::new(Session::default());
             let (input, client) = futures_channel::mpsc::channel(16);
-            let (breach_tx, breach) = tokio::sync::oneshot::channel();
-            let checked = spoken == WebSocketProtocols::GraphQLWS;
-            let _reader = AbortOnDrop(tokio::spawn(read(
-                stream,
-                checked,
-                session.clone(),
-                input,
-                breach_tx,
-            )));
-            let schema = CodedSchema {
-                schema: state.schema.clone(),
-                state: state.app.clone(),
-                documents: state.documents.clone(),
+            let _reader = AbortOnDrop(tokio::spawn(read(stream, input)));
+            let connection = Connection {
+                protocol: spoken,
+                state,
+                meta,
+                initialised: false,
+                session: None,
+                operations: Vec::new(),
+                cursor: 0,
             };
-            let init_state = state.clone();
-            let protocol = async_graphql::http::WebSocket::new(schema, client, spoken)
-                .on_connection_init(move |payload| async move {
-                    let authorization = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str());
-                    crate::http::graphql::principal_from(&init_state, authorization)
-                        .await
-                        .map_err(|_| async_graphql::Error::new(AUTH_FAILED))?;
-                    let token = authorization
-                        .and_then(crate::http::graphql::bearer_token)
-                        .map(str::to_owned);
-                    let mut data = Data::default();
-                    data.insert(WsSession { token, meta });
-                    Ok(data)
-                });
-            let writer = Writer {
-                stopping: stopping.map(|Extension(s)| s),
-                init_timeout,
-                send_timeout,
-                session,
-                breach,
-            };
-            write(sink, protocol, writer).await;
+            write(sink, client, connection, writer).await;
         })
 }

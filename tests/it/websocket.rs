@@ -183,6 +183,14 @@ async fn protocol_breaches_close_with_graphql_transport_ws_codes() {
     let mut socket = open(&app, agency.admin.token()).await;
     socket.send(Message::text("not json")).await.expect("send");
     assert_eq!(closed_with(&mut socket).await, 4400);
+    // The legacy protocol's names are not graphql-transport-ws's.
+    let mut socket = open(&app, agency.admin.token()).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "start", "payload": watch }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut socket).await, 4400);
 
     // Subscribing before the connection is acknowledged.
     let mut socket = connect(&app).await;
@@ -215,7 +223,7 @@ async fn protocol_breaches_close_with_graphql_transport_ws_codes() {
     )
     .await;
     send(&mut socket, json!({ "id": "1", "type": "complete" })).await;
-    // (async-graphql acknowledges with a `complete` of its own.)
+    // (The server acknowledges with a `complete` of its own.)
     assert_eq!(next_json(&mut socket).await["type"], "complete");
     send(
         &mut socket,
@@ -442,4 +450,116 @@ async fn a_socket_without_a_known_subprotocol_is_refused() {
             (other, _) => panic!("{protocol:?}: {:?}", other.map(|_| "open")),
         }
     }
+}
+
+/// Opens a socket speaking the legacy protocol (subscriptions-transport-ws, subprotocol
+/// `graphql-ws`).
+async fn connect_legacy(app: &TestApp) -> Socket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    let mut request = format!("ws://{}/graphql/ws", app.addr)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-ws".parse().expect("header"),
+    );
+    let (socket, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    assert_eq!(
+        response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok()),
+        Some("graphql-ws")
+    );
+    socket
+}
+
+/// The legacy protocol's names: `start` runs an operation and its results come as `data`, then
+/// `complete`; `stop` ends a subscription (acknowledged with `complete`); a refused token is
+/// answered with `connection_error`, then the socket is closed; `start` before the handshake
+/// closes the socket.
+#[tokio::test]
+async fn the_legacy_graphql_ws_protocol_runs_queries_and_subscriptions() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let tender = agency.open_tender(&app, &company, json!({})).await;
+
+    let mut socket = connect_legacy(&app).await;
+    let token = agency.admin.token().expect("token");
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),
+    )
+    .await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+
+    send(
+        &mut socket,
+        json!({ "id": "q", "type": "start", "payload": { "query": "{ me { email } }" } }),
+    )
+    .await;
+    let reply = next_json(&mut socket).await;
+    assert_eq!(
+        (&reply["type"], &reply["id"]),
+        (&json!("data"), &json!("q")),
+        "{reply}"
+    );
+    assert_eq!(reply["payload"]["data"]["me"]["email"], agency.admin.email);
+    let reply = next_json(&mut socket).await;
+    assert_eq!(
+        (&reply["type"], &reply["id"]),
+        (&json!("complete"), &json!("q")),
+        "{reply}"
+    );
+
+    // Replayed from the start: the tender's creation, then its publication.
+    let watch = "subscription { tenderUpdated(after: 0) { kind tender { id } } }";
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "start", "payload": { "query": watch } }),
+    )
+    .await;
+    for kind in ["CREATED", "PUBLISHED"] {
+        let reply = next_json(&mut socket).await;
+        assert_eq!(
+            (&reply["type"], &reply["id"]),
+            (&json!("data"), &json!("s")),
+            "{reply}"
+        );
+        let event = &reply["payload"]["data"]["tenderUpdated"];
+        assert_eq!(
+            (&event["kind"], &event["tender"]["id"]),
+            (&json!(kind), &json!(tender))
+        );
+    }
+    send(&mut socket, json!({ "id": "s", "type": "stop" })).await;
+    let reply = next_json(&mut socket).await;
+    assert_eq!(
+        (&reply["type"], &reply["id"]),
+        (&json!("complete"), &json!("s")),
+        "{reply}"
+    );
+
+    // A refused token.
+    let mut socket = connect_legacy(&app).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer forged.token.value" } }),
+    )
+    .await;
+    let reply = next_json(&mut socket).await;
+    assert_eq!(reply["type"], "connection_error", "{reply}");
+    assert_eq!(closed_with(&mut socket).await, 4403);
+
+    // No handshake.
+    let mut socket = connect_legacy(&app).await;
+    send(
+        &mut socket,
+        json!({ "id": "q", "type": "start", "payload": { "query": "{ me { email } }" } }),
+    )
+    .await;
+    assert_eq!(closed_with(&mut socket).await, 1011);
 }
