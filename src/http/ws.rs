@@ -59,6 +59,8 @@ const CLOSE_TOO_MANY_INITS: u16 = 4429;
 /// `start` before the handshake.
 const CLOSE_PROTOCOL_ERROR: u16 = 1002;
 const CLOSE_NOT_INITIALISED: u16 = 1011;
+/// A client's messages are looked at after at most this many deliveries in a row.
+const CLIENT_EVERY: u32 = 32;
 /// Initial read buffer of a socket.
 const WS_BUFFER: usize = 4 * 1024;
 
@@ -221,6 +223,8 @@ struct Connection {
     meta: RequestMeta,
     /// `connection_init` came (a second one is refused).
     initialised: bool,
+    /// When the handshake must be complete (4408).
+    init_deadline: tokio::time::Instant,
     /// Once acknowledged: what every operation runs with.
     session: Option<(WsSession, Arc<Data>)>,
     operations: Vec<(String, Operation)>,
@@ -280,12 +284,19 @@ impl Connection {
                 if std::mem::replace(&mut self.initialised, true) {
                     return self.refused(CLOSE_TOO_MANY_INITS, "Too many initialisation requests.");
                 }
-                match authenticate(&self.state, &self.meta, payload.unwrap_or_default()).await {
-                    Some(session) => {
+                // Within the time the handshake has (the writer does not watch its timer while
+                // it waits here).
+                let checking = authenticate(&self.state, &self.meta, payload.unwrap_or_default());
+                match tokio::time::timeout_at(self.init_deadline, checking).await {
+                    Ok(Some(session)) => {
                         self.session = Some(session);
                         Reply::Send(text::<()>("connection_ack", None, None))
                     }
-                    None => self.refused(CLOSE_FORBIDDEN, AUTH_FAILED),
+                    Ok(None) => self.refused(CLOSE_FORBIDDEN, AUTH_FAILED),
+                    Err(_) => Reply::End(vec![close(
+                        CLOSE_INIT_TIMEOUT,
+                        "Connection initialisation timeout",
+                    )]),
                 }
             }
             ClientMessage::Subscribe { id, payload } | ClientMessage::Start { id, payload } => {
@@ -339,7 +350,7 @@ impl Connection {
             }
             ClientMessage::Ping {} => Reply::Send(text::<()>("pong", None, None)),
             ClientMessage::Pong {} => Reply::Nothing,
-            ClientMessage::ConnectionTerminate {} => Reply::End(Vec::new()),
+            ClientMessage::ConnectionTerminate {} => Reply::End(vec![close(1000, "")]),
         }
     }
 
@@ -407,7 +418,6 @@ where
 /// What the socket's writer needs besides the socket and the connection.
 struct Writer {
     stopping: Option<Stopping>,
-    init_timeout: Duration,
     send_timeout: Duration,
 }
 
@@ -422,7 +432,7 @@ enum Wake {
 /// Speaks the protocol on one socket (one task: a result is executed, serialised and written
 /// in the same poll), and closes the socket itself when the client breaches the protocol, when
 /// the server shuts down (1001 going away, instead of dropping it), when `connection_init` does
-/// not complete within `init_timeout` (4408), or when the client stops reading for
+/// not complete within `ws_init_timeout` (4408), or when the client stops reading for
 /// `send_timeout`.
 async fn write<S>(
     mut sink: S,
@@ -434,7 +444,6 @@ async fn write<S>(
 {
     let Writer {
         mut stopping,
-        init_timeout,
         send_timeout,
     } = writer;
     // Made once: a delivery polls them (only when no operation has anything), it does not
@@ -445,10 +454,25 @@ async fn write<S>(
             None => std::future::pending().await,
         }
     });
-    let mut init_expired = std::pin::pin!(tokio::time::sleep(init_timeout));
+    let mut init_expired = std::pin::pin!(tokio::time::sleep_until(connection.init_deadline));
+    // Deliveries since the client's messages were last looked at.
+    let mut deliveries = 0;
     let last = loop {
         let initialising = !connection.acknowledged();
-        let wake = tokio::select! {
+        // Results come first (the client's channel is polled only when no operation has one,
+        // once per delivery, not twice), but a client is heard at least every
+        // `CLIENT_EVERY` deliveries — a `complete` or a `ping` does not wait for the end of a
+        // replay of hundreds of events.
+        let heard = if deliveries >= CLIENT_EVERY {
+            deliveries = 0;
+            // The task's waker is registered again by the `select!` before the task sleeps.
+            futures_util::FutureExt::now_or_never(client.next())
+        } else {
+            None
+        };
+        let wake = match heard {
+            Some(message) => Wake::Client(message),
+            None => tokio::select! {
             biased;
             (at, response) = std::future::poll_fn(|cx| connection.poll_operations(cx)) => {
                 Wake::Delivery(at, response)
@@ -456,7 +480,12 @@ async fn write<S>(
             message = client.next() => Wake::Client(message),
             () = &mut stop => Wake::Stop,
             () = &mut init_expired, if initialising => Wake::InitTimeout,
+            },
         };
+        match wake {
+            Wake::Delivery(..) => deliveries += 1,
+            _ => deliveries = 0,
+        }
         let message = match wake {
             Wake::Delivery(at, response) => connection.deliver(at, response),
             // The client is gone.
@@ -539,10 +568,10 @@ pub async fn handler(
     };
     let writer = Writer {
         stopping: stopping.map(|Extension(s)| s),
-        init_timeout: state.config.limits.ws_init_timeout,
         send_timeout: state.config.limits.ws_send_timeout,
     };
     let max = state.config.limits.max_body_bytes;
+    let init_timeout = state.config.limits.ws_init_timeout;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(max)
@@ -564,6 +593,7 @@ pub async fn handler(
                 state,
                 meta,
                 initialised: false,
+                init_deadline: tokio::time::Instant::now() + init_timeout,
                 session: None,
                 operations: Vec::new(),
                 cursor: 0,

@@ -432,7 +432,7 @@ async fn a_socket_without_a_known_subprotocol_is_refused() {
         match (tokio_tungstenite::connect_async(request).await, protocol) {
             (Ok((mut socket, response)), Some(p)) if p.contains("graphql") => {
                 // The server's preferred protocol, whatever the client's order; and it is the
-                // one spoken (the legacy protocol has no `ping`).
+                // one spoken (the legacy protocol's name for `subscribe` is refused: 4400).
                 assert_eq!(
                     response
                         .headers()
@@ -442,6 +442,12 @@ async fn a_socket_without_a_known_subprotocol_is_refused() {
                 );
                 send(&mut socket, json!({ "type": "ping" })).await;
                 assert_eq!(next_json(&mut socket).await["type"], "pong");
+                send(
+                    &mut socket,
+                    json!({ "id": "1", "type": "start", "payload": { "query": "{ __typename }" } }),
+                )
+                .await;
+                assert_eq!(closed_with(&mut socket).await, 4400);
             }
             (Err(tokio_tungstenite::tungstenite::Error::Http(response)), _) => {
                 assert_eq!(response.status(), 400, "{protocol:?}");
@@ -562,4 +568,59 @@ async fn the_legacy_graphql_ws_protocol_runs_queries_and_subscriptions() {
     )
     .await;
     assert_eq!(closed_with(&mut socket).await, 1011);
+
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    // A second connection_init.
+    let mut socket = connect_legacy(&app).await;
+    send(&mut socket, init.clone()).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(&mut socket, init.clone()).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_error");
+    assert_eq!(closed_with(&mut socket).await, 4429);
+    // A message the protocol does not have.
+    let mut socket = connect_legacy(&app).await;
+    send(&mut socket, json!({ "type": "nonsense" })).await;
+    assert_eq!(closed_with(&mut socket).await, 1002);
+    // Goodbye.
+    let mut socket = connect_legacy(&app).await;
+    send(&mut socket, init).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(&mut socket, json!({ "type": "connection_terminate" })).await;
+    assert_eq!(closed_with(&mut socket).await, 1000);
+}
+
+/// A client is heard while its socket has results queued: a `complete` sent during a replay of
+/// hundreds of events stops it there, it does not wait for the replay's end (results are sent
+/// first, but the client's messages are looked at every few dozen of them).
+#[tokio::test]
+async fn a_complete_during_a_long_replay_stops_it() {
+    const EVENTS: usize = 300;
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    for _ in 0..EVENTS {
+        agency.draft_tender(&app, &company, json!({})).await;
+    }
+    let mut socket = open(&app, agency.admin.token()).await;
+    let watch = json!({ "query": "subscription { tenderUpdated(after: 0) { sequence } }" });
+    send(
+        &mut socket,
+        json!({ "id": "r", "type": "subscribe", "payload": watch }),
+    )
+    .await;
+    assert_eq!(next_json(&mut socket).await["type"], "next");
+    send(&mut socket, json!({ "id": "r", "type": "complete" })).await;
+    let mut delivered = 1;
+    loop {
+        let reply = next_json(&mut socket).await;
+        match reply["type"].as_str() {
+            Some("next") => delivered += 1,
+            Some("complete") => break,
+            other => panic!("unexpected {other:?}: {reply}"),
+        }
+    }
+    assert!(
+        delivered < EVENTS,
+        "all {delivered} events of the replay were sent before the client's complete was heard"
+    );
 }
