@@ -455,7 +455,7 @@ async fn write<S>(
         }
     });
     let mut init_expired = std::pin::pin!(tokio::time::sleep_until(connection.init_deadline));
-    // Deliveries since the client's messages were last looked at.
+    // Deliveries since the client was last heard from (then its channel is looked at anyway).
     let mut deliveries = 0;
     let last = loop {
         let initialising = !connection.acknowledged();
