@@ -16,15 +16,14 @@
 //! The protocol is spoken here rather than by `async_graphql::http::WebSocket`: a delivery to
 //! one of 10,000 subscribers is on the fan-out's critical path, and this way it is the
 //! operation's own response stream, polled and serialised straight into the frame, with no
-//! stream adapters and no poll of the client's side in between (`cargo bench --bench fanout`).
+//! stream adapters in between (`cargo bench --bench fanout`).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
-use async_graphql::{Data, Request, Response, ServerError};
+use async_graphql::{Request, Response, ServerError};
 use axum::Extension;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
@@ -189,7 +188,7 @@ async fn authenticate(
     state: &HttpState,
     meta: &RequestMeta,
     payload: serde_json::Value,
-) -> Option<(WsSession, Arc<Data>)> {
+) -> Option<WsSession> {
     let authorization = payload
         .get("Authorization")
         .or_else(|| payload.get("authorization"))
@@ -197,15 +196,12 @@ async fn authenticate(
     crate::http::graphql::principal_from(state, authorization)
         .await
         .ok()?;
-    let session = WsSession {
+    Some(WsSession {
         token: authorization
             .and_then(crate::http::graphql::bearer_token)
             .map(str::to_owned),
         meta: meta.clone(),
-    };
-    let mut data = Data::default();
-    data.insert(session.clone());
-    Some((session, Arc::new(data)))
+    })
 }
 
 /// What the client's message calls for.
@@ -226,7 +222,7 @@ struct Connection {
     /// When the handshake must be complete (4408).
     init_deadline: tokio::time::Instant,
     /// Once acknowledged: what every operation runs with.
-    session: Option<(WsSession, Arc<Data>)>,
+    session: Option<WsSession>,
     operations: Vec<(String, Operation)>,
     /// Where the next poll of the operations starts, so that a busy one does not starve the rest.
     cursor: usize,
@@ -303,7 +299,7 @@ impl Connection {
                 if self.transport_ws() && id.is_empty() {
                     return self.invalid();
                 }
-                let Some((session, data)) = self.session.clone() else {
+                let Some(session) = self.session.clone() else {
                     return if self.transport_ws() {
                         Reply::End(vec![close(CLOSE_UNAUTHORIZED, "Unauthorized")])
                     } else {
@@ -314,7 +310,7 @@ impl Connection {
                     };
                 };
                 let transport_ws = self.transport_ws();
-                let operation = self.start(payload, session, data);
+                let operation = self.start(payload, session);
                 match self
                     .operations
                     .iter_mut()
@@ -354,7 +350,7 @@ impl Connection {
         }
     }
 
-    fn start(&self, request: Request, session: WsSession, data: Arc<Data>) -> Operation {
+    fn start(&self, request: Request, session: WsSession) -> Operation {
         let (schema, state) = (self.state.schema.clone(), self.state.app.clone());
         let documents = self.state.documents.clone();
         Operation::Preparing(Box::pin(async move {
@@ -362,9 +358,7 @@ impl Connection {
             let checked = prepare::ws_operation(&state, &session, checked).await?;
             let order = checked.order();
             Ok(Running {
-                responses: schema
-                    .execute_stream_with_session_data(checked.request, data)
-                    .boxed(),
+                responses: schema.execute_stream(checked.request).boxed(),
                 order,
             })
         }))

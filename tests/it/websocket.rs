@@ -461,25 +461,7 @@ async fn a_socket_without_a_known_subprotocol_is_refused() {
 /// Opens a socket speaking the legacy protocol (subscriptions-transport-ws, subprotocol
 /// `graphql-ws`).
 async fn connect_legacy(app: &TestApp) -> Socket {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-    let mut request = format!("ws://{}/graphql/ws", app.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-ws".parse().expect("header"),
-    );
-    let (socket, response) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    assert_eq!(
-        response
-            .headers()
-            .get("sec-websocket-protocol")
-            .and_then(|v| v.to_str().ok()),
-        Some("graphql-ws")
-    );
-    socket
+    crate::helpers::ws::connect_speaking(app, "graphql-ws").await
 }
 
 /// The legacy protocol's names: `start` runs an operation and its results come as `data`, then

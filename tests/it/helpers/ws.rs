@@ -11,16 +11,27 @@ pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn connect(app: &TestApp) -> Socket {
+    connect_speaking(app, "graphql-transport-ws").await
+}
+
+/// Opens a socket offering `protocol`, which the server must accept.
+pub async fn connect_speaking(app: &TestApp, protocol: &str) -> Socket {
     let mut request = format!("ws://{}/graphql/ws", app.addr)
         .into_client_request()
         .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (socket, _) = tokio_tungstenite::connect_async(request)
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", protocol.parse().expect("header"));
+    let (socket, response) = tokio_tungstenite::connect_async(request)
         .await
         .expect("connect");
+    assert_eq!(
+        response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok()),
+        Some(protocol)
+    );
     socket
 }
 
