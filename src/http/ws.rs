@@ -58,7 +58,7 @@ const CLOSE_TOO_MANY_INITS: u16 = 4429;
 /// `start` before the handshake.
 const CLOSE_PROTOCOL_ERROR: u16 = 1002;
 const CLOSE_NOT_INITIALISED: u16 = 1011;
-/// A client's messages are looked at after at most this many deliveries in a row.
+/// A client's messages are looked at after at most this many deliveries without one of them.
 const CLIENT_EVERY: u32 = 32;
 /// Initial read buffer of a socket.
 const WS_BUFFER: usize = 4 * 1024;
@@ -451,7 +451,9 @@ async fn write<S>(
     let mut init_expired = std::pin::pin!(tokio::time::sleep_until(connection.init_deadline));
     // Deliveries since the client was last heard from (then its channel is looked at anyway).
     let mut deliveries = 0;
-    let last = loop {
+    // What is sent before the socket is closed: at most a second for it, the client may no
+    // longer read.
+    let last: Vec<Message> = loop {
         let initialising = !connection.acknowledged();
         // Results come first (the client's channel is polled only when no operation has one,
         // once per delivery, not twice), but a client is heard at least every
@@ -467,13 +469,13 @@ async fn write<S>(
         let wake = match heard {
             Some(message) => Wake::Client(message),
             None => tokio::select! {
-            biased;
-            (at, response) = std::future::poll_fn(|cx| connection.poll_operations(cx)) => {
-                Wake::Delivery(at, response)
-            }
-            message = client.next() => Wake::Client(message),
-            () = &mut stop => Wake::Stop,
-            () = &mut init_expired, if initialising => Wake::InitTimeout,
+                biased;
+                (at, response) = std::future::poll_fn(|cx| connection.poll_operations(cx)) => {
+                    Wake::Delivery(at, response)
+                }
+                message = client.next() => Wake::Client(message),
+                () = &mut stop => Wake::Stop,
+                () = &mut init_expired, if initialising => Wake::InitTimeout,
             },
         };
         match wake {
@@ -487,21 +489,14 @@ async fn write<S>(
             Wake::Client(Some(message)) => match connection.on_message(message).await {
                 Reply::Nothing => continue,
                 Reply::Send(message) => message,
-                Reply::End(last) => {
-                    for message in last {
-                        if tokio::time::timeout(send_timeout, sink.send(message))
-                            .await
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                    return;
-                }
+                Reply::End(last) => break last,
             },
-            Wake::Stop => break close(CLOSE_GOING_AWAY, "server shutting down"),
+            Wake::Stop => break vec![close(CLOSE_GOING_AWAY, "server shutting down")],
             Wake::InitTimeout => {
-                break close(CLOSE_INIT_TIMEOUT, "Connection initialisation timeout");
+                break vec![close(
+                    CLOSE_INIT_TIMEOUT,
+                    "Connection initialisation timeout",
+                )];
             }
         };
         match tokio::time::timeout(send_timeout, sink.send(message)).await {
@@ -509,7 +504,12 @@ async fn write<S>(
             _ => return,
         }
     };
-    let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(last)).await;
+    for message in last {
+        match tokio::time::timeout(Duration::from_secs(1), sink.send(message)).await {
+            Ok(Ok(())) => {}
+            _ => return,
+        }
+    }
 }
 
 /// Ends a task when dropped: the socket's reader goes with its writer.
