@@ -474,6 +474,10 @@ pub struct Limits {
     /// How long one frame may wait for a WebSocket client that has stopped reading before the
     /// socket is closed (what the server holds for it meanwhile is bounded).
     pub ws_send_timeout: Duration,
+    /// Responses a subscriber may fall behind the shared execution of its subscription before
+    /// it replays on its own (`graphql::multiplex`). Each execution holds a slot per response
+    /// (about 40 bytes), shared by its subscribers: a subscription nobody shares pays it alone.
+    pub subscription_backlog: usize,
     /// How often each instance compares every organisation's event sequence with what it
     /// delivered, in case a notification was lost.
     pub event_sweep_interval: Duration,
@@ -507,6 +511,7 @@ impl Default for Limits {
             max_discarded_body_bytes: 64 * 1024 * 1024,
             ws_init_timeout: Duration::from_secs(10),
             ws_send_timeout: Duration::from_secs(10),
+            subscription_backlog: 256,
             event_sweep_interval: Duration::from_secs(5),
         }
     }

@@ -27,6 +27,8 @@ pub struct Metrics {
     statements: HistogramVec,
     pub ws_connections: IntGauge,
     pub subscriptions: IntGauge,
+    pub subscription_groups: IntGauge,
+    pub subscriptions_behind: prometheus::IntCounter,
     jobs_finished: IntCounterVec,
     jobs: IntGaugeVec,
     pool: IntGaugeVec,
@@ -91,6 +93,18 @@ impl Metrics {
         register(Box::new(ws_connections.clone()))?;
         let subscriptions = IntGauge::new("subscriptions", "Live GraphQL subscriptions.")?;
         register(Box::new(subscriptions.clone()))?;
+        let subscription_groups = IntGauge::new(
+            "subscription_groups",
+            "Shared executions of live subscriptions: one per distinct document, variables and \
+             visibility, whatever the number of subscribers.",
+        )?;
+        register(Box::new(subscription_groups.clone()))?;
+        let subscriptions_behind = prometheus::IntCounter::new(
+            "subscriptions_behind_total",
+            "Subscribers that fell behind the shared execution of their subscription (a slow \
+             socket) and went on replaying on their own.",
+        )?;
+        register(Box::new(subscriptions_behind.clone()))?;
         let jobs_finished = IntCounterVec::new(
             Opts::new(
                 "jobs_finished_total",
@@ -127,6 +141,8 @@ impl Metrics {
             statements,
             ws_connections,
             subscriptions,
+            subscription_groups,
+            subscriptions_behind,
             jobs_finished,
             jobs,
             pool,

@@ -30,6 +30,12 @@ impl Guard for Authenticated {
 /// user, permission and window across requests: `audit::record_denial`).
 async fn audit_denial(ctx: &Context<'_>, permission: Permission) -> async_graphql::Result<()> {
     let principal = ctx.principal()?;
+    // A shared subscription's: each member it reaches audits it as its own.
+    if let Some(feed) = ctx.data_opt::<std::sync::Arc<super::multiplex::Feed>>() {
+        let path = ctx.path_node.map(|p| p.to_string()).unwrap_or_default();
+        feed.denied(permission, path);
+        return Ok(());
+    }
     let first = ctx
         .data_opt::<DeniedLog>()
         .is_none_or(|log| log.first_denial(permission));

@@ -12,6 +12,7 @@ use futures_util::Stream;
 use futures_util::future::BoxFuture;
 
 use super::context::ContextExt as _;
+use super::multiplex::Feed;
 use crate::auth::Principal;
 use crate::error::{AppError, Result};
 use crate::events::{DomainEvent, StoredEvent};
@@ -22,8 +23,21 @@ struct Live<F> {
     pick: F,
     expiry: Pin<Box<tokio::time::Sleep>>,
     ended: bool,
+    /// The group this stream runs for, when it is shared (`graphql::multiplex`): then the
+    /// members end their own subscriptions, and are counted as live themselves.
+    feed: Option<Arc<Feed>>,
     /// Counts the subscription as live (`/metrics`) until it ends.
-    _live: crate::metrics::Held,
+    _live: Option<crate::metrics::Held>,
+}
+
+impl<F> Live<F> {
+    /// Its next item is its last.
+    fn end(&mut self) {
+        self.ended = true;
+        if let Some(feed) = &self.feed {
+            feed.ended();
+        }
+    }
 }
 
 /// What a subscription's `pick` decides for an event: at once (from the event alone, the
@@ -54,6 +68,9 @@ where
 {
     let principal = Arc::new(ctx.principal()?.clone());
     let state = ctx.state()?;
+    let feed = ctx.data_opt::<Arc<Feed>>().cloned();
+    // A group starts where its first member did (it may open after that member subscribed).
+    let after = after.or_else(|| feed.as_ref().map(|f| f.start()));
     let events = crate::events::stream::open(
         &state.events,
         // Replays and the head read go to the readers: on SQLite they never wait for the writer.
@@ -71,13 +88,19 @@ where
         })
         // An internal principal has no token to expire.
         .unwrap_or(std::time::Duration::from_secs(100 * 365 * 24 * 3600));
+    if let Some(feed) = &feed {
+        feed.opened();
+    }
     let live = Live {
         events,
         principal,
         pick,
         expiry: Box::pin(tokio::time::sleep(left)),
         ended: false,
-        _live: crate::metrics::Held::new(&state.metrics.subscriptions),
+        _live: feed
+            .is_none()
+            .then(|| crate::metrics::Held::new(&state.metrics.subscriptions)),
+        feed,
     };
     Ok(futures_util::stream::unfold(live, |mut s| async move {
         if s.ended {
@@ -97,11 +120,17 @@ where
             let event = match event {
                 None => return None,
                 Some(Err(err)) => {
-                    s.ended = true;
+                    s.end();
                     return Some((Err(err), s));
                 }
                 Some(Ok(event)) => event,
             };
+            // A group's members look at these themselves.
+            if let Some(feed) = &s.feed
+                && feed.access(&event)
+            {
+                continue;
+            }
             let ended = match &event.event {
                 DomainEvent::UserAccessChanged { user_id } => *user_id == s.principal.user_id,
                 DomainEvent::AccessTokenRevoked { jti, .. } => {
@@ -118,15 +147,25 @@ where
                     s,
                 ));
             }
+            let seq = event.seq;
             let picked = match (s.pick)(s.principal.clone(), event) {
                 Picked::Now(picked) => picked,
                 Picked::Later(picking) => picking.await,
             };
             match picked {
-                Ok(Some(item)) => return Some((Ok(item), s)),
-                Ok(None) => {}
+                Ok(Some(item)) => {
+                    if let Some(feed) = &s.feed {
+                        feed.at(seq);
+                    }
+                    return Some((Ok(item), s));
+                }
+                Ok(None) => {
+                    if let Some(feed) = &s.feed {
+                        feed.passed(seq);
+                    }
+                }
                 Err(err) => {
-                    s.ended = true;
+                    s.end();
                     return Some((Err(err), s));
                 }
             }

@@ -21,6 +21,7 @@ pub mod context;
 pub mod guard;
 pub mod limits;
 pub mod live;
+pub mod multiplex;
 pub mod order;
 pub mod pagination;
 pub mod patch;

@@ -17,6 +17,7 @@ use super::context::per_request;
 use super::limits::{check_aliases, check_depth, check_tokens};
 use super::order::RootOrder;
 use crate::audit::RequestMeta;
+use crate::auth::Principal;
 use crate::config::Limits;
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
@@ -36,7 +37,7 @@ pub fn with_code(mut err: ServerError, code: ErrorCode) -> ServerError {
     err
 }
 
-fn server_error(err: AppError) -> ServerError {
+pub fn server_error(err: AppError) -> ServerError {
     async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default())
 }
 
@@ -187,13 +188,12 @@ pub fn check(
 }
 
 /// One operation of a WebSocket: the token of `connection_init` checked again (a deactivated
-/// user or an expired token stops working on an open socket too), the rate limits counted, and
-/// the request's data (principal, loaders) attached, as HTTP does at its edge.
-pub async fn ws_operation(
+/// user or an expired token stops working on an open socket too) and the rate limits counted,
+/// as HTTP does at its edge. Returns the principal the operation runs as.
+pub async fn ws_admit(
     state: &AppState,
     session: &WsSession,
-    checked: Checked,
-) -> Result<Checked, ServerError> {
+) -> Result<Option<Principal>, ServerError> {
     if let Some(ip) = session.meta.ip {
         state
             .rate_limits
@@ -201,14 +201,7 @@ pub async fn ws_operation(
             .await
             .map_err(server_error)?;
     }
-    let principal = match &session.token {
-        Some(token) => Some(
-            crate::auth::edge::authenticate(&state.for_reads().db, &state.jwt, token)
-                .await
-                .map_err(server_error)?,
-        ),
-        None => None,
-    };
+    let principal = ws_principal(state, session).await?;
     if let Some(p) = &principal {
         state
             .rate_limits
@@ -216,14 +209,53 @@ pub async fn ws_operation(
             .await
             .map_err(server_error)?;
     }
-    let Checked {
-        request,
-        operation,
-        order,
-    } = checked;
-    Ok(Checked {
-        request: per_request(request, state, operation, principal, session.meta.clone()),
-        operation,
-        order,
-    })
+    Ok(principal)
+}
+
+/// The principal of a WebSocket's `connection_init` token, checked again (no rate limit
+/// counted: for an operation that goes on, such as a subscription's replay).
+pub async fn ws_principal(
+    state: &AppState,
+    session: &WsSession,
+) -> Result<Option<Principal>, ServerError> {
+    match &session.token {
+        Some(token) => Ok(Some(
+            crate::auth::edge::authenticate(&state.for_reads().db, &state.jwt, token)
+                .await
+                .map_err(server_error)?,
+        )),
+        None => Ok(None),
+    }
+}
+
+impl Checked {
+    /// The request with the data an operation runs with (principal, loaders), as HTTP attaches
+    /// it at its edge.
+    pub fn with_data(
+        self,
+        state: &AppState,
+        principal: Option<Principal>,
+        meta: RequestMeta,
+    ) -> Checked {
+        let Checked {
+            request,
+            operation,
+            order,
+        } = self;
+        Checked {
+            request: per_request(request, state, operation, principal, meta),
+            operation,
+            order,
+        }
+    }
+
+    /// A subscription's request, to be checked and run again (a member of a shared
+    /// subscription that replays on its own).
+    pub fn subscription(request: Request, order: Option<RootOrder>) -> Checked {
+        Checked {
+            request,
+            operation: OperationType::Subscription,
+            order,
+        }
+    }
 }

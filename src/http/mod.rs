@@ -33,15 +33,22 @@ pub struct HttpState {
     pub schema: AppSchema,
     /// Documents already parsed and checked.
     pub documents: Arc<DocumentCache>,
+    /// Subscriptions shared by the sockets that would receive the same thing.
+    pub groups: Arc<crate::graphql::multiplex::Groups>,
 }
 
 impl HttpState {
     pub fn new(app: AppState, schema: AppSchema) -> Self {
         let documents = Arc::new(DocumentCache::new(app.config.trusted_documents.clone()));
+        let groups = crate::graphql::multiplex::Groups::new(
+            app.config.limits.subscription_backlog,
+            app.metrics.subscription_groups.clone(),
+        );
         HttpState {
             app,
             schema,
             documents,
+            groups,
         }
     }
 }

@@ -16,13 +16,17 @@
 //! The protocol is spoken here rather than by `async_graphql::http::WebSocket`: a delivery to
 //! one of 10,000 subscribers is on the fan-out's critical path, and this way it is the
 //! operation's own response stream, polled and serialised straight into the frame, with no
-//! stream adapters in between (`cargo bench --bench fanout`).
+//! stream adapters in between — or, for a subscription shared with other sockets
+//! (`graphql::multiplex`), its group's response, serialised once for all, wrapped in this
+//! socket's frame (`cargo bench --bench fanout`).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError};
 use axum::Extension;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
@@ -36,7 +40,8 @@ use serde::{Deserialize, Serialize};
 use super::RequestId;
 use super::server::{Slot, Stopping};
 use crate::audit::RequestMeta;
-use crate::error::ensure_codes;
+use crate::error::{AppError, ensure_codes};
+use crate::graphql::multiplex::{self, Member, Next, Shared, Subscribed, Template};
 use crate::graphql::order::RootOrder;
 use crate::graphql::prepare::{self, WsSession};
 use crate::http::HttpState;
@@ -126,6 +131,23 @@ fn text<P: Serialize>(kind: &'static str, id: Option<&str>, payload: Option<P>) 
     }
 }
 
+/// A `next`/`data` frame around a payload serialised once for a whole group: only the id is
+/// this socket's.
+fn frame_around(kind: &'static str, id: &str, payload: &str) -> Message {
+    let Ok(id) = serde_json::to_string(id) else {
+        return close(1011, "internal error");
+    };
+    let mut frame = String::with_capacity(payload.len() + id.len() + 32);
+    frame.push_str("{\"type\":\"");
+    frame.push_str(kind);
+    frame.push_str("\",\"id\":");
+    frame.push_str(&id);
+    frame.push_str(",\"payload\":");
+    frame.push_str(payload);
+    frame.push('}');
+    Message::Text(frame.into())
+}
+
 fn close(code: u16, reason: impl Into<String>) -> Message {
     Message::Close(Some(CloseFrame {
         code,
@@ -141,20 +163,39 @@ fn failed(err: ServerError) -> Response {
 
 /// One operation of a socket: prepared as over HTTP (the token of `connection_init` re-checked,
 /// rate limits, the document held to the limits), then the engine's responses, each with its
-/// error codes and its keys in query order.
+/// error codes and its keys in query order — or, for a subscription that others share, its
+/// group's (`graphql::multiplex`).
 enum Operation {
     Preparing(BoxFuture<'static, Result<Running, ServerError>>),
     Running(Running),
     Ended,
 }
 
-struct Running {
-    responses: BoxStream<'static, Response>,
-    order: Option<RootOrder>,
+enum Running {
+    Own {
+        responses: BoxStream<'static, Response>,
+        order: Option<RootOrder>,
+        /// For the first subscriber of a shareable subscription: the next one starts a group.
+        _alone: Option<Arc<multiplex::Alone>>,
+    },
+    Member(Box<Member>),
+}
+
+/// What an operation has to send.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "handed over once per delivery: a copy costs less than boxing the response"
+)]
+enum Delivery {
+    Response(Response),
+    /// Its group's response, serialised once for all.
+    Shared(Arc<Shared>),
+    /// It fell behind its group: it replays on its own the events after this number.
+    Behind(Arc<Template>, i64),
 }
 
 impl Operation {
-    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Response>> {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Delivery>> {
         loop {
             match self {
                 Operation::Preparing(preparing) => match preparing.as_mut().poll(cx) {
@@ -162,16 +203,28 @@ impl Operation {
                     Poll::Ready(Ok(running)) => *self = Operation::Running(running),
                     Poll::Ready(Err(err)) => {
                         *self = Operation::Ended;
-                        return Poll::Ready(Some(failed(err)));
+                        return Poll::Ready(Some(Delivery::Response(failed(err))));
                     }
                 },
-                Operation::Running(running) => {
-                    return running.responses.poll_next_unpin(cx).map(|response| {
+                Operation::Running(Running::Own {
+                    responses, order, ..
+                }) => {
+                    return responses.poll_next_unpin(cx).map(|response| {
                         response.map(|response| {
-                            let mut response =
-                                prepare::Checked::finish(running.order.as_ref(), response);
+                            let mut response = prepare::Checked::finish(order.as_ref(), response);
                             ensure_codes(&mut response);
-                            response
+                            Delivery::Response(response)
+                        })
+                    });
+                }
+                Operation::Running(Running::Member(member)) => {
+                    return member.poll_next(cx).map(|next| {
+                        next.map(|next| match next {
+                            Next::Shared(shared) => Delivery::Shared(shared),
+                            Next::Own(response) => Delivery::Response(response),
+                            Next::Behind(after) => {
+                                Delivery::Behind(member.template().clone(), after)
+                            }
                         })
                     });
                 }
@@ -352,38 +405,117 @@ impl Connection {
 
     fn start(&self, request: Request, session: WsSession) -> Operation {
         let (schema, state) = (self.state.schema.clone(), self.state.app.clone());
-        let documents = self.state.documents.clone();
+        let (documents, groups) = (self.state.documents.clone(), self.state.groups.clone());
         Operation::Preparing(Box::pin(async move {
-            let checked = prepare::check(&state.config.limits, &documents, request)?;
-            let checked = prepare::ws_operation(&state, &session, checked).await?;
+            let mut checked = prepare::check(&state.config.limits, &documents, request)?;
+            let principal = prepare::ws_admit(&state, &session).await?;
+            if checked.operation == OperationType::Subscription
+                && let Some(shareable) =
+                    multiplex::shareable(&mut checked.request, principal.as_ref())
+                && let Some(principal) = principal.clone()
+            {
+                let order = checked.order();
+                let checked_order = order.clone();
+                let (group_state, group_schema) = (state.clone(), schema.clone());
+                let start = multiplex::Start {
+                    request: checked.request,
+                    order,
+                    execute: move |request, principal| {
+                        let request = prepare::Checked::subscription(request, None)
+                            .with_data(&group_state, Some(principal), RequestMeta::default())
+                            .request;
+                        group_schema.execute_stream(request).boxed()
+                    },
+                };
+                let meta = session.meta.clone();
+                match Member::join(&state, &groups, shareable, start, principal.clone(), meta)
+                    .await?
+                {
+                    Subscribed::Member(member) => return Ok(Running::Member(member)),
+                    Subscribed::Alone(alone, request) => {
+                        let order = checked_order;
+                        let checked = prepare::Checked::subscription(*request, order.clone())
+                            .with_data(&state, Some(principal), session.meta.clone());
+                        return Ok(Running::Own {
+                            responses: schema.execute_stream(checked.request).boxed(),
+                            order,
+                            _alone: Some(alone),
+                        });
+                    }
+                }
+            }
             let order = checked.order();
-            Ok(Running {
+            let checked = checked.with_data(&state, principal, session.meta.clone());
+            Ok(Running::Own {
                 responses: schema.execute_stream(checked.request).boxed(),
                 order,
+                _alone: None,
             })
         }))
     }
 
-    /// The next response of any operation (`None`: the operation at that index ended).
-    fn poll_operations(&mut self, cx: &mut Context<'_>) -> Poll<(usize, Option<Response>)> {
+    /// A member of a shared subscription that fell behind its group, on its own from event
+    /// `after` on (its token checked again; no rate limit counted: it goes on).
+    fn replay(&self, template: &Template, after: i64) -> Operation {
+        let (schema, state) = (self.state.schema.clone(), self.state.app.clone());
+        let session = self.session.clone();
+        let request = template.replay(after);
+        Operation::Preparing(Box::pin(async move {
+            let Some(session) = session else {
+                return Err(prepare::server_error(AppError::Unauthenticated(
+                    "the handshake is not completed",
+                )));
+            };
+            let principal = prepare::ws_principal(&state, &session).await?;
+            let checked = prepare::Checked::subscription(request, None).with_data(
+                &state,
+                principal,
+                session.meta.clone(),
+            );
+            Ok(Running::Own {
+                responses: schema.execute_stream(checked.request).boxed(),
+                order: None,
+                _alone: None,
+            })
+        }))
+    }
+
+    /// The next delivery of any operation (`None`: the operation at that index ended).
+    fn poll_operations(&mut self, cx: &mut Context<'_>) -> Poll<(usize, Option<Delivery>)> {
         let count = self.operations.len();
         for step in 0..count {
             let at = (self.cursor + step) % count;
-            if let Poll::Ready(item) = self.operations[at].1.poll_next(cx) {
-                self.cursor = at + 1;
-                return Poll::Ready((at, item));
+            loop {
+                match self.operations[at].1.poll_next(cx) {
+                    Poll::Ready(Some(Delivery::Behind(template, after))) => {
+                        tracing::debug!(after, "a subscriber fell behind its group; replaying");
+                        self.state.metrics.subscriptions_behind.inc();
+                        self.operations[at].1 = self.replay(&template, after);
+                    }
+                    Poll::Ready(item) => {
+                        self.cursor = at + 1;
+                        return Poll::Ready((at, item));
+                    }
+                    Poll::Pending => break,
+                }
             }
         }
         Poll::Pending
     }
 
-    /// The frame for a response of the operation at `at`, or its `complete` (then it is gone).
-    fn deliver(&mut self, at: usize, response: Option<Response>) -> Message {
-        match response {
-            Some(response) => {
-                let kind = if self.transport_ws() { "next" } else { "data" };
+    /// The frame for a delivery of the operation at `at`, or its `complete` (then it is gone).
+    fn deliver(&mut self, at: usize, delivery: Option<Delivery>) -> Message {
+        let kind = if self.transport_ws() { "next" } else { "data" };
+        match delivery {
+            Some(Delivery::Response(response)) => {
                 text(kind, Some(&self.operations[at].0), Some(&response))
             }
+            Some(Delivery::Shared(shared)) => match shared.payload() {
+                Some(payload) => frame_around(kind, &self.operations[at].0, payload),
+                None => close(1011, "internal error"),
+            },
+            // Not returned by `poll_operations`.
+            Some(Delivery::Behind(..)) => close(1011, "internal error"),
             None => {
                 let (id, _) = self.operations.swap_remove(at);
                 text::<()>("complete", Some(&id), None)
@@ -417,7 +549,7 @@ struct Writer {
 
 /// What wakes the writer.
 enum Wake {
-    Delivery(usize, Option<Response>),
+    Delivery(usize, Option<Delivery>),
     Client(Option<Message>),
     Stop,
     InitTimeout,
@@ -470,8 +602,8 @@ async fn write<S>(
             Some(message) => Wake::Client(message),
             None => tokio::select! {
                 biased;
-                (at, response) = std::future::poll_fn(|cx| connection.poll_operations(cx)) => {
-                    Wake::Delivery(at, response)
+                (at, delivery) = std::future::poll_fn(|cx| connection.poll_operations(cx)) => {
+                    Wake::Delivery(at, delivery)
                 }
                 message = client.next() => Wake::Client(message),
                 () = &mut stop => Wake::Stop,
@@ -483,7 +615,7 @@ async fn write<S>(
             _ => deliveries = 0,
         }
         let message = match wake {
-            Wake::Delivery(at, response) => connection.deliver(at, response),
+            Wake::Delivery(at, delivery) => connection.deliver(at, delivery),
             // The client is gone.
             Wake::Client(None) => return,
             Wake::Client(Some(message)) => match connection.on_message(message).await {

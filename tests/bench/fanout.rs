@@ -1,9 +1,11 @@
 //! The fan-out benchmark (issue 8: 10,000 live subscribers on one instance, one event visible
 //! to all: commit → last delivery p99 under 200 ms; resident memory per idle subscription at
 //! most 64 KiB). Starts the real server binary, opens N WebSockets (graphql-transport-ws), each
-//! subscribed to `tenderUpdated { kind sequence }` as the organisation's ADMIN, then commits
-//! events one at a time (`createTender` over HTTP) and records when each subscriber receives
-//! each one.
+//! subscribed to `tenderUpdated { kind sequence }` as one of the organisation's users (`--users`,
+//! half ADMINs, half MANAGERs: the audience of an agency's dashboard), then commits events one at
+//! a time (`createTender` over HTTP) and records when each subscriber receives each one.
+//! Subscribers who would receive the same thing share one execution (`graphql::multiplex`):
+//! here one per role; the report says how many the server ran.
 //!
 //! Reports, per event, the time from the mutation's start (before its commit) to the last
 //! subscriber's delivery (p50 / p99 / max over the events), every delivery's latency, the
@@ -16,6 +18,9 @@
 //! cargo test  --bench fanout                             # what CI runs: 200 subscribers
 //! cargo bench --bench fanout -- --perf /tmp/fanout.perf   # `perf record` of the server's
 //!                                                         # fan-out (then `perf report -i …`)
+//! cargo bench --bench fanout -- --users 1                  # every subscriber the same ADMIN
+//! cargo bench --bench fanout -- --distinct                 # no two subscribers share: each
+//!                                                         # document is its own (an alias)
 //! ```
 //! The clients run in this process on the same machine: their own reading and parsing is in
 //! the figures (they look for `"sequence":` in the text, nothing more).
@@ -93,6 +98,61 @@ async fn gql(client: &reqwest::Client, url: &str, token: &str, query: &str, vars
     body
 }
 
+/// `count` users of the organisation (invited and signed in over HTTP), ADMINs and MANAGERs in
+/// turn, the first being the admin of `admin`; returns their access tokens.
+async fn users(client: &reqwest::Client, url: &str, admin: &str, count: usize) -> Vec<String> {
+    let mut tokens = vec![admin.to_owned()];
+    for n in 1..count {
+        let role = if n % 2 == 0 { "ADMIN" } else { "MANAGER" };
+        let invited = gql(
+            client,
+            url,
+            admin,
+            "mutation($i: InviteUserInput!) { inviteUser(input: $i) { token } }",
+            json!({ "i": { "email": format!("user{n}@bench.test"), "role": role } }),
+        )
+        .await;
+        let invitation = invited["data"]["inviteUser"]["token"]
+            .as_str()
+            .unwrap_or_else(|| fail(&format!("invitation: {invited}")));
+        let accepted: Value = client
+            .post(url)
+            .json(&json!({
+                "query": "mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { accessToken } }",
+                "variables": { "i": { "token": invitation, "password": common::PASSWORD, "fullName": format!("User {n}") } },
+            }))
+            .send()
+            .await
+            .unwrap_or_else(|e| fail(&format!("accept: {e}")))
+            .json()
+            .await
+            .unwrap_or_else(|e| fail(&format!("accept: {e}")));
+        tokens.push(
+            accepted["data"]["acceptInvitation"]["accessToken"]
+                .as_str()
+                .unwrap_or_else(|| fail(&format!("accept: {accepted}")))
+                .to_owned(),
+        );
+    }
+    tokens
+}
+
+/// A series of the server's `/metrics`.
+async fn metric(client: &reqwest::Client, port: u16, name: &str) -> Option<f64> {
+    let text = client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .filter_map(|l| l.split_once(' '))
+        .find(|(series, _)| *series == name)
+        .and_then(|(_, value)| value.parse().ok())
+}
+
 /// One subscriber: connects, subscribes, then records the arrival of every event.
 async fn subscriber(
     port: u16,
@@ -101,6 +161,7 @@ async fn subscriber(
     arrivals: Arrivals,
     received: Received,
     index: usize,
+    distinct: bool,
 ) {
     let mut request = format!("ws://127.0.0.1:{port}/graphql/ws")
         .into_client_request()
@@ -122,7 +183,12 @@ async fn subscriber(
         .send(Message::text(init.to_string()))
         .await
         .unwrap_or_else(|e| fail(&format!("init: {e}")));
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": WATCH } });
+    let query = if distinct {
+        format!("subscription {{ s{index}: tenderUpdated {{ kind sequence }} }}")
+    } else {
+        WATCH.to_owned()
+    };
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
     let mut subscribed = false;
     while let Some(frame) = socket.next().await {
         let Ok(Message::Text(text)) = frame else {
@@ -172,6 +238,11 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if full { 30 } else { 3 });
     let kind = value("--db").unwrap_or_else(|| "sqlite".to_owned());
+    let distinct = args.iter().any(|a| a == "--distinct");
+    let user_count: usize = value("--users")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if full { 100 } else { 4 })
+        .max(1);
 
     let database = BenchDatabase::create(&kind).await;
     let token = prepare(&database.url).await;
@@ -220,10 +291,14 @@ async fn main() {
         json!({ "c": company, "t": "warm-up" }),
     )
     .await;
+    let tokens: Vec<Arc<String>> = users(&client, &url, &token, user_count)
+        .await
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_idle = rss_mb(server.id());
 
-    let token = Arc::new(token);
     let arrivals: Arrivals = Arc::new(
         (0..subscribers)
             .map(|_| std::sync::Mutex::new(Vec::with_capacity(events)))
@@ -240,11 +315,12 @@ async fn main() {
     for index in 0..subscribers {
         tasks.push(tokio::spawn(subscriber(
             port,
-            token.clone(),
+            tokens[index % tokens.len()].clone(),
             ready_tx.clone(),
             arrivals.clone(),
             received.clone(),
             index,
+            distinct,
         )));
         // In waves, so that the listen backlog is never overrun.
         if index % 256 == 255 {
@@ -268,6 +344,9 @@ async fn main() {
         "{subscribers} subscribers connected in {:.1} s",
         connect_started.elapsed().as_secs_f64()
     );
+    let groups = metric(&client, port, "talentgraph_subscription_groups")
+        .await
+        .unwrap_or(f64::NAN);
 
     let perf = value("--perf").map(|file| {
         std::process::Command::new("perf")
@@ -341,7 +420,9 @@ async fn main() {
     last_delivery.sort_by(f64::total_cmp);
     every.sort_by(f64::total_cmp);
     mutation_ms.sort_by(f64::total_cmp);
-    println!("fan-out on {kind}, {subscribers} subscribers, {events} events:");
+    println!(
+        "fan-out on {kind}, {subscribers} subscribers of {user_count} users, {events} events ({groups} shared executions):"
+    );
     println!(
         "  mutation start → last delivery: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         common::percentile(&last_delivery, 50.0),

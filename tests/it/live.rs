@@ -495,3 +495,270 @@ async fn a_consultant_sees_open_tenders_and_those_of_their_matches_only() {
     assert_eq!(event["tender"]["title"], "renamed");
     assert_eq!(event["tender"]["status"], "IN_PROGRESS");
 }
+
+/// A series of `/metrics`, by its exact name.
+async fn metric(app: &TestApp, name: &str) -> f64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .filter_map(|l| l.split_once(' '))
+        .find(|(series, _)| *series == name)
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+/// Waits until `/metrics` shows `value` for `name`.
+async fn metric_reaches(app: &TestApp, name: &str, value: f64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = metric(app, name).await;
+        if now == value {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} is {now}, not {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Subscribers who would receive the same thing share one execution of their subscription
+/// (`graphql::multiplex`): one per role here, whatever the number of users, started by the
+/// second subscriber (the first runs on its own); a replay with `after` is its subscriber's
+/// own. Each member still ends on their own.
+#[tokio::test]
+async fn subscribers_who_would_receive_the_same_share_one_execution_and_end_on_their_own() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let second_admin = agency.member(&app, "ADMIN").await;
+    let third_admin = agency.member(&app, "ADMIN").await;
+    let manager = agency.member(&app, "MANAGER").await;
+    let other_manager = agency.member(&app, "MANAGER").await;
+    let mut first_ws = open(&app, agency.admin.token()).await;
+    let mut second_ws = open(&app, second_admin.token()).await;
+    let mut third_ws = open(&app, third_admin.token()).await;
+    let mut manager_ws = open(&app, manager.token()).await;
+    let mut other_manager_ws = open(&app, other_manager.token()).await;
+    let mut replaying_ws = open(&app, agency.admin.token()).await;
+    // The first of each role runs on its own; the others join its group.
+    for ws in [&mut first_ws, &mut manager_ws] {
+        subscribe(ws, "t", TENDERS, json!({})).await;
+    }
+    metric_reaches(&app, "talentgraph_subscriptions", 2.0).await;
+    assert_eq!(metric(&app, "talentgraph_subscription_groups").await, 0.0);
+    for ws in [&mut second_ws, &mut third_ws, &mut other_manager_ws] {
+        subscribe(ws, "t", TENDERS, json!({})).await;
+    }
+    subscribe(&mut replaying_ws, "t", TENDERS, json!({ "after": 0 })).await;
+    metric_reaches(&app, "talentgraph_subscriptions", 6.0).await;
+    // One group of admins, one of managers; the replay runs on its own.
+    assert_eq!(metric(&app, "talentgraph_subscription_groups").await, 2.0);
+
+    agency
+        .draft_tender(&app, &company, json!({ "title": "shared" }))
+        .await;
+    let seen = next_payload(&mut first_ws, "t").await;
+    assert_eq!(seen["data"]["tenderUpdated"]["tender"]["title"], "shared");
+    for ws in [
+        &mut second_ws,
+        &mut third_ws,
+        &mut manager_ws,
+        &mut other_manager_ws,
+        &mut replaying_ws,
+    ] {
+        assert_eq!(next_payload(ws, "t").await, seen);
+    }
+
+    // One member's access changes: their subscription ends, the others' go on.
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($id: ID!) { deactivateUser(id: $id) { id } }",
+            json!({ "id": second_admin.user_id }),
+        )
+        .await;
+    data(&body);
+    let ended = next_payload(&mut second_ws, "t").await;
+    assert_eq!(code(&ended), "UNAUTHENTICATED", "{ended}");
+    assert_eq!(
+        ended["errors"][0]["path"],
+        json!(["tenderUpdated"]),
+        "{ended}"
+    );
+    assert_eq!(next_of(&mut second_ws, "t").await["type"], "complete");
+    agency
+        .draft_tender(&app, &company, json!({ "title": "after" }))
+        .await;
+    for ws in [
+        &mut first_ws,
+        &mut third_ws,
+        &mut manager_ws,
+        &mut other_manager_ws,
+        &mut replaying_ws,
+    ] {
+        let seen = next_payload(ws, "t").await;
+        assert_eq!(
+            seen["data"]["tenderUpdated"]["tender"]["title"], "after",
+            "{seen}"
+        );
+    }
+    metric_reaches(&app, "talentgraph_subscriptions", 5.0).await;
+
+    // A late joiner receives what comes after it joined, nothing before.
+    let mut late_ws = open(&app, agency.admin.token()).await;
+    subscribe(&mut late_ws, "t", TENDERS, json!({})).await;
+    metric_reaches(&app, "talentgraph_subscriptions", 6.0).await;
+    assert_eq!(metric(&app, "talentgraph_subscription_groups").await, 2.0);
+    agency
+        .draft_tender(&app, &company, json!({ "title": "late" }))
+        .await;
+    let seen = next_payload(&mut late_ws, "t").await;
+    assert_eq!(seen["data"]["tenderUpdated"]["tender"]["title"], "late");
+    assert_eq!(next_payload(&mut third_ws, "t").await, seen);
+
+    // The last member gone, its group stops.
+    drop(other_manager_ws);
+    metric_reaches(&app, "talentgraph_subscription_groups", 1.0).await;
+}
+
+/// A denial in a shared subscription is audited for each member that receives it, with its
+/// own request (here three tabs of one CLIENT: the first runs on its own, the others share).
+#[tokio::test]
+async fn a_denial_in_a_shared_subscription_is_audited_for_each_member() {
+    let app = TestApp::spawn().await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    let tender = agency.open_tender(&app, &company, json!({})).await;
+    let consultant = agency.consultant(&app, json!({ "dailyRate": "700" })).await;
+    let client = agency
+        .linked_member(&app, "CLIENT", json!({ "companyId": company }))
+        .await;
+    let query = "subscription { matchUpdated { match { status consultant { dailyRate } } } }";
+    let mut tabs = [
+        open(&app, client.token()).await,
+        open(&app, client.token()).await,
+        open(&app, client.token()).await,
+    ];
+    for ws in &mut tabs {
+        subscribe(ws, "c", query, json!({})).await;
+    }
+    metric_reaches(&app, "talentgraph_subscriptions", 3.0).await;
+    assert_eq!(metric(&app, "talentgraph_subscription_groups").await, 1.0);
+    agency.proposed_match(&app, &tender, &consultant).await;
+    for ws in &mut tabs {
+        let payload = next_payload(ws, "c").await;
+        assert!(
+            payload["data"]["matchUpdated"]["match"]["consultant"]["dailyRate"].is_null(),
+            "{payload}"
+        );
+        assert_eq!(code(&payload), "FORBIDDEN", "{payload}");
+    }
+    // Every tab's denial counted for the client (the first of the window is in the audit
+    // chain).
+    let counted = {
+        use sea_orm::ConnectionTrait as _;
+        let db = app.state.writer();
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT SUM(count) AS n FROM access_denial WHERE user_id = {}",
+                app.id_literal(&client.user_id)
+            ),
+        ))
+        .await
+        .expect("count")
+        .and_then(|row| row.try_get::<i64>("", "n").ok())
+    };
+    assert_eq!(counted, Some(3), "the client's three denials");
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "{ auditEvents(first: 5, filter: { action: \"access.denied\" }) { edges { node { actorId ip requestId changes } } } }",
+            json!({}),
+        )
+        .await;
+    let events = data(&body)["auditEvents"]["edges"].clone();
+    assert_eq!(events.as_array().map(Vec::len), Some(1), "{events}");
+    let event = &events[0]["node"];
+    assert_eq!(event["actorId"], client.user_id.as_str(), "{event}");
+    assert_eq!(event["ip"], "127.0.0.1", "{event}");
+    assert!(event["requestId"].is_string(), "{event}");
+    assert_eq!(
+        event["changes"]["permission"], "consultant.rate:read",
+        "{event}"
+    );
+}
+
+/// A member that falls behind its group (a burst of events bigger than the backlog, before its
+/// socket's writer reads any) replays on its own from where it was: every event once, in order,
+/// then live.
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_its_group_replays_without_a_gap() {
+    let app = TestApp::spawn_with(|c| c.limits.subscription_backlog = 2).await;
+    let agency = app.agency().await;
+    let company = agency.company(&app, "Acme").await;
+    for _ in 0..8 {
+        agency.consultant(&app, json!({})).await;
+    }
+    let tender = agency.open_tender(&app, &company, json!({})).await;
+    // Resolved from the event alone: the group sends the burst without waiting on a loader.
+    let query = "subscription { matchUpdated { kind sequence match { id status } } }";
+    // The first runs on its own; the second is the group's member.
+    let mut first = open(&app, agency.admin.token()).await;
+    subscribe(&mut first, "m", query, json!({})).await;
+    metric_reaches(&app, "talentgraph_subscriptions", 1.0).await;
+    let mut ws = open(&app, agency.admin.token()).await;
+    subscribe(&mut ws, "m", query, json!({})).await;
+    metric_reaches(&app, "talentgraph_subscriptions", 2.0).await;
+    assert_eq!(metric(&app, "talentgraph_subscription_groups").await, 1.0);
+    let body = app
+        .gql(
+            agency.admin.token(),
+            "mutation($t: ID!) { generateMatches(input: { tenderId: $t, minScore: 0 }) { id } }",
+            json!({ "t": tender }),
+        )
+        .await;
+    let generated = data(&body)["generateMatches"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
+    assert_eq!(generated, 8, "{body}");
+    let mut sequences = Vec::new();
+    let mut matches = std::collections::HashSet::new();
+    for _ in 0..8 {
+        let event = next_match(&mut ws, "m").await;
+        assert_eq!(event["kind"], "CREATED", "{event}");
+        sequences.push(event["sequence"].as_i64().unwrap_or(0));
+        matches.insert(event["match"]["id"].as_str().unwrap_or("").to_owned());
+    }
+    assert_eq!(matches.len(), 8, "{sequences:?}");
+    assert!(
+        sequences.windows(2).all(|w| w[1] == w[0] + 1),
+        "{sequences:?}"
+    );
+    assert!(metric(&app, "talentgraph_subscriptions_behind_total").await >= 1.0);
+    // Then live, once.
+    let consultant = agency.consultant(&app, json!({})).await;
+    agency.pending_match(&app, &tender, &consultant).await;
+    let event = next_match(&mut ws, "m").await;
+    assert_eq!(event["kind"], "CREATED", "{event}");
+    assert!(
+        event["sequence"].as_i64() > sequences.last().copied(),
+        "{event}"
+    );
+    quiet(
+        &mut ws,
+        "the replaying subscriber",
+        Duration::from_millis(300),
+    )
+    .await;
+}
