@@ -47,6 +47,19 @@ pub enum Picked<T> {
     Later(BoxFuture<'static, Result<Option<T>>>),
 }
 
+/// How long the principal's subscriptions may run: until their access token expires.
+pub fn time_left(principal: &Principal) -> std::time::Duration {
+    principal
+        .token
+        .map(|t| {
+            (t.expires_at - chrono::Utc::now())
+                .to_std()
+                .unwrap_or_default()
+        })
+        // An internal principal has no token to expire.
+        .unwrap_or(std::time::Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
 /// The checked `after` argument of a subscription.
 pub fn after(after: Option<i64>) -> Result<Option<i64>> {
     match after {
@@ -79,15 +92,7 @@ where
         after,
     )
     .await?;
-    let left = principal
-        .token
-        .map(|t| {
-            (t.expires_at - chrono::Utc::now())
-                .to_std()
-                .unwrap_or_default()
-        })
-        // An internal principal has no token to expire.
-        .unwrap_or(std::time::Duration::from_secs(100 * 365 * 24 * 3600));
+    let left = time_left(&principal);
     if let Some(feed) = &feed {
         feed.opened();
     }

@@ -749,14 +749,7 @@ impl Member {
                 Err(err) => return Err(lease.template().server_error(err)),
             }
         };
-        let left = principal
-            .token
-            .map(|t| {
-                (t.expires_at - chrono::Utc::now())
-                    .to_std()
-                    .unwrap_or_default()
-            })
-            .unwrap_or(std::time::Duration::from_secs(100 * 365 * 24 * 3600));
+        let left = super::live::time_left(&principal);
         Ok(Subscribed::Member(Box::new(Member {
             events: BroadcastStream::new(receiver),
             lease,
