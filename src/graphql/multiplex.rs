@@ -206,12 +206,7 @@ pub fn shareable(request: &mut Request, principal: Option<&Principal>) -> Option
     let variables = request.variables.clone();
     let operation_name = request.operation_name.clone();
     let doc = request.parsed_query().ok()?;
-    let op = match (&doc.operations, operation_name.as_deref()) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
-        _ => return None,
-    };
+    let op = super::order::operation(doc, operation_name.as_deref())?;
     let [item] = op.node.selection_set.node.items.as_slice() else {
         return None;
     };

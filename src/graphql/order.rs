@@ -12,9 +12,23 @@
 use std::collections::HashSet;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Value};
+use async_graphql::{Name, Positioned, Value};
+
+/// The operation of `doc` a request runs: the one named, or the only one (`None` when it is
+/// unknown or ambiguous, which the engine's validation reports).
+pub fn operation<'a>(
+    doc: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    }
+}
 
 /// The response keys of the root selection of the operation, in query order.
 #[derive(Debug, Clone, Default)]
@@ -23,12 +37,7 @@ pub struct RootOrder(pub Vec<Name>);
 impl RootOrder {
     /// The order for `operation` of `doc` (the only one when `None`).
     pub fn of(doc: &ExecutableDocument, operation: Option<&str>) -> Option<RootOrder> {
-        let op = match (&doc.operations, operation) {
-            (DocumentOperations::Single(op), _) => op,
-            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
-            _ => return None,
-        };
+        let op = self::operation(doc, operation)?;
         let mut keys = Vec::new();
         let mut seen = HashSet::new();
         let mut fragments = HashSet::new();

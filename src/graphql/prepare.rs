@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError};
 
 use super::context::per_request;
@@ -160,16 +160,10 @@ pub fn check(
         u64::try_from(limits.max_complexity).unwrap_or(u64::MAX),
     )?;
     let order = RootOrder::of(doc, operation_name.as_deref());
-    let operation = match (&doc.operations, operation_name.as_deref()) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
-    }
-    // An unknown or ambiguous operation is reported by the engine's own validation.
-    .unwrap_or(OperationType::Query);
+    let operation = super::order::operation(doc, operation_name.as_deref())
+        .map(|op| op.node.ty)
+        // An unknown or ambiguous operation is reported by the engine's own validation.
+        .unwrap_or(OperationType::Query);
     if let Some(hash) = register {
         cache.persisted.register(hash, &query);
     }

@@ -181,6 +181,22 @@ enum Running {
     Member(Box<Member>),
 }
 
+impl Running {
+    /// The engine's responses to a request that has its data, run by this socket.
+    fn own(
+        schema: &crate::schema::AppSchema,
+        checked: prepare::Checked,
+        alone: Option<Arc<multiplex::Alone>>,
+    ) -> Running {
+        let order = checked.order();
+        Running::Own {
+            responses: schema.execute_stream(checked.request).boxed(),
+            order,
+            _alone: alone,
+        }
+    }
+}
+
 /// What an operation has to send.
 #[expect(
     clippy::large_enum_variant,
@@ -415,11 +431,10 @@ impl Connection {
                 && let Some(principal) = principal.clone()
             {
                 let order = checked.order();
-                let checked_order = order.clone();
                 let (group_state, group_schema) = (state.clone(), schema.clone());
                 let start = multiplex::Start {
                     request: checked.request,
-                    order,
+                    order: order.clone(),
                     execute: move |request, principal| {
                         let request = prepare::Checked::subscription(request, None)
                             .with_data(&group_state, Some(principal), RequestMeta::default())
@@ -433,24 +448,17 @@ impl Connection {
                 {
                     Subscribed::Member(member) => return Ok(Running::Member(member)),
                     Subscribed::Alone(alone, request) => {
-                        let order = checked_order;
-                        let checked = prepare::Checked::subscription(*request, order.clone())
-                            .with_data(&state, Some(principal), session.meta.clone());
-                        return Ok(Running::Own {
-                            responses: schema.execute_stream(checked.request).boxed(),
-                            order,
-                            _alone: Some(alone),
-                        });
+                        let checked = prepare::Checked::subscription(*request, order).with_data(
+                            &state,
+                            Some(principal),
+                            session.meta.clone(),
+                        );
+                        return Ok(Running::own(&schema, checked, Some(alone)));
                     }
                 }
             }
-            let order = checked.order();
             let checked = checked.with_data(&state, principal, session.meta.clone());
-            Ok(Running::Own {
-                responses: schema.execute_stream(checked.request).boxed(),
-                order,
-                _alone: None,
-            })
+            Ok(Running::own(&schema, checked, None))
         }))
     }
 
@@ -472,11 +480,7 @@ impl Connection {
                 principal,
                 session.meta.clone(),
             );
-            Ok(Running::Own {
-                responses: schema.execute_stream(checked.request).boxed(),
-                order: None,
-                _alone: None,
-            })
+            Ok(Running::own(&schema, checked, None))
         }))
     }
 
